@@ -1,0 +1,59 @@
+package dev.suite.auth;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.suite.shared.Clients;
+import dev.suite.shared.Config;
+import dev.suite.shared.data.Users;
+import dev.suite.shared.http.ApiGateway;
+import dev.suite.shared.http.ApiResponse;
+import dev.suite.shared.http.Body;
+import dev.suite.shared.http.Router;
+import java.util.Map;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+
+/** The auth route group: register, confirm, login, refresh, forgot/reset password, me, logout. */
+public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private final ApiGateway gateway;
+
+    /** What Lambda calls: real clients from the environment, once per container. */
+    public AuthHandler() {
+        this(Config.fromSystem());
+    }
+
+    public AuthHandler(Config config) {
+        this(config, new AuthService(
+                Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
+                Users.from(Clients.dynamo(config), config),
+                config.require("USER_POOL_CLIENT_ID"),
+                PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers"))));
+    }
+
+    public AuthHandler(Config config, AuthService auth) {
+        Router router = new Router()
+                .add("POST", "/auth/register", r -> ApiResponse.created(auth.register(Body.parse(r, Requests.Register.class))))
+                .add("POST", "/auth/confirm", r -> ApiResponse.ok(auth.confirm(Body.parse(r, Requests.Confirm.class))))
+                .add("POST", "/auth/login", r -> ApiResponse.ok(auth.login(Body.parse(r, Requests.Login.class))))
+                .add("POST", "/auth/refresh", r -> ApiResponse.ok(auth.refresh(Body.parse(r, Requests.Refresh.class))))
+                .add("POST", "/auth/forgot-password", r -> ApiResponse.ok(auth.forgotPassword(Body.parse(r, Requests.Forgot.class))))
+                .add("POST", "/auth/reset-password", r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class))))
+                .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller().userId())))
+                .add("POST", "/auth/logout", r -> {
+                    r.caller();
+                    auth.logout(Body.parse(r, Requests.Logout.class));
+                    return ApiResponse.ok(Map.of("loggedOut", true));
+                });
+        this.gateway = new ApiGateway(config, router);
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return gateway.handle(event, context);
+    }
+
+    public Router router() {
+        return gateway.router();
+    }
+}

@@ -1,0 +1,208 @@
+package dev.suite.auth;
+
+import dev.suite.shared.data.UserRecord;
+import dev.suite.shared.data.Users;
+import dev.suite.shared.http.ApiException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.CodeMismatchException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthResponse;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidPasswordException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.LimitExceededException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.PasswordResetRequiredException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.SignUpResponse;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyFailedAttemptsException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotConfirmedException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UsernameExistsException;
+
+/** Account operations on the Cognito user pool and the Users table. No AWS event types here. */
+public final class AuthService {
+    private final CognitoIdentityProviderClient cognito;
+    private final Users users;
+    private final String clientId;
+    private final PasswordPolicy policy;
+
+    public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy) {
+        this.cognito = cognito;
+        this.users = users;
+        this.clientId = clientId;
+        this.policy = policy;
+    }
+
+    Map<String, Object> register(Requests.Register r) {
+        checkPolicy(r.password(), "password");
+        try {
+            SignUpResponse res = cognito.signUp(b -> b.clientId(clientId).username(r.email()).password(r.password())
+                    .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
+                            AttributeType.builder().name("name").value(r.name()).build()));
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("userId", res.userSub());
+            out.put("email", r.email());
+            out.put("confirmed", Boolean.TRUE.equals(res.userConfirmed()));
+            return out;
+        } catch (UsernameExistsException e) {
+            throw ApiException.conflict("EMAIL_EXISTS", "an account with this email already exists");
+        } catch (InvalidPasswordException e) {
+            throw passwordPolicy("password");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
+        }
+    }
+
+    Map<String, Object> confirm(Requests.Confirm r) {
+        try {
+            cognito.confirmSignUp(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()));
+            return Map.of("confirmed", true);
+        } catch (CodeMismatchException | UserNotFoundException e) {
+            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+        } catch (ExpiredCodeException e) {
+            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+        } catch (NotAuthorizedException e) {
+            throw ApiException.conflict("ALREADY_CONFIRMED", "this account is already confirmed; log in");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
+        }
+    }
+
+    Map<String, Object> login(Requests.Login r) {
+        try {
+            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                    .authParameters(Map.of("USERNAME", r.email(), "PASSWORD", r.password())));
+            return tokens(res, true);
+        } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
+            // One answer for an unknown account and a wrong password: no account enumeration.
+            throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
+        } catch (UserNotConfirmedException e) {
+            throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
+        } catch (PasswordResetRequiredException e) {
+            throw new ApiException(403, "PASSWORD_RESET_REQUIRED", "reset the password with forgot-password first");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
+        }
+    }
+
+    Map<String, Object> refresh(Requests.Refresh r) {
+        try {
+            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+                    .authParameters(Map.of("REFRESH_TOKEN", r.refreshToken())));
+            return tokens(res, false);
+        } catch (NotAuthorizedException | UserNotFoundException e) {
+            throw new ApiException(401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
+        }
+    }
+
+    Map<String, Object> forgotPassword(Requests.Forgot r) {
+        try {
+            cognito.forgotPassword(b -> b.clientId(clientId).username(r.email()));
+        } catch (UserNotFoundException | NotAuthorizedException
+                 | software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException e) {
+            // Same answer whether or not the account exists (or is confirmed): no account enumeration.
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
+        }
+        return Map.of("message", "if an account exists for this email, a reset code was sent to it");
+    }
+
+    Map<String, Object> resetPassword(Requests.Reset r) {
+        checkPolicy(r.newPassword(), "newPassword");
+        try {
+            cognito.confirmForgotPassword(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
+            return Map.of("reset", true);
+        } catch (CodeMismatchException | UserNotFoundException e) {
+            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+        } catch (ExpiredCodeException e) {
+            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+        } catch (InvalidPasswordException e) {
+            throw passwordPolicy("newPassword");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
+        }
+    }
+
+    Map<String, Object> me(String userId) {
+        UserRecord u = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
+                "no profile for this account yet; confirm the account first"));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("userId", u.userId());
+        out.put("email", u.email());
+        out.put("name", u.name());
+        out.put("role", u.role());
+        out.put("credits", u.credits());
+        out.put("createdAt", u.createdAt());
+        return out;
+    }
+
+    void logout(Requests.Logout r) {
+        try {
+            cognito.revokeToken(b -> b.clientId(clientId).token(r.refreshToken()));
+        } catch (NotAuthorizedException e) {
+            throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
+        } catch (CognitoIdentityProviderException e) {
+            if ("UnsupportedTokenTypeException".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
+                throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
+            }
+            throw common(e);
+        }
+    }
+
+    private void checkPolicy(String password, String field) {
+        if (!policy.accepts(password)) {
+            throw passwordPolicy(field);
+        }
+    }
+
+    private ApiException passwordPolicy(String field) {
+        return new ApiException(400, "PASSWORD_POLICY", field + ": the password must have " + policy.describe()
+                + ", with no leading or trailing spaces", field, Map.of());
+    }
+
+    private static Map<String, Object> tokens(InitiateAuthResponse res, boolean withRefresh) {
+        AuthenticationResultType a = res.authenticationResult();
+        if (a == null) {
+            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("idToken", a.idToken());
+        out.put("accessToken", a.accessToken());
+        if (withRefresh) {
+            out.put("refreshToken", a.refreshToken());
+        }
+        out.put("expiresIn", a.expiresIn() != null ? a.expiresIn() : lifetime(a.idToken()));
+        out.put("tokenType", "Bearer");
+        return out;
+    }
+
+    /** Seconds from issue to expiry of a JWT, for providers that leave ExpiresIn out (cognito-local). */
+    static Integer lifetime(String jwt) {
+        try {
+            String[] parts = jwt.split("\\.");
+            var payload = dev.suite.shared.Json.EVENTS.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+            return (int) (payload.get("exp").asLong() - payload.get("iat").asLong());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Throttling is 429 with Retry-After; anything else unexpected from Cognito is a 502, logged by the gateway. */
+    private static ApiException common(CognitoIdentityProviderException e) {
+        if (e instanceof TooManyRequestsException || e instanceof LimitExceededException
+                || e instanceof TooManyFailedAttemptsException || e.isThrottlingException()) {
+            return ApiException.tooManyRequests("too many attempts; wait and retry", 30);
+        }
+        if (e instanceof software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException) {
+            return ApiException.badRequest("INVALID_REQUEST", "the account service refused the request: check the fields");
+        }
+        return new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service failed; retry shortly");
+    }
+}

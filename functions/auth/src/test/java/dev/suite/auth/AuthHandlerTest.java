@@ -1,0 +1,285 @@
+package dev.suite.auth;
+
+import static dev.suite.testkit.Assertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.shared.Config;
+import dev.suite.shared.data.Users;
+import dev.suite.testkit.Emulators;
+import dev.suite.testkit.Events;
+import dev.suite.testkit.Events.Response;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
+
+/** The auth routes on their events/ samples against cognito-local and DynamoDB Local. */
+class AuthHandlerTest {
+    static final String PASSWORD = "Passw0rdOk";
+    static Emulators emu;
+    static AuthHandler handler;
+    static Config config;
+
+    @BeforeAll
+    static void start() {
+        emu = Emulators.shared();
+        config = emu.functionConfig("AuthFunction");
+        handler = new AuthHandler(config);
+    }
+
+    static String newEmail() {
+        return "u" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    }
+
+    static Response register(String email, String password) {
+        return Events.call("auth-register").body(Map.of("email", email, "password", password, "name", "Ana")).invoke(handler);
+    }
+
+    static Response confirm(String email, String code) {
+        return Events.call("auth-confirm").body(Map.of("email", email, "code", code)).invoke(handler);
+    }
+
+    static Response login(String email, String password) {
+        return Events.call("auth-login").body(Map.of("email", email, "password", password)).invoke(handler);
+    }
+
+    static String code(String email) {
+        return emu.cognitoLocal().latestCode(email, Duration.ofSeconds(5));
+    }
+
+    @Test
+    void fullJourneyFromRegisterToLogout() {
+        String email = newEmail();
+        Response reg = register(email, PASSWORD);
+        assertEquals(201, reg.status(), reg::toString);
+        String userId = reg.text("userId");
+        assertNotNull(userId);
+        assertEquals(email, reg.text("email"));
+        assertFalse(reg.json().get("confirmed").asBoolean());
+
+        assertError(login(email, PASSWORD), 403, "USER_NOT_CONFIRMED");
+        assertError(confirm(email, "000000".equals(code(email)) ? "111111" : "000000"), 400, "INVALID_CODE");
+
+        Response confirmed = confirm(email, code(email));
+        assertEquals(200, confirmed.status(), confirmed::toString);
+        assertTrue(confirmed.json().get("confirmed").asBoolean());
+        // Confirming twice: cognito-local clears the code (CODE_EXPIRED); real Cognito answers
+        // NotAuthorizedException, mapped to 409 ALREADY_CONFIRMED (alreadyConfirmedIs409 below).
+        assertEquals(400, confirm(email, code(email)).status());
+
+        Response tokens = login(email, PASSWORD);
+        assertEquals(200, tokens.status(), tokens::toString);
+        for (String f : new String[] {"idToken", "accessToken", "refreshToken"}) {
+            assertTrue(tokens.text(f).split("\\.").length == 3, f + " is a JWT");
+        }
+        assertEquals("Bearer", tokens.text("tokenType"));
+        assertTrue(tokens.json().get("expiresIn").asInt() > 0);
+
+        // The PostConfirmation trigger writes the profile (tested in functions/cognito); here we seed it.
+        Users.from(emu.dynamo(), config).create(userId, email, "Ana", "User", 5, Instant.parse("2026-11-23T10:00:00Z"));
+        Response me = Events.call("auth-me").as(userId, email, "User").invoke(handler);
+        assertEquals(200, me.status(), me::toString);
+        assertEquals(userId, me.text("userId"));
+        assertEquals(email, me.text("email"));
+        assertEquals("Ana", me.text("name"));
+        assertEquals("User", me.text("role"));
+        assertEquals(5, me.json().get("credits").asInt());
+        assertEquals("2026-11-23T10:00:00Z", me.text("createdAt"));
+
+        String refreshToken = tokens.text("refreshToken");
+        Response refreshed = Events.call("auth-refresh").body(Map.of("refreshToken", refreshToken)).invoke(handler);
+        assertEquals(200, refreshed.status(), refreshed::toString);
+        assertNotNull(refreshed.text("idToken"));
+        assertFalse(refreshed.json().has("refreshToken"));
+
+        Response forgot = Events.call("auth-forgot-password").body(Map.of("email", email)).invoke(handler);
+        assertEquals(200, forgot.status(), forgot::toString);
+        String resetCode = code(email);
+        String newPassword = "N3wPassword";
+        assertError(Events.call("auth-reset-password").body(Map.of("email", email, "code", resetCode, "newPassword", "short"))
+                .invoke(handler), 400, "PASSWORD_POLICY");
+        Response reset = Events.call("auth-reset-password").body(Map.of("email", email, "code", resetCode, "newPassword", newPassword))
+                .invoke(handler);
+        assertEquals(200, reset.status(), reset::toString);
+        assertError(login(email, PASSWORD), 401, "INVALID_CREDENTIALS");
+        Response again = login(email, newPassword);
+        assertEquals(200, again.status(), again::toString);
+
+        Response logout = Events.call("auth-logout").as(userId, email, "User")
+                .body(Map.of("refreshToken", again.text("refreshToken"))).invoke(handler);
+        assertEquals(200, logout.status(), logout::toString);
+        assertError(Events.call("auth-refresh").body(Map.of("refreshToken", again.text("refreshToken"))).invoke(handler),
+                401, "INVALID_REFRESH_TOKEN");
+    }
+
+    @Test
+    void existingEmailIs409() {
+        String email = newEmail();
+        assertEquals(201, register(email, PASSWORD).status());
+        assertError(register(email.toUpperCase(), PASSWORD), 409, "EMAIL_EXISTS");
+    }
+
+    @Test
+    void emailIsTrimmedAndLowerCased() {
+        String email = newEmail();
+        Response r = register("  " + email.toUpperCase() + " ", PASSWORD);
+        assertEquals(201, r.status(), r::toString);
+        assertEquals(email, r.text("email"));
+    }
+
+    @Test
+    void passwordAgainstPolicyIs400WithThePolicyAndNoCognitoCall() {
+        AtomicInteger calls = new AtomicInteger();
+        AuthHandler counted = new AuthHandler(config, service(countingCognito(calls)));
+        for (String weak : new String[] {"short1A", "alllowercase1", "ALLUPPERCASE1", "NoDigitsHere", " Padded1Pass "}) {
+            Response r = Events.call("auth-register").body(Map.of("email", newEmail(), "password", weak, "name", "A")).invoke(counted);
+            JsonNode error = assertError(r, 400, "PASSWORD_POLICY");
+            assertTrue(error.get("message").asText().contains("at least 8 characters, a lowercase letter, an uppercase letter and a number"),
+                    error::toString);
+            assertEquals("password", error.get("field").asText());
+        }
+        assertEquals(0, calls.get(), "no call to Cognito for a password the policy refuses");
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserGetTheSame401() {
+        String email = newEmail();
+        register(email, PASSWORD);
+        confirm(email, code(email));
+        Response wrong = login(email, "Wr0ngPassword");
+        Response unknown = login(newEmail(), PASSWORD);
+        JsonNode a = assertError(wrong, 401, "INVALID_CREDENTIALS");
+        JsonNode b = assertError(unknown, 401, "INVALID_CREDENTIALS");
+        assertEquals(a.get("message"), b.get("message"));
+    }
+
+    @Test
+    void forgotPasswordAnswersTheSameForUnknownAccounts() {
+        Response r = Events.call("auth-forgot-password").body(Map.of("email", newEmail())).invoke(handler);
+        assertEquals(200, r.status(), r::toString);
+    }
+
+    @Test
+    void resetWithWrongCodeIs400() {
+        String email = newEmail();
+        register(email, PASSWORD);
+        confirm(email, code(email));
+        Events.call("auth-forgot-password").body(Map.of("email", email)).invoke(handler);
+        String good = code(email);
+        String wrong = good.equals("123456") ? "654321" : "123456";
+        assertError(Events.call("auth-reset-password").body(Map.of("email", email, "code", wrong, "newPassword", "N3wPassword"))
+                .invoke(handler), 400, "INVALID_CODE");
+    }
+
+    @Test
+    void expiredCodeIs400() {
+        AuthHandler h = new AuthHandler(config, service(failingCognito(ExpiredCodeException.builder().message("expired").build())));
+        assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 400, "CODE_EXPIRED");
+        assertError(Events.call("auth-reset-password").body(Map.of("email", newEmail(), "code", "123456", "newPassword", "N3wPassword"))
+                .invoke(h), 400, "CODE_EXPIRED");
+    }
+
+    @Test
+    void alreadyConfirmedIs409() {
+        AuthHandler h = new AuthHandler(config, service(failingCognito(
+                software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException.builder()
+                        .message("User cannot be confirmed. Current status is CONFIRMED").build())));
+        assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 409, "ALREADY_CONFIRMED");
+    }
+
+    @Test
+    void cognitoThrottlingIs429WithRetryAfter() {
+        AuthHandler h = new AuthHandler(config, service(failingCognito(TooManyRequestsException.builder().message("slow down").build())));
+        Response r = Events.call("auth-login").body(Map.of("email", newEmail(), "password", PASSWORD)).invoke(h);
+        assertError(r, 429, "TOO_MANY_REQUESTS");
+        assertNotNull(r.headers().get("Retry-After"));
+    }
+
+    @Test
+    void inputIsValidatedBeforeCognito() {
+        AtomicInteger calls = new AtomicInteger();
+        AuthHandler h = new AuthHandler(config, service(countingCognito(calls)));
+        JsonNode e = assertError(Events.call("auth-register").body(Map.of("email", "not-an-email", "password", PASSWORD, "name", "A"))
+                .invoke(h), 400, "VALIDATION_FAILED");
+        assertEquals("email", e.get("field").asText());
+        e = assertError(Events.call("auth-register").body(Map.of("email", newEmail(), "password", PASSWORD)).invoke(h),
+                400, "VALIDATION_FAILED");
+        assertEquals("name", e.get("field").asText());
+        e = assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "12ab")).invoke(h), 400, "VALIDATION_FAILED");
+        assertEquals("code", e.get("field").asText());
+        assertError(Events.call("auth-login").body("{\"email\":").invoke(h), 400, "MALFORMED_JSON");
+        assertError(Events.call("auth-login").body(Map.of("email", newEmail(), "password", PASSWORD, "admin", true)).invoke(h),
+                400, "UNKNOWN_FIELD");
+        assertError(Events.call("auth-login").body(Map.of("email", 42, "password", PASSWORD)).invoke(h), 400, "VALIDATION_FAILED");
+        assertError(Events.call("auth-login").header("Content-Type", "text/plain").body(Map.of("email", newEmail(), "password", PASSWORD))
+                .invoke(h), 415, "UNSUPPORTED_MEDIA_TYPE");
+        assertError(Events.call("auth-login").body("{\"email\":\"" + "a".repeat(70_000) + "\"}").invoke(h), 413, "PAYLOAD_TOO_LARGE");
+        assertError(Events.call("auth-login").body("").invoke(h), 400, "BODY_REQUIRED");
+        assertEquals(0, calls.get());
+    }
+
+    @Test
+    void meWithoutClaimsIs401AndWithoutProfileIs404() {
+        assertError(Events.call("auth-me").anonymous().invoke(handler), 401, "UNAUTHORIZED");
+        assertError(Events.call("auth-me").as(UUID.randomUUID().toString(), "x@example.com", "User").invoke(handler), 404, "PROFILE_NOT_FOUND");
+    }
+
+    @Test
+    void unknownRouteIs404AndWrongMethodIs405() {
+        Events.Call c = Events.call("auth-me");
+        c.event().setResource("/auth/nothing");
+        assertError(c.invoke(handler), 404, "NOT_FOUND");
+        Events.Call m = Events.call("auth-me");
+        m.event().setHttpMethod("DELETE");
+        Response r = m.invoke(handler);
+        assertError(r, 405, "METHOD_NOT_ALLOWED");
+        assertEquals("GET", r.headers().get("Allow"));
+    }
+
+    @Test
+    void corsHeadersComeFromConfiguration() {
+        Response r = Events.call("auth-me").as("x", "x@example.com").header("Origin", "http://localhost:5173").invoke(handler);
+        assertEquals("http://localhost:5173", r.headers().get("Access-Control-Allow-Origin"));
+        Response other = Events.call("auth-me").as("x", "x@example.com").header("Origin", "https://evil.example").invoke(handler);
+        assertFalse(other.headers().containsKey("Access-Control-Allow-Origin"));
+    }
+
+    private static AuthService service(CognitoIdentityProviderClient cognito) {
+        return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")));
+    }
+
+    static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {
+        CognitoIdentityProviderClient real = emu.cognito();
+        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
+                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
+                    calls.incrementAndGet();
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    static CognitoIdentityProviderClient failingCognito(RuntimeException failure) {
+        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
+                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
+                    if (m.getName().equals("close") || m.getName().equals("serviceName")) {
+                        return null;
+                    }
+                    throw failure;
+                });
+    }
+}

@@ -1,0 +1,187 @@
+package dev.suite.shared.auth;
+
+import com.auth0.jwk.Jwk;
+import com.auth0.jwk.JwkException;
+import com.auth0.jwk.JwkProvider;
+import com.auth0.jwk.UrlJwkProvider;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.auth0.jwt.exceptions.JWTVerificationException;
+import com.auth0.jwt.interfaces.Claim;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import dev.suite.shared.Clients;
+import dev.suite.shared.Config;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Verifies Cognito JWTs: RS256 only, key from the pool's JWKS (cached), issuer, expiry, token_use, and the
+ * audience (ID token {@code aud}) or {@code client_id} (access token) among the allowed app clients.
+ */
+public final class JwtVerifier {
+
+    public enum TokenUse { id, access }
+
+    /** Thrown for any token that must not be trusted; the message is safe to log (it never holds the token). */
+    public static final class InvalidTokenException extends Exception {
+        public InvalidTokenException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final String issuer;
+    private final Set<String> clientIds;
+    private final JwkProvider jwks;
+    private final Clock clock;
+
+    public JwtVerifier(String issuer, URI jwksUri, Set<String> clientIds, Clock clock) {
+        this.issuer = issuer;
+        this.clientIds = Set.copyOf(clientIds);
+        this.clock = clock;
+        try {
+            this.jwks = new CachedJwks(new UrlJwkProvider(jwksUri.toURL(), 2_000, 2_000), clock);
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("bad JWKS URL " + jwksUri, e);
+        }
+    }
+
+    /**
+     * Keys cached by key id for six hours; an unknown key id refetches the set at most once a minute, so a
+     * flood of forged key ids cannot hammer the JWKS endpoint. (jwks-rsa's own cache needs Guava: 3 MB.)
+     */
+    static final class CachedJwks implements JwkProvider {
+        private static final long TTL_MS = TimeUnit.HOURS.toMillis(6);
+        private static final long MISS_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
+        private final UrlJwkProvider source;
+        private final Clock clock;
+        private final java.util.concurrent.ConcurrentHashMap<String, Jwk> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        private volatile long fetchedAt = Long.MIN_VALUE / 2;
+
+        CachedJwks(UrlJwkProvider source, Clock clock) {
+            this.source = source;
+            this.clock = clock;
+        }
+
+        @Override
+        public Jwk get(String keyId) throws JwkException {
+            long now = clock.millis();
+            Jwk jwk = keys.get(keyId);
+            if (jwk != null && now - fetchedAt < TTL_MS) {
+                return jwk;
+            }
+            synchronized (this) {
+                jwk = keys.get(keyId);
+                if (jwk != null && now - fetchedAt < TTL_MS) {
+                    return jwk;
+                }
+                if (jwk == null && now - fetchedAt < MISS_INTERVAL_MS) {
+                    throw new com.auth0.jwk.SigningKeyNotFoundException("no key " + keyId, null);
+                }
+                keys.clear();
+                for (Jwk k : source.getAll()) {
+                    if (k.getId() != null) {
+                        keys.put(k.getId(), k);
+                    }
+                }
+                fetchedAt = now;
+                jwk = keys.get(keyId);
+                if (jwk == null) {
+                    throw new com.auth0.jwk.SigningKeyNotFoundException("no key " + keyId, null);
+                }
+                return jwk;
+            }
+        }
+    }
+
+    /**
+     * From configuration: USER_POOL_ID and USER_POOL_CLIENT_ID (comma-separated for several clients);
+     * JWT_ISSUER and JWKS_URL override the AWS defaults for emulators.
+     */
+    public static JwtVerifier fromConfig(Config config) {
+        String poolId = config.require("USER_POOL_ID");
+        String issuer = config.get("JWT_ISSUER").orElse(
+                "https://cognito-idp." + Clients.region(config).id() + ".amazonaws.com/" + poolId);
+        URI jwks = URI.create(config.get("JWKS_URL").orElse(issuer + "/.well-known/jwks.json"));
+        Set<String> clients = Arrays.stream(config.require("USER_POOL_CLIENT_ID").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        return new JwtVerifier(issuer, jwks, clients, Clock.systemUTC());
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The token's claims as plain strings and lists, as API Gateway's authorizer would pass them. */
+    public Map<String, Object> verify(String token, TokenUse expectedUse) throws InvalidTokenException {
+        if (token == null || token.isBlank()) {
+            throw new InvalidTokenException("no token");
+        }
+        DecodedJWT unverified;
+        try {
+            unverified = JWT.decode(token.trim());
+        } catch (JWTVerificationException e) {
+            throw new InvalidTokenException("token is not a JWT");
+        }
+        if (!"RS256".equals(unverified.getAlgorithm())) {
+            throw new InvalidTokenException("algorithm " + unverified.getAlgorithm() + " is not accepted");
+        }
+        if (unverified.getKeyId() == null) {
+            throw new InvalidTokenException("token has no key id");
+        }
+        RSAPublicKey key;
+        try {
+            Jwk jwk = jwks.get(unverified.getKeyId());
+            if (jwk.getAlgorithm() != null && !"RS256".equals(jwk.getAlgorithm())) {
+                throw new InvalidTokenException("key algorithm is not RS256");
+            }
+            key = (RSAPublicKey) jwk.getPublicKey();
+        } catch (JwkException | ClassCastException e) {
+            throw new InvalidTokenException("signing key not found");
+        }
+        DecodedJWT jwt;
+        try {
+            var verification = (com.auth0.jwt.JWTVerifier.BaseVerification) JWT.require(Algorithm.RSA256(key, null))
+                    .withIssuer(issuer)
+                    .withClaim("token_use", expectedUse.name())
+                    .withClaimPresence("sub")
+                    .withClaimPresence("exp")
+                    .acceptLeeway(0);
+            jwt = verification.build(clock).verify(unverified);
+        } catch (JWTVerificationException e) {
+            throw new InvalidTokenException("token rejected: " + e.getClass().getSimpleName());
+        }
+        if (!Instant.now(clock).isBefore(jwt.getExpiresAtAsInstant())) {
+            throw new InvalidTokenException("token expired");
+        }
+        String audience = expectedUse == TokenUse.id
+                ? (jwt.getAudience() == null || jwt.getAudience().size() != 1 ? null : jwt.getAudience().get(0))
+                : jwt.getClaim("client_id").asString();
+        if (audience == null || !clientIds.contains(audience)) {
+            throw new InvalidTokenException("token was issued for another client");
+        }
+        Map<String, Object> claims = new LinkedHashMap<>();
+        for (Map.Entry<String, Claim> e : jwt.getClaims().entrySet()) {
+            Claim c = e.getValue();
+            List<Object> list = c.asList(Object.class);
+            if (list != null) {
+                claims.put(e.getKey(), list.stream().map(String::valueOf).toList());
+            } else if (c.asString() != null) {
+                claims.put(e.getKey(), c.asString());
+            } else {
+                Object o = c.as(Object.class);
+                claims.put(e.getKey(), o == null ? null : String.valueOf(o));
+            }
+        }
+        return claims;
+    }
+}
