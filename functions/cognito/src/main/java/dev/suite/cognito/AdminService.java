@@ -5,7 +5,9 @@ import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,16 +47,51 @@ public final class AdminService {
         this.clock = clock;
     }
 
+    /**
+     * One page of users. The cursor wraps Cognito's pagination token ("t:") or, where the provider ignores
+     * Limit and returns everything (cognito-local), an offset ("o:"), so clients page the same way on both.
+     */
     public Page<Map<String, Object>> listUsers(int limit, String cursor) {
+        String token = null;
+        int offset = 0;
+        if (cursor != null) {
+            String plain;
+            try {
+                plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+                if (plain.startsWith("t:") && plain.length() > 2) {
+                    token = plain.substring(2);
+                } else if (plain.startsWith("o:")) {
+                    offset = Integer.parseInt(plain.substring(2));
+                    if (offset < 0) {
+                        throw new IllegalArgumentException();
+                    }
+                } else {
+                    throw new IllegalArgumentException();
+                }
+            } catch (IllegalArgumentException e) {
+                throw invalidCursor();
+            }
+        }
+        String paginationToken = token;
         ListUsersResponse res;
         try {
-            res = cognito.listUsers(b -> b.userPoolId(poolId).limit(limit).paginationToken(cursor));
+            res = cognito.listUsers(b -> b.userPoolId(poolId).limit(limit).paginationToken(paginationToken));
         } catch (InvalidParameterException e) {
-            throw ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
+            throw invalidCursor();
         }
-        Map<String, UserRecord> profiles = profiles(res.users().stream().map(u -> attr(u.attributes(), "sub")).toList());
+        List<UserType> page = res.users();
+        String next;
+        if (page.size() > limit) {
+            int from = Math.min(offset, page.size());
+            int to = Math.min(from + limit, page.size());
+            next = to < page.size() ? "o:" + to : null;
+            page = page.subList(from, to);
+        } else {
+            next = res.paginationToken() == null || res.paginationToken().isEmpty() ? null : "t:" + res.paginationToken();
+        }
+        Map<String, UserRecord> profiles = profiles(page.stream().map(u -> attr(u.attributes(), "sub")).toList());
         List<Map<String, Object>> items = new ArrayList<>();
-        for (UserType u : res.users()) {
+        for (UserType u : page) {
             String sub = attr(u.attributes(), "sub");
             UserRecord p = sub == null ? null : profiles.get(sub);
             Map<String, Object> item = new LinkedHashMap<>();
@@ -68,8 +105,12 @@ public final class AdminService {
             item.put("createdAt", u.userCreateDate() == null ? null : u.userCreateDate().toString());
             items.add(item);
         }
-        String next = res.paginationToken();
-        return new Page<>(items, next == null || next.isEmpty() ? null : next);
+        return new Page<>(items, next == null ? null
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static ApiException invalidCursor() {
+        return ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
     }
 
     private Map<String, UserRecord> profiles(List<String> ids) {

@@ -49,6 +49,10 @@ public final class Body {
                 throw ApiException.badRequest("MALFORMED_JSON", "the body must be a JSON object");
             }
             throw ApiException.invalid(field, "has the wrong type");
+        } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
+            String field = e.getProcessor() == null ? null : currentName(e.getProcessor());
+            throw field == null ? ApiException.badRequest("MALFORMED_JSON", "a number in the body is out of range")
+                    : ApiException.invalid(field, "is out of range");
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("MALFORMED_JSON", "the body is nested too deeply or holds a value too large");
         } catch (JsonMappingException e) {
@@ -56,8 +60,8 @@ public final class Body {
                 throw api;
             }
             String field = path(e);
-            throw ApiException.badRequest("MALFORMED_JSON", field.isEmpty()
-                    ? "the body is not valid JSON for this route" : "field '" + field + "' is not valid");
+            throw field.isEmpty() ? ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON for this route")
+                    : ApiException.invalid(field, "is not valid (wrong type or out of range)");
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON");
         } catch (IOException e) {
@@ -67,6 +71,14 @@ public final class Body {
             return (T) v.validated();
         }
         return value;
+    }
+
+    private static String currentName(com.fasterxml.jackson.core.JsonParser p) {
+        try {
+            return p.currentName();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static int firstNonSpace(byte[] body) {
