@@ -1,0 +1,191 @@
+package dev.suite.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import dev.suite.shared.Config;
+import dev.suite.shared.Json;
+import dev.suite.shared.http.Router;
+import dev.suite.testkit.Emulators;
+import dev.suite.testkit.Paths;
+import dev.suite.testkit.Template;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** Holds template.yaml and the code to each other, and the template to least privilege. */
+class TemplateTest {
+    static final Template T = Template.repo();
+
+    static Map<String, Map<String, Object>> functions() {
+        return T.resourcesOfType("AWS::Serverless::Function");
+    }
+
+    static String handlerClass(String fn) {
+        return String.valueOf(T.properties(fn).get("Handler")).split("::")[0];
+    }
+
+    @Test
+    void everyHandlerClassExistsWithTheTwoConstructors() throws Exception {
+        for (String fn : functions().keySet()) {
+            Class<?> type = Class.forName(handlerClass(fn));
+            assertTrue(RequestHandler.class.isAssignableFrom(type) || RequestStreamHandler.class.isAssignableFrom(type), fn);
+            type.getConstructor();
+            type.getConstructor(Config.class);
+        }
+    }
+
+    @Test
+    void everyCodeUriIsTheJarOfTheModuleHoldingTheHandler() {
+        for (String fn : functions().keySet()) {
+            String codeUri = String.valueOf(T.properties(fn).get("CodeUri"));
+            assertTrue(codeUri.matches("functions/[a-z]+/target/function-[a-z]+-lambda\\.jar"), fn + ": " + codeUri);
+            String module = codeUri.split("/")[1];
+            assertTrue(codeUri.endsWith("function-" + module + "-lambda.jar"), codeUri);
+            Path source = Paths.root().resolve("functions/" + module + "/src/main/java/" + handlerClass(fn).replace('.', '/') + ".java");
+            assertTrue(Files.exists(source), fn + " handler must live in functions/" + module);
+        }
+    }
+
+    @Test
+    void everyRouteIsWiredToItsFunctionAndNothingElse() throws Exception {
+        Emulators emu = Emulators.shared();
+        Map<String, Set<String>> declared = new java.util.HashMap<>();
+        for (Template.ApiRoute r : T.apiRoutes()) {
+            assertTrue(declared.computeIfAbsent(r.function(), k -> new TreeSet<>()).add(r.key()), "route declared twice: " + r.key());
+        }
+        Set<String> all = new HashSet<>();
+        for (Map.Entry<String, Set<String>> e : declared.entrySet()) {
+            Object handler = Class.forName(handlerClass(e.getKey())).getConstructor(Config.class)
+                    .newInstance(emu.functionConfig(e.getKey()));
+            Router router = (Router) handler.getClass().getMethod("router").invoke(handler);
+            assertEquals(e.getValue(), router.routes(), e.getKey() + ": template routes and router routes differ");
+            for (String k : e.getValue()) {
+                assertTrue(all.add(k), "two functions claim " + k);
+            }
+        }
+    }
+
+    @Test
+    void everyRouteHasASampleEvent() throws Exception {
+        Set<String> sampled = new HashSet<>();
+        try (Stream<Path> files = Files.list(Paths.root().resolve("events"))) {
+            for (Path f : files.toList()) {
+                var node = Json.EVENTS.readTree(f.toFile());
+                if (node.has("httpMethod") && node.has("resource")) {
+                    sampled.add(node.get("httpMethod").asText() + " " + node.get("resource").asText());
+                }
+            }
+        }
+        for (Template.ApiRoute r : T.apiRoutes()) {
+            assertTrue(sampled.contains(r.key()), "no events/ sample for " + r.key());
+        }
+    }
+
+    @Test
+    void publicRoutesAreExactlyTheDocumentedOnes() {
+        Set<String> open = new TreeSet<>();
+        for (Template.ApiRoute r : T.apiRoutes()) {
+            if (!r.authorized()) {
+                open.add(r.key());
+            }
+        }
+        Set<String> allowed = Set.of("POST /auth/register", "POST /auth/confirm", "POST /auth/login", "POST /auth/refresh",
+                "POST /auth/forgot-password", "POST /auth/reset-password", "GET /payment/vnpay-return", "GET /payment/vnpay-ipn");
+        assertTrue(allowed.containsAll(open), "unexpected public routes: " + open);
+        Map<String, Object> api = T.properties("RestApi");
+        Map<String, Object> auth = Template.cast(api.get("Auth"));
+        assertEquals("CognitoAuthorizer", auth.get("DefaultAuthorizer"));
+    }
+
+    @Test
+    void noPolicyUsesAWildcardActionOrResource() {
+        List<String> problems = new ArrayList<>();
+        T.resources().forEach((id, r) -> collectStatements(id, r, problems));
+        assertEquals(List.of(), problems);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void collectStatements(String id, Object node, List<String> problems) {
+        if (node instanceof Map<?, ?> m) {
+            Object statement = m.get("Statement");
+            if (statement instanceof List<?> list) {
+                for (Object s : list) {
+                    Map<String, Object> st = (Map<String, Object>) s;
+                    for (Object a : asList(st.get("Action"))) {
+                        if (String.valueOf(a).contains("*")) {
+                            problems.add(id + ": wildcard action " + a);
+                        }
+                    }
+                    for (Object res : asList(st.get("Resource"))) {
+                        if ("*".equals(String.valueOf(res)) || String.valueOf(res).endsWith(":*")) {
+                            problems.add(id + ": wildcard resource " + res);
+                        }
+                    }
+                }
+            }
+            m.values().forEach(v -> collectStatements(id, v, problems));
+        } else if (node instanceof List<?> l) {
+            l.forEach(v -> collectStatements(id, v, problems));
+        }
+    }
+
+    private static List<?> asList(Object o) {
+        return o == null ? List.of() : o instanceof List<?> l ? l : List.of(o);
+    }
+
+    @Test
+    void tablesAreOnDemandEncryptedAndRecoverable() {
+        T.resourcesOfType("AWS::DynamoDB::Table").forEach((id, r) -> {
+            Map<String, Object> p = T.properties(id);
+            assertEquals("PAY_PER_REQUEST", p.get("BillingMode"), id);
+            assertEquals(Boolean.TRUE, Template.<Map<String, Object>>cast(p.get("SSESpecification")).get("SSEEnabled"), id);
+            assertEquals(Boolean.TRUE, Template.<Map<String, Object>>cast(p.get("PointInTimeRecoverySpecification"))
+                    .get("PointInTimeRecoveryEnabled"), id);
+        });
+    }
+
+    @Test
+    void theAuthFunctionChecksThePoolsOwnPasswordPolicy() {
+        Map<String, Object> pool = Template.cast(Template.<Map<String, Object>>cast(T.properties("UserPool").get("Policies")).get("PasswordPolicy"));
+        List<String> terms = new ArrayList<>(List.of("minLength=" + pool.get("MinimumLength")));
+        if (Boolean.TRUE.equals(pool.get("RequireLowercase"))) {
+            terms.add("lowercase");
+        }
+        if (Boolean.TRUE.equals(pool.get("RequireUppercase"))) {
+            terms.add("uppercase");
+        }
+        if (Boolean.TRUE.equals(pool.get("RequireNumbers"))) {
+            terms.add("numbers");
+        }
+        if (Boolean.TRUE.equals(pool.get("RequireSymbols"))) {
+            terms.add("symbols");
+        }
+        Map<String, Object> env = Template.cast(Template.<Map<String, Object>>cast(T.properties("AuthFunction").get("Environment")).get("Variables"));
+        assertEquals(String.join(",", terms), env.get("PASSWORD_POLICY"));
+    }
+
+    @Test
+    void everyFunctionIsTracedAndPublishedWithSnapStart() {
+        Map<String, Object> g = T.globalsFunction();
+        assertEquals("Active", g.get("Tracing"));
+        assertEquals("PublishedVersions", Template.<Map<String, Object>>cast(g.get("SnapStart")).get("ApplyOn"));
+        assertFalse(String.valueOf(g.get("AutoPublishAlias")).isBlank());
+        for (String fn : functions().keySet()) {
+            if (T.properties(fn).containsKey("SnapStart") || T.properties(fn).containsKey("Tracing")) {
+                fail(fn + " overrides the Globals' tracing or SnapStart");
+            }
+        }
+    }
+}
