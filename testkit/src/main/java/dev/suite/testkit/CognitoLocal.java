@@ -62,14 +62,21 @@ public final class CognitoLocal implements AutoCloseable {
         Files.writeString(cognitoDir.resolve("config.json"), Json.write(config));
         ProcessBuilder pb = new ProcessBuilder("node", bin.toString())
                 .directory(stateDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectErrorStream(true);
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("HOST", "127.0.0.1");
         pb.environment().put("DEBUG", "");
         Process p = pb.start();
         CognitoLocal c = new CognitoLocal(p, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(c::close, "cognito-local-stop"));
         c.pump();
-        c.awaitReady(Duration.ofSeconds(30));
+        try {
+            c.awaitReady(Duration.ofSeconds(30));
+        } catch (IOException e) {
+            c.close();
+            throw e;
+        }
         return c;
     }
 
@@ -77,12 +84,17 @@ public final class CognitoLocal implements AutoCloseable {
         if (Files.exists(pkg.resolve("node_modules/cognito-local/lib/bin/start.js"))) {
             return;
         }
+        // Never inherit stdin/stdout: under Surefire they are the fork's command channel.
+        Path log = Files.createTempFile("npm-ci", ".log");
         ProcessBuilder pb = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(pkg.toFile()).inheritIO();
+                .directory(pkg.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         try {
             Process p = pb.start();
             if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IOException("npm ci for cognito-local failed in " + pkg);
+                throw new IOException("npm ci for cognito-local failed in " + pkg + ":\n" + Files.readString(log));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

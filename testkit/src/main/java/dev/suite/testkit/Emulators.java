@@ -68,8 +68,15 @@ public final class Emulators implements AutoCloseable {
             Files.createDirectories(db);
             args.addAll(List.of("-dbPath", db.toString()));
         }
-        this.dynamoServer = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
-        dynamoServer.start();
+        java.io.PrintStream stdout = System.out;
+        try {
+            // DynamoDB Local prints its settings banner on stdout; keep the runtime's console to what matters.
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            this.dynamoServer = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
+            dynamoServer.start();
+        } finally {
+            System.setOut(stdout);
+        }
 
         Properties props = new Properties();
         String provider = "transient";

@@ -1,0 +1,148 @@
+package dev.suite.local;
+
+import dev.suite.shared.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/** Jetty on the REST port: the REST API, the Lambda Invoke API and the runtime's own /_local routes. */
+final class HttpServer {
+    private static final String INVOKE = "/2015-03-31/functions/";
+    private final LocalRuntime runtime;
+    private Server server;
+    private ServerConnector connector;
+
+    HttpServer(LocalRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    void start(int port) throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 8);
+        threads.setName("rest");
+        server = new Server(threads);
+        connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                serve(request, response, callback);
+                return true;
+            }
+        });
+        server.start();
+    }
+
+    int port() {
+        return connector.getLocalPort();
+    }
+
+    private void serve(Request request, Response response, Callback callback) throws IOException {
+        String path = request.getHttpURI().getPath();
+        byte[] body = Content.Source.asInputStream(request).readAllBytes();
+        if (runtime.rest() == null) {
+            write(response, callback, 503, Map.of("Content-Type", "application/json"), "{\"message\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        if (path.startsWith(INVOKE) && path.endsWith("/invocations") && request.getMethod().equals("POST")) {
+            invoke(path.substring(INVOKE.length(), path.length() - "/invocations".length()), body, response, callback);
+            return;
+        }
+        if (path.startsWith("/_local/schedules/") && request.getMethod().equals("POST")) {
+            try {
+                String result = runtime.fire(path.substring("/_local/schedules/".length()));
+                write(response, callback, 200, Map.of("Content-Type", "application/json"), result.getBytes(StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException e) {
+                write(response, callback, 404, Map.of("Content-Type", "application/json"),
+                        Json.write(Map.of("message", e.getMessage())).getBytes(StandardCharsets.UTF_8));
+            } catch (Exception e) {
+                write(response, callback, 500, Map.of("Content-Type", "application/json"),
+                        Json.write(Map.of("message", String.valueOf(e))).getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (HttpField f : request.getHeaders()) {
+            headers.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f.getValue());
+        }
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        Fields fields = Request.extractQueryParameters(request);
+        for (Fields.Field f : fields) {
+            query.put(f.getName(), f.getValues());
+        }
+        String ip = Request.getRemoteAddr(request);
+        RestGateway.HttpResponse out = runtime.rest().handle(new RestGateway.HttpRequest(request.getMethod(), path, headers, query, body,
+                ip == null ? "127.0.0.1" : ip));
+        write(response, callback, out.status(), out.headers(), out.body());
+    }
+
+    private void invoke(String name, byte[] body, Response response, Callback callback) {
+        String id = name.contains(":") ? name.substring(name.lastIndexOf(':') + 1) : name;
+        LocalFunction fn = runtime.functions().get(id);
+        if (fn == null) {
+            write(response, callback, 404, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", "ResourceNotFoundException"),
+                    Json.write(Map.of("Type", "User", "Message", "Function not found: " + name)).getBytes(StandardCharsets.UTF_8));
+            return;
+        }
+        try {
+            write(response, callback, 200, Map.of("Content-Type", "application/json", "X-Amz-Executed-Version", "$LATEST"), fn.invoke(body));
+        } catch (Exception | Error e) {
+            write(response, callback, 200, Map.of("Content-Type", "application/json", "X-Amz-Function-Error", "Unhandled"),
+                    Json.write(Map.of("errorMessage", String.valueOf(e.getMessage()), "errorType", e.getClass().getName()))
+                            .getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void write(Response response, Callback callback, int status, Map<String, String> headers, byte[] body) {
+        response.setStatus(status);
+        headers.forEach((k, v) -> response.getHeaders().put(k, v));
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    /** One request per route through the real port: none may answer 5xx before "ready" is printed. */
+    void selfCheck() {
+        HttpClient client = HttpClient.newHttpClient();
+        for (var route : runtime.rest().routes()) {
+            String path = route.path().replaceAll("\\{[^}]+}", "selfcheck");
+            try {
+                var req = java.net.http.HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
+                        .method(route.method(), BodyPublishers.noBody()).build();
+                int status = client.send(req, BodyHandlers.discarding()).statusCode();
+                if (status >= 500) {
+                    throw new IllegalStateException(route.key() + " answered " + status);
+                }
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(route.key() + " did not answer: " + e, e);
+            }
+        }
+    }
+
+    void stop() {
+        try {
+            if (server != null) {
+                server.stop();
+            }
+        } catch (Exception ignored) {
+            // stopping anyway
+        }
+    }
+}

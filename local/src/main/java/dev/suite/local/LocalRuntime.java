@@ -1,0 +1,250 @@
+package dev.suite.local;
+
+import dev.suite.shared.Json;
+import dev.suite.shared.auth.JwtVerifier;
+import dev.suite.testkit.Emulators;
+import dev.suite.testkit.Paths;
+import dev.suite.testkit.Resolver;
+import dev.suite.testkit.Template;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The whole backend on localhost: reads template.yaml, starts the emulators with what it declares, runs every
+ * function warm in-process, and serves the REST API, the Lambda Invoke API (Cognito triggers) and the schedules.
+ */
+public final class LocalRuntime implements AutoCloseable {
+
+    /** Settings of one run. Port 0 picks a free port. */
+    public record Options(int port, int wsPort, Path dataDir, boolean inMemory, Map<String, Map<String, String>> overrides,
+                          boolean schedules) {
+        public static Options forTests(Path dataDir) {
+            return new Options(0, 0, dataDir, dataDir == null, Map.of(), false);
+        }
+    }
+
+    /** A Schedule event of a function. */
+    public record Schedule(String function, String event, String expression) {
+    }
+
+    private final Template template;
+    private final Options options;
+    private final HttpServer http;
+    private Emulators emulators;
+    private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
+    private final List<Schedule> schedules = new ArrayList<>();
+    private RestGateway rest;
+    private ScheduledExecutorService timer;
+    private final PrintStream out;
+
+    private LocalRuntime(Template template, Options options, PrintStream out) {
+        this.template = template;
+        this.options = options;
+        this.out = out;
+        this.http = new HttpServer(this);
+    }
+
+    public static LocalRuntime start(Options options, PrintStream out) {
+        LocalRuntime rt = new LocalRuntime(Template.repo(), options, out);
+        try {
+            rt.boot();
+        } catch (RuntimeException e) {
+            rt.close();
+            throw e;
+        } catch (Exception e) {
+            rt.close();
+            throw new IllegalStateException("local runtime failed to start: " + e.getMessage(), e);
+        }
+        return rt;
+    }
+
+    private void boot() throws Exception {
+        http.start(options.port());
+        Resolver names = new Resolver(template, Map.of(), Map.of());
+        Map<String, String> triggers = new LinkedHashMap<>();
+        template.resourcesOfType("AWS::Cognito::UserPool").forEach((id, r) -> {
+            Map<String, Object> lambdaConfig = Template.cast(template.properties(id).getOrDefault("LambdaConfig", Map.of()));
+            lambdaConfig.forEach((trigger, fn) -> triggers.put(trigger, names.string(fn)));
+        });
+        emulators = Emulators.start(template, new Emulators.Options(options.inMemory() ? null : options.dataDir(), http.port(), triggers));
+        emulators.cognitoLocal().onCode(c -> out.println("[mail] code for " + c.destination() + ": " + c.code()));
+        template.resourcesOfType("AWS::Serverless::Function").forEach((id, r) -> {
+            Map<String, String> env = new LinkedHashMap<>(options.overrides().getOrDefault(id, Map.of()));
+            functions.put(id, new LocalFunction(id, String.valueOf(template.properties(id).get("Handler")),
+                    emulators.functionConfig(id, env)));
+            Map<String, Map<String, Object>> events = Template.cast(template.properties(id).getOrDefault("Events", Map.of()));
+            events.forEach((name, e) -> {
+                if ("Schedule".equals(e.get("Type"))) {
+                    Map<String, Object> p = Template.cast(e.get("Properties"));
+                    schedules.add(new Schedule(id, name, String.valueOf(p.get("Schedule"))));
+                }
+            });
+        });
+        Set<String> clients = Set.copyOf(template.resourcesOfType("AWS::Cognito::UserPoolClient").keySet().stream()
+                .map(emulators::ref).toList());
+        JwtVerifier verifier = new JwtVerifier(emulators.cognitoLocal().issuer(emulators.userPoolId()),
+                URI.create(emulators.cognitoLocal().jwksUrl(emulators.userPoolId())), clients, Clock.systemUTC());
+        rest = new RestGateway(template, emulators.resolver(), functions, verifier);
+        if (options.schedules()) {
+            startTimer();
+        }
+    }
+
+    private void startTimer() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "schedules");
+            t.setDaemon(true);
+            return t;
+        });
+        for (Schedule s : schedules) {
+            arm(s, ZonedDateTime.now(ZoneOffset.UTC));
+        }
+    }
+
+    private void arm(Schedule s, ZonedDateTime after) {
+        ZonedDateTime next = Schedules.next(s.expression(), after);
+        long delay = Math.max(0, next.toInstant().toEpochMilli() - System.currentTimeMillis());
+        timer.schedule(() -> {
+            try {
+                fire(s);
+            } catch (Exception e) {
+                out.println("[schedule] " + s.function() + " failed: " + e);
+            }
+            arm(s, next);
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    /** Runs a schedule now (what EventBridge would send), by function id or event name; answers the function's output. */
+    public String fire(String name) throws Exception {
+        for (Schedule s : schedules) {
+            if (s.function().equals(name) || s.event().equals(name)) {
+                return fire(s);
+            }
+        }
+        throw new IllegalArgumentException("no schedule named " + name);
+    }
+
+    private String fire(Schedule s) throws Exception {
+        Map<String, Object> event = new LinkedHashMap<>();
+        event.put("version", "0");
+        event.put("id", UUID.randomUUID().toString());
+        event.put("detail-type", "Scheduled Event");
+        event.put("source", "aws.events");
+        event.put("account", "000000000000");
+        event.put("time", Instant.now().toString().replaceAll("\\.\\d+Z$", "Z"));
+        event.put("region", Emulators.REGION);
+        event.put("resources", List.of("arn:aws:events:" + Emulators.REGION + ":000000000000:rule/" + s.event()));
+        event.put("detail", Map.of());
+        byte[] result = functions.get(s.function()).invoke(Json.EVENTS.writeValueAsBytes(event));
+        return new String(result, StandardCharsets.UTF_8);
+    }
+
+    public List<Schedule> schedules() {
+        return schedules;
+    }
+
+    public LocalFunction function(String id) {
+        return functions.get(id);
+    }
+
+    RestGateway rest() {
+        return rest;
+    }
+
+    Map<String, LocalFunction> functions() {
+        return functions;
+    }
+
+    public Emulators emulators() {
+        return emulators;
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + http.port();
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    void printBanner() {
+        out.println();
+        out.println("Local backend from " + template.file() + " (no Docker, no AWS account)");
+        out.println("  REST API     " + baseUrl() + "   (" + rest.routes().size() + " routes)");
+        out.println("  DynamoDB     http://127.0.0.1:" + emulators.dynamoPort());
+        out.println("  S3           http://127.0.0.1:" + emulators.s3Port());
+        out.println("  Cognito      " + emulators.cognitoLocal().endpoint() + "  pool " + emulators.userPoolId()
+                + "  client " + emulators.clientId());
+        out.println("  Data         " + (options.inMemory() ? "in memory" : options.dataDir().toAbsolutePath()));
+        for (Schedule s : schedules) {
+            out.println("  Schedule     " + s.function() + " " + s.expression() + "  (now: curl -X POST " + baseUrl()
+                    + "/_local/schedules/" + s.function() + ")");
+        }
+        out.println();
+        out.println("Try it (confirmation codes are printed here as [mail] lines):");
+        out.println("  curl -s -X POST " + baseUrl() + "/auth/register -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"email\":\"you@example.com\",\"password\":\"Passw0rdOk\",\"name\":\"You\"}'");
+        out.println("  curl -s -X POST " + baseUrl() + "/auth/confirm -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"email\":\"you@example.com\",\"code\":\"<the code>\"}'");
+        out.println("  TOKEN=$(curl -s -X POST " + baseUrl() + "/auth/login -H 'Content-Type: application/json' \\");
+        out.println("       -d '{\"email\":\"you@example.com\",\"password\":\"Passw0rdOk\"}' | sed 's/.*\"idToken\":\"\\([^\"]*\\)\".*/\\1/')");
+        out.println("  curl -s " + baseUrl() + "/auth/me -H \"Authorization: Bearer $TOKEN\"");
+        out.println();
+    }
+
+    @Override
+    public void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        http.stop();
+        if (emulators != null) {
+            emulators.close();
+        }
+    }
+
+    public static void main(String[] args) {
+        long started = System.nanoTime();
+        int port = 3000;
+        int wsPort = 3001;
+        Path data = Paths.root().resolve(".local");
+        boolean inMemory = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--port" -> port = Integer.parseInt(args[++i]);
+                case "--ws-port" -> wsPort = Integer.parseInt(args[++i]);
+                case "--data" -> data = Path.of(args[++i]);
+                case "--in-memory" -> inMemory = true;
+                case "--help", "-h" -> {
+                    System.out.println("usage: local/run [--port N] [--ws-port N] [--data DIR] [--in-memory]");
+                    return;
+                }
+                default -> {
+                    System.err.println("unknown option " + args[i] + " (try --help)");
+                    System.exit(2);
+                }
+            }
+        }
+        LocalRuntime rt = start(new Options(port, wsPort, data, inMemory, Map.of(), true), System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(rt::close, "shutdown"));
+        rt.printBanner();
+        rt.http.selfCheck();
+        System.out.printf("ready%n");
+        System.out.printf("(started in %d ms; Ctrl-C stops everything)%n", (System.nanoTime() - started) / 1_000_000);
+    }
+}
