@@ -67,6 +67,12 @@ final class HttpServer {
             invoke(path.substring(INVOKE.length(), path.length() - "/invocations".length()), body, response, callback);
             return;
         }
+        if (path.equals(ClipDropStandIn.PATH) && request.getMethod().equals("POST")) {
+            RestGateway.HttpResponse out = ClipDropStandIn.handle(request.getHeaders().get("x-api-key"),
+                    request.getHeaders().get("Content-Type"), body);
+            write(response, callback, out.status(), out.headers(), out.body());
+            return;
+        }
         if (path.startsWith("/_local/schedules/") && request.getMethod().equals("POST")) {
             try {
                 String result = runtime.fire(path.substring("/_local/schedules/".length()));

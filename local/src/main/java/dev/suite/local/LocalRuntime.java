@@ -84,7 +84,8 @@ public final class LocalRuntime implements AutoCloseable {
         emulators = Emulators.start(template, new Emulators.Options(options.inMemory() ? null : options.dataDir(), http.port(), triggers));
         emulators.cognitoLocal().onCode(c -> out.println("[mail] code for " + c.destination() + ": " + c.code()));
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, r) -> {
-            Map<String, String> env = new LinkedHashMap<>(options.overrides().getOrDefault(id, Map.of()));
+            Map<String, String> env = new LinkedHashMap<>(standIns(id));
+            env.putAll(options.overrides().getOrDefault(id, Map.of()));
             functions.put(id, new LocalFunction(id, String.valueOf(template.properties(id).get("Handler")),
                     emulators.functionConfig(id, env)));
             Map<String, Map<String, Object>> events = Template.cast(template.properties(id).getOrDefault("Events", Map.of()));
@@ -104,6 +105,31 @@ public final class LocalRuntime implements AutoCloseable {
             startTimer();
         }
     }
+
+    /**
+     * Outside services for local runs, configured as the Imagify deployment did (CLIPDROP_API, VNPAY_*); where
+     * unset, the function is pointed at a local stand-in served by this runtime.
+     */
+    private Map<String, String> standIns(String function) {
+        Map<String, Object> vars = Template.cast(Template.<Map<String, Object>>cast(
+                template.properties(function).getOrDefault("Environment", Map.of())).getOrDefault("Variables", Map.of()));
+        Map<String, String> env = new LinkedHashMap<>();
+        if (vars.containsKey("CLIPDROP_API_KEY_PARAM")) {
+            String key = System.getenv("CLIPDROP_API");
+            if (key != null && !key.isBlank()) {
+                env.put("CLIPDROP_API_KEY", key);
+                standInNotes.add("ClipDrop     the real API (CLIPDROP_API is set)");
+            } else {
+                env.put("CLIPDROP_API_KEY", "local-stand-in");
+                env.put("CLIPDROP_URL", baseUrl() + ClipDropStandIn.PATH);
+                standInNotes.add("ClipDrop     local stand-in at " + baseUrl() + ClipDropStandIn.PATH
+                        + " (draws a PNG from the prompt; set CLIPDROP_API to use the real API)");
+            }
+        }
+        return env;
+    }
+
+    private final java.util.Set<String> standInNotes = new java.util.LinkedHashSet<>();
 
     private void startTimer() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -191,6 +217,7 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("  Cognito      " + emulators.cognitoLocal().endpoint() + "  pool " + emulators.userPoolId()
                 + "  client " + emulators.clientId());
         out.println("  Data         " + (options.inMemory() ? "in memory" : options.dataDir().toAbsolutePath()));
+        standInNotes.forEach(n -> out.println("  " + n));
         for (Schedule s : schedules) {
             out.println("  Schedule     " + s.function() + " " + s.expression() + "  (now: curl -X POST " + baseUrl()
                     + "/_local/schedules/" + s.function() + ")");
@@ -204,6 +231,8 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("  TOKEN=$(curl -s -X POST " + baseUrl() + "/auth/login -H 'Content-Type: application/json' \\");
         out.println("       -d '{\"email\":\"you@example.com\",\"password\":\"Passw0rdOk\"}' | sed 's/.*\"idToken\":\"\\([^\"]*\\)\".*/\\1/')");
         out.println("  curl -s " + baseUrl() + "/auth/me -H \"Authorization: Bearer $TOKEN\"");
+        out.println("  curl -s -X POST " + baseUrl() + "/image/generate-image -H \"Authorization: Bearer $TOKEN\" \\");
+        out.println("       -H 'Content-Type: application/json' -d '{\"prompt\":\"a lighthouse at dawn\"}'");
         out.println();
     }
 

@@ -100,6 +100,35 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void generateAnImageWithTheClipDropStandInAndFetchIt() throws Exception {
+        String email = "img" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        signUp(email);
+        String token = login(email).text("idToken");
+        Answer made = call("POST", "/image/generate-image", Map.of("prompt", "a lighthouse at dawn"), token);
+        assertEquals(201, made.status(), made.raw().body());
+        assertEquals(4, made.json().get("creditsLeft").asInt());
+        HttpResponse<byte[]> png = HTTP.send(HttpRequest.newBuilder(URI.create(made.text("imageUrl"))).build(), BodyHandlers.ofByteArray());
+        assertEquals(200, png.statusCode());
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+        assertEquals(512, image.getWidth(), "a real PNG drawn by the stand-in");
+        Answer list = call("GET", "/images", null, token);
+        assertEquals(made.text("imageId"), list.json().get("items").get(0).get("imageId").asText());
+        assertEquals(4, call("GET", "/user/credits", null, token).json().get("credits").asInt());
+    }
+
+    @Test
+    void aScheduleFiredOnDemandRunsItsJob() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/PendingImagesSweepFunction"))
+                .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(0, Json.EVENTS.readTree(r.body()).get("refunded").asInt());
+        assertTrue(rt.schedules().stream().anyMatch(s -> s.expression().equals("rate(5 minutes)")));
+        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/Nope"))
+                .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        assertEquals(404, missing.statusCode());
+    }
+
+    @Test
     void anAdminsRoleChangeShowsOnTheNextRefresh() throws Exception {
         String adminEmail = "adm" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String adminId = signUp(adminEmail);

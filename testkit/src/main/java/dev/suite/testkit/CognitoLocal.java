@@ -16,16 +16,12 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * cognito-local (npm) as a child process: installed from local/cognito-local's lockfile with {@code npm ci}
  * when missing, state in its own directory, confirmation and reset codes captured from its console.
  */
 public final class CognitoLocal implements AutoCloseable {
-    private static final Pattern DESTINATION = Pattern.compile("Destination:\\s*(\\S+)");
-    private static final Pattern CODE = Pattern.compile("Code:\\s*(\\d+)");
 
     public record Code(String destination, String code, Instant at) {
     }
@@ -71,6 +67,7 @@ public final class CognitoLocal implements AutoCloseable {
         CognitoLocal c = new CognitoLocal(p, port);
         Runtime.getRuntime().addShutdownHook(new Thread(c::close, "cognito-local-stop"));
         c.pump();
+        c.watchCodes(cognitoDir.resolve("db"));
         try {
             c.awaitReady(Duration.ofSeconds(30));
         } catch (IOException e) {
@@ -106,18 +103,7 @@ public final class CognitoLocal implements AutoCloseable {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
-                String destination = null;
                 while ((line = r.readLine()) != null) {
-                    Matcher d = DESTINATION.matcher(line);
-                    if (d.find()) {
-                        destination = d.group(1);
-                    }
-                    Matcher m = CODE.matcher(line);
-                    if (m.find()) {
-                        Code code = new Code(destination, m.group(1), Instant.now());
-                        codes.add(code);
-                        listeners.forEach(l -> l.accept(code));
-                    }
                     if (System.getenv("COGNITO_LOCAL_VERBOSE") != null) {
                         System.out.println("[cognito-local] " + line);
                     }
@@ -128,6 +114,73 @@ public final class CognitoLocal implements AutoCloseable {
         }, "cognito-local-output");
         t.setDaemon(true);
         t.start();
+    }
+
+    /**
+     * Confirmation and reset codes, read from cognito-local's user store rather than its console: its logger
+     * can hold the last message back until the next one is written, which would leave a user waiting for a code.
+     */
+    private void watchCodes(Path db) {
+        Thread t = new Thread(() -> {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.Map<Path, Long> stamps = new java.util.HashMap<>();
+            while (process.isAlive()) {
+                try {
+                    if (Files.isDirectory(db)) {
+                        try (var files = Files.list(db)) {
+                            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("local_")).toList()) {
+                                long stamp = Files.getLastModifiedTime(f).toMillis() ^ Files.size(f);
+                                if (!Long.valueOf(stamp).equals(stamps.get(f))) {
+                                    if (scan(f, seen)) {
+                                        stamps.put(f, stamp);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                } catch (IOException | RuntimeException e) {
+                    // a file caught mid-write: read it again on the next tick
+                }
+            }
+        }, "cognito-local-codes");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private boolean scan(Path file, java.util.Set<String> seen) throws IOException {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = Json.EVENTS.readTree(file.toFile());
+        } catch (IOException e) {
+            return false;
+        }
+        com.fasterxml.jackson.databind.JsonNode users = root == null ? null : root.get("Users");
+        if (users == null) {
+            return true;
+        }
+        for (var it = users.fields(); it.hasNext(); ) {
+            var user = it.next().getValue();
+            var code = user.get("ConfirmationCode");
+            if (code == null || code.isNull()) {
+                continue;
+            }
+            String email = null;
+            for (var a : user.path("Attributes")) {
+                if ("email".equals(a.path("Name").asText())) {
+                    email = a.path("Value").asText();
+                }
+            }
+            String key = user.path("Username").asText() + "/" + code.asText() + "/" + user.path("UserLastModifiedDate").asText();
+            if (seen.add(key)) {
+                Code c = new Code(email, code.asText(), Instant.now());
+                codes.add(c);
+                listeners.forEach(l -> l.accept(c));
+            }
+        }
+        return true;
     }
 
     private void awaitReady(Duration timeout) throws IOException {
@@ -181,10 +234,15 @@ public final class CognitoLocal implements AutoCloseable {
 
     /** The newest code sent to an address, waiting for it up to the timeout. */
     public String latestCode(String destination, Duration timeout) {
+        return codeAfter(destination, Instant.EPOCH, timeout);
+    }
+
+    /** The newest code sent to an address after a moment (say, just before asking for a reset), waiting for it. */
+    public String codeAfter(String destination, Instant since, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (int i = codes.size() - 1; i >= 0; i--) {
-                if (destination.equalsIgnoreCase(codes.get(i).destination())) {
+                if (destination.equalsIgnoreCase(codes.get(i).destination()) && !codes.get(i).at().isBefore(since)) {
                     return codes.get(i).code();
                 }
             }
@@ -195,7 +253,8 @@ public final class CognitoLocal implements AutoCloseable {
                 break;
             }
         }
-        throw new IllegalStateException("no code was sent to " + destination);
+        throw new IllegalStateException("no code was sent to " + destination + " (cognito-local alive: " + process.isAlive()
+                + ", codes seen: " + codes.size() + ")");
     }
 
     @Override

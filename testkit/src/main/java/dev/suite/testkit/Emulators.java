@@ -4,6 +4,7 @@ import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
+import dev.suite.shared.S3Clients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,8 +20,6 @@ import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -109,9 +108,10 @@ public final class Emulators implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:" + s3Proxy.getPort());
         env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognito.endpoint());
         env.put("AWS_EMF_ENVIRONMENT", "Local");
+        env.put("S3_FORCE_PATH_STYLE", "true");
         this.baseConfig = new Config(env);
         this.dynamo = Clients.dynamo(baseConfig);
-        this.s3 = s3Client(baseConfig);
+        this.s3 = S3Clients.client(baseConfig);
         this.cognitoClient = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", baseConfig);
         this.resources = new Resources(template, dynamo, s3, cognitoClient, refs);
         resources.provision();
@@ -135,13 +135,6 @@ public final class Emulators implements AutoCloseable {
             Runtime.getRuntime().addShutdownHook(new Thread(e::close));
         }
         return shared;
-    }
-
-    /** An S3 client that S3Proxy accepts: path-style, checksums only when required. */
-    public static S3Client s3Client(Config config) {
-        return Clients.build(S3Client.builder().forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED), "S3", config);
     }
 
     public Template template() {

@@ -95,7 +95,7 @@ class AuthHandlerTest {
         assertEquals("Ana", me.text("name"));
         assertEquals("User", me.text("role"));
         assertEquals(5, me.json().get("credits").asInt());
-        assertEquals("2026-11-23T10:00:00Z", me.text("createdAt"));
+        assertEquals("2026-11-23T10:00:00.000Z", me.text("createdAt"));
 
         String refreshToken = tokens.text("refreshToken");
         Response refreshed = Events.call("auth-refresh").body(Map.of("refreshToken", refreshToken)).invoke(handler);
@@ -103,9 +103,10 @@ class AuthHandlerTest {
         assertNotNull(refreshed.text("idToken"));
         assertFalse(refreshed.json().has("refreshToken"));
 
+        Instant asked = Instant.now();
         Response forgot = Events.call("auth-forgot-password").body(Map.of("email", email)).invoke(handler);
         assertEquals(200, forgot.status(), forgot::toString);
-        String resetCode = code(email);
+        String resetCode = emu.cognitoLocal().codeAfter(email, asked, Duration.ofSeconds(5));
         String newPassword = "N3wPassword";
         assertError(Events.call("auth-reset-password").body(Map.of("email", email, "code", resetCode, "newPassword", "short"))
                 .invoke(handler), 400, "PASSWORD_POLICY");
@@ -175,8 +176,9 @@ class AuthHandlerTest {
         String email = newEmail();
         register(email, PASSWORD);
         confirm(email, code(email));
+        Instant asked = Instant.now();
         Events.call("auth-forgot-password").body(Map.of("email", email)).invoke(handler);
-        String good = code(email);
+        String good = emu.cognitoLocal().codeAfter(email, asked, Duration.ofSeconds(5));
         String wrong = good.equals("123456") ? "654321" : "123456";
         assertError(Events.call("auth-reset-password").body(Map.of("email", email, "code", wrong, "newPassword", "N3wPassword"))
                 .invoke(handler), 400, "INVALID_CODE");

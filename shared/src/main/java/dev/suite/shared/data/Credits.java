@@ -1,6 +1,7 @@
 package dev.suite.shared.data;
 
 import dev.suite.shared.Config;
+import dev.suite.shared.Times;
 import dev.suite.shared.Ids;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ public final class Credits {
     private List<TransactWriteItem> move(String userId, long delta, String condition, String reason, String ref, Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":d", AttributeValue.fromN(Long.toString(delta)));
-        values.put(":t", AttributeValue.fromS(now.toString()));
+        values.put(":t", AttributeValue.fromS(Times.iso(now)));
         if (condition.contains(":n")) {
             values.put(":n", AttributeValue.fromN(Long.toString(-delta)));
         }
@@ -79,7 +80,7 @@ public final class Credits {
         if (ref != null) {
             item.put("ref", AttributeValue.fromS(ref));
         }
-        item.put("createdAt", AttributeValue.fromS(now.toString()));
+        item.put("createdAt", AttributeValue.fromS(Times.iso(now)));
         return TransactWriteItem.builder().put(Put.builder().tableName(ledgerTable).item(item)
                 .conditionExpression("attribute_not_exists(entryId)").build()).build();
     }

@@ -1,6 +1,7 @@
 package dev.suite.shared.data;
 
 import dev.suite.shared.Config;
+import dev.suite.shared.Times;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -47,8 +48,8 @@ public final class Users {
         item.put("name", AttributeValue.fromS(name == null || name.isBlank() ? email : name));
         item.put("role", AttributeValue.fromS(role));
         item.put("credits", AttributeValue.fromN(Long.toString(startingCredits)));
-        item.put("createdAt", AttributeValue.fromS(now.toString()));
-        item.put("updatedAt", AttributeValue.fromS(now.toString()));
+        item.put("createdAt", AttributeValue.fromS(Times.iso(now)));
+        item.put("updatedAt", AttributeValue.fromS(Times.iso(now)));
         TransactWriteItem putUser = TransactWriteItem.builder().put(Put.builder().tableName(credits.usersTable())
                 .item(item).conditionExpression("attribute_not_exists(userId)").build()).build();
         List<TransactWriteItem> items = startingCredits == 0 ? List.of(putUser)
@@ -71,7 +72,7 @@ public final class Users {
                 .updateExpression("SET #r = :r, updatedAt = :t")
                 .conditionExpression("attribute_exists(userId)")
                 .expressionAttributeNames(Map.of("#r", "role"))
-                .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(role), ":t", AttributeValue.fromS(now.toString())))
+                .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(role), ":t", AttributeValue.fromS(Times.iso(now))))
                 .build());
     }
 
