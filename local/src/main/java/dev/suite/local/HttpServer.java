@@ -73,6 +73,24 @@ final class HttpServer {
             write(response, callback, out.status(), out.headers(), out.body());
             return;
         }
+        if (path.startsWith("/_local/vnpay/") && runtime.vnpay() != null) {
+            try {
+                RestGateway.HttpResponse out;
+                if (path.equals(VnpayStandIn.PAY)) {
+                    out = runtime.vnpay().payPage(request.getHttpURI().getQuery());
+                } else if (path.equals(VnpayStandIn.COMPLETE) && request.getMethod().equals("POST")) {
+                    out = runtime.vnpay().complete(new String(body, StandardCharsets.UTF_8));
+                } else if (path.equals(VnpayStandIn.QUERYDR) && request.getMethod().equals("POST")) {
+                    out = runtime.vnpay().queryDr(body);
+                } else {
+                    out = new RestGateway.HttpResponse(404, Map.of(), new byte[0]);
+                }
+                write(response, callback, out.status(), out.headers(), out.body());
+            } catch (Exception e) {
+                write(response, callback, 500, Map.of("Content-Type", "text/plain"), String.valueOf(e).getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
         if (path.startsWith("/_local/schedules/") && request.getMethod().equals("POST")) {
             try {
                 String result = runtime.fire(path.substring("/_local/schedules/".length()));

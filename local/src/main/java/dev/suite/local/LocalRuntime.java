@@ -126,7 +126,37 @@ public final class LocalRuntime implements AutoCloseable {
                         + " (draws a PNG from the prompt; set CLIPDROP_API to use the real API)");
             }
         }
+        if (vars.containsKey("VNPAY_HASH_SECRET_PARAM")) {
+            String tmn = System.getenv("VNPAY_TMN_CODE");
+            String secret = System.getenv("VNPAY_HASH_SECRET");
+            if (tmn != null && !tmn.isBlank() && secret != null && !secret.isBlank()) {
+                env.put("VNPAY_TMN_CODE", tmn);
+                env.put("VNPAY_HASH_SECRET", secret);
+                if (System.getenv("VNPAY_URL") != null) {
+                    env.put("VNPAY_URL", System.getenv("VNPAY_URL"));
+                }
+                standInNotes.add("VNPAY        the sandbox merchant " + tmn + " (VNPAY_TMN_CODE is set)");
+            } else {
+                if (vnpay == null) {
+                    vnpay = new VnpayStandIn(baseUrl());
+                }
+                env.put("VNPAY_TMN_CODE", VnpayStandIn.TMN);
+                env.put("VNPAY_HASH_SECRET", VnpayStandIn.SECRET);
+                env.put("VNPAY_URL", baseUrl() + VnpayStandIn.PAY);
+                env.put("VNPAY_API_URL", baseUrl() + VnpayStandIn.QUERYDR);
+                standInNotes.add("VNPAY        local stand-in payment page at " + baseUrl() + VnpayStandIn.PAY
+                        + " (set VNPAY_TMN_CODE and VNPAY_HASH_SECRET for the real sandbox)");
+            }
+            String returnUrl = System.getenv("VNPAY_RETURN_URL");
+            env.put("VNPAY_RETURN_URL", returnUrl != null && !returnUrl.isBlank() ? returnUrl : baseUrl() + "/payment/vnpay-return");
+        }
         return env;
+    }
+
+    private VnpayStandIn vnpay;
+
+    VnpayStandIn vnpay() {
+        return vnpay;
     }
 
     private final java.util.Set<String> standInNotes = new java.util.LinkedHashSet<>();

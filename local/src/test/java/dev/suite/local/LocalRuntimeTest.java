@@ -117,6 +117,33 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void buyAPackageThroughTheVnpayStandInThenSpendACredit() throws Exception {
+        String email = "buy" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        signUp(email);
+        String token = login(email).text("idToken");
+        Answer order = call("POST", "/user/pay-vnpay", Map.of("packageId", "starter"), token);
+        assertEquals(201, order.status(), order.raw().body());
+        URI payUrl = URI.create(order.text("paymentUrl"));
+        HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(payUrl).build(), BodyHandlers.ofString());
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("20,000 VND"), page.body());
+        HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/vnpay/complete"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(BodyPublishers.ofString("result=pay&q=" + java.net.URLEncoder.encode(payUrl.getRawQuery(), StandardCharsets.UTF_8)))
+                .build(), BodyHandlers.ofString());
+        assertEquals(302, paid.statusCode(), paid.body());
+        String landing = paid.headers().firstValue("Location").orElseThrow();
+        assertTrue(landing.startsWith(rt.baseUrl() + "/payment/vnpay-return?"), landing);
+        HttpResponse<String> back = HTTP.send(HttpRequest.newBuilder(URI.create(landing)).build(), BodyHandlers.ofString());
+        assertEquals(200, back.statusCode(), back.body());
+        assertEquals("SUCCEEDED", Json.EVENTS.readTree(back.body()).get("status").asText());
+        assertEquals(15, call("GET", "/user/credits", null, token).json().get("credits").asInt(), "5 at signup + 10 bought");
+        assertEquals("SUCCEEDED", call("GET", "/payment/transactions/" + order.text("transactionId"), null, token).text("status"));
+        assertEquals(201, call("POST", "/image/generate-image", Map.of("prompt", "bought with VND"), token).status());
+        assertEquals(14, call("GET", "/user/credits", null, token).json().get("credits").asInt());
+    }
+
+    @Test
     void aScheduleFiredOnDemandRunsItsJob() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/PendingImagesSweepFunction"))
                 .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
