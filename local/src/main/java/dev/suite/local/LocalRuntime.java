@@ -45,6 +45,7 @@ public final class LocalRuntime implements AutoCloseable {
     private final Template template;
     private final Options options;
     private final HttpServer http;
+    private final WebSocketGateway ws;
     private Emulators emulators;
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final List<Schedule> schedules = new ArrayList<>();
@@ -57,6 +58,10 @@ public final class LocalRuntime implements AutoCloseable {
         this.options = options;
         this.out = out;
         this.http = new HttpServer(this);
+        String stage = template.resourcesOfType("AWS::Serverless::Api").values().stream().findFirst()
+                .map(r -> String.valueOf(new Resolver(template, Map.of(), Map.of()).resolve(
+                        Template.<Map<String, Object>>cast(r.get("Properties")).get("StageName")))).orElse("dev");
+        this.ws = new WebSocketGateway(template, stage);
     }
 
     public static LocalRuntime start(Options options, PrintStream out) {
@@ -75,6 +80,9 @@ public final class LocalRuntime implements AutoCloseable {
 
     private void boot() throws Exception {
         http.start(options.port());
+        if (ws.declared()) {
+            ws.start(options.wsPort());
+        }
         Resolver names = new Resolver(template, Map.of(), Map.of());
         Map<String, String> triggers = new LinkedHashMap<>();
         template.resourcesOfType("AWS::Cognito::UserPool").forEach((id, r) -> {
@@ -101,6 +109,7 @@ public final class LocalRuntime implements AutoCloseable {
         JwtVerifier verifier = new JwtVerifier(emulators.cognitoLocal().issuer(emulators.userPoolId()),
                 URI.create(emulators.cognitoLocal().jwksUrl(emulators.userPoolId())), clients, Clock.systemUTC());
         rest = new RestGateway(template, emulators.resolver(), functions, verifier);
+        ws.functions(functions);
         if (options.schedules()) {
             startTimer();
         }
@@ -125,6 +134,9 @@ public final class LocalRuntime implements AutoCloseable {
                 standInNotes.add("ClipDrop     local stand-in at " + baseUrl() + ClipDropStandIn.PATH
                         + " (draws a PNG from the prompt; set CLIPDROP_API to use the real API)");
             }
+        }
+        if (vars.containsKey("WEBSOCKET_MANAGEMENT_ENDPOINT") && ws.declared()) {
+            env.put("WEBSOCKET_MANAGEMENT_ENDPOINT", "http://127.0.0.1:" + ws.port());
         }
         if (vars.containsKey("VNPAY_HASH_SECRET_PARAM")) {
             String tmn = System.getenv("VNPAY_TMN_CODE");
@@ -238,10 +250,22 @@ public final class LocalRuntime implements AutoCloseable {
         return http.port();
     }
 
+    /** ws://127.0.0.1:port, or null when the template declares no WebSocket API. */
+    public String wsUrl() {
+        return ws.declared() ? "ws://127.0.0.1:" + ws.port() : null;
+    }
+
+    public int openWebSockets() {
+        return ws.openConnections();
+    }
+
     void printBanner() {
         out.println();
         out.println("Local backend from " + template.file() + " (no Docker, no AWS account)");
         out.println("  REST API     " + baseUrl() + "   (" + rest.routes().size() + " routes)");
+        if (ws.declared()) {
+            out.println("  WebSocket    " + wsUrl() + "/?token=<idToken>   (routes " + String.join(", ", ws.routes().keySet()) + ")");
+        }
         out.println("  DynamoDB     http://127.0.0.1:" + emulators.dynamoPort());
         out.println("  S3           http://127.0.0.1:" + emulators.s3Port());
         out.println("  Cognito      " + emulators.cognitoLocal().endpoint() + "  pool " + emulators.userPoolId()
@@ -272,6 +296,7 @@ public final class LocalRuntime implements AutoCloseable {
             timer.shutdownNow();
         }
         http.stop();
+        ws.stop();
         if (emulators != null) {
             emulators.close();
         }
