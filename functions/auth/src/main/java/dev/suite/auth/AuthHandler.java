@@ -45,7 +45,9 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
                     auth.logout(Body.parse(r, Requests.Logout.class));
                     return ApiResponse.ok(Map.of("loggedOut", true));
                 });
-        this.gateway = new ApiGateway(config, router);
+        this.gateway = new ApiGateway(config, router).primeWith("AuthHandler",
+                ApiGateway.synthetic("GET", "/auth/me", null, null),
+                ApiGateway.synthetic("POST", "/auth/login", null, "{\"email\":\"not-an-email\",\"password\":\"x\"}"));
     }
 
     @Override

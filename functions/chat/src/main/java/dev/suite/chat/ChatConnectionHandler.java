@@ -7,6 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
 import dev.suite.shared.data.Connections;
 import java.time.Clock;
 import java.time.Instant;
@@ -27,6 +28,9 @@ public final class ChatConnectionHandler implements RequestHandler<APIGatewayV2W
     public ChatConnectionHandler(Connections connections, Clock clock) {
         this.connections = connections;
         this.clock = clock;
+        // Priming disconnects a connection that never existed: a DeleteItem of nothing.
+        Priming.register("ChatConnectionHandler", () -> handleRequest(WebSocketEvents.synthetic("$disconnect", null),
+                new dev.suite.shared.SyntheticContext("priming")), () -> { });
     }
 
     @Override

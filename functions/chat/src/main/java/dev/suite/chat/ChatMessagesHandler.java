@@ -10,6 +10,7 @@ import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
 import dev.suite.shared.S3Clients;
 import dev.suite.shared.data.Connections;
 import dev.suite.shared.http.ApiException;
@@ -39,6 +40,10 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         this.messaging = new Messaging(ChatStore.from(dynamo, config), connections,
                 new Attachments(S3Clients.client(config), S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
                         S3Clients.presignTtl(config), Clock.systemUTC()), fanout, Clock.systemUTC());
+        // Priming: a typing frame from nobody to no room: JSON, membership read, an error frame to a connection
+        // that does not exist (410), which deletes nothing.
+        Priming.register("ChatMessagesHandler", () -> handleRequest(WebSocketEvents.synthetic("typing",
+                "{\"action\":\"typing\",\"roomId\":\"priming\"}"), new dev.suite.shared.SyntheticContext("priming")), () -> { });
     }
 
     @Override

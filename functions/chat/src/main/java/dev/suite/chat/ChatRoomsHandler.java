@@ -125,7 +125,9 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
                     NewAttachment a = Body.parse(r, NewAttachment.class);
                     return ApiResponse.created(chat.attachment(me, a.roomId(), a.fileName(), a.contentType(), a.size()));
                 });
-        this.gateway = new ApiGateway(config, router);
+        this.gateway = new ApiGateway(config, router).primeWith("ChatRoomsHandler",
+                ApiGateway.synthetic("GET", "/chat/rooms", null, null),
+                ApiGateway.synthetic("POST", "/chat/rooms", null, "{\"type\":\"direct\",\"memberIds\":[]}"));
     }
 
     @Override

@@ -69,7 +69,9 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
                     Role role = Role.valueOf(Body.parse(r, RoleChange.class).role());
                     return ApiResponse.ok(admin.setRole(caller.userId(), username, role));
                 });
-        this.gateway = new ApiGateway(config, router);
+        this.gateway = new ApiGateway(config, router).primeWith("AdminHandler",
+                ApiGateway.synthetic("GET", "/admin/users", null, null),
+                ApiGateway.synthetic("PUT", "/admin/users/{username}/role", java.util.Map.of("username", "priming"), "{\"role\":\"User\"}"));
     }
 
     private static Caller admin(ApiRequest r) {

@@ -3,6 +3,7 @@ package dev.suite.cognito;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
+import dev.suite.shared.Priming;
 import dev.suite.shared.Log;
 import dev.suite.shared.data.Users;
 import java.time.Clock;
@@ -27,6 +28,8 @@ public final class PostConfirmationHandler extends TriggerHandler {
 
     public PostConfirmationHandler(Onboarding onboarding) {
         this.onboarding = onboarding;
+        // Priming parses and answers a non-signup source: JSON and logging warm, nothing written.
+        Priming.register("PostConfirmationHandler", () -> handle(synthetic("PostConfirmation_ConfirmForgotPassword")), () -> { });
     }
 
     @Override

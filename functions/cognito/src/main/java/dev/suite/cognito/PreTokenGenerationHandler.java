@@ -3,6 +3,7 @@ package dev.suite.cognito;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
+import dev.suite.shared.Priming;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
@@ -21,6 +22,7 @@ public final class PreTokenGenerationHandler extends TriggerHandler {
 
     public PreTokenGenerationHandler(Users users) {
         this.users = users;
+        Priming.register("PreTokenGenerationHandler", () -> handle(synthetic("TokenGeneration_RefreshTokens")), () -> { });
     }
 
     @Override

@@ -25,6 +25,18 @@ abstract class TriggerHandler implements RequestStreamHandler {
 
     abstract ObjectNode handle(ObjectNode event);
 
+    /** A trigger event for priming: a user nobody is. */
+    static ObjectNode synthetic(String source) {
+        ObjectNode e = Json.EVENTS.createObjectNode();
+        e.put("triggerSource", source);
+        e.put("userPoolId", "priming");
+        e.put("userName", "priming");
+        e.putObject("request").putObject("userAttributes").put("sub", "priming-" + java.util.UUID.randomUUID())
+                .put("email", "priming@example.invalid");
+        e.putObject("response");
+        return e;
+    }
+
     static String text(ObjectNode node, String... path) {
         com.fasterxml.jackson.databind.JsonNode n = node;
         for (String p : path) {

@@ -61,7 +61,10 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
                 })
                 .add("GET", "/user/credits", r -> ApiResponse.ok(images.credits(r.caller().userId(),
                         Check.intParam("limit", r.query("limit"), 1, 100, 20))));
-        this.gateway = new ApiGateway(config, router);
+        this.gateway = new ApiGateway(config, router).primeWith("ImageHandler",
+                ApiGateway.synthetic("GET", "/user/credits", null, null),
+                ApiGateway.synthetic("GET", "/images", null, null),
+                ApiGateway.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"  \"}"));
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
 import dev.suite.shared.data.Connections;
 import java.time.Clock;
 import java.time.Instant;
@@ -26,6 +27,7 @@ public final class ConnectionPurgeHandler implements RequestHandler<Map<String, 
     public ConnectionPurgeHandler(Connections connections, Clock clock) {
         this.connections = connections;
         this.clock = clock;
+        Priming.register("ConnectionPurgeHandler", () -> connections.ofUser("priming", Instant.EPOCH), () -> { });
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
 import dev.suite.shared.payments.PaymentRecord;
 import dev.suite.shared.payments.Payments;
 import dev.suite.shared.payments.Vnpay;
@@ -38,6 +39,7 @@ public final class PaymentReconcileHandler implements RequestHandler<Map<String,
         this.vnpay = vnpay;
         this.serverIp = serverIp;
         this.clock = clock;
+        Priming.register("PaymentReconcileHandler", () -> payments.pendingExpiredBefore(Instant.EPOCH, 1), () -> { });
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
 import dev.suite.shared.data.ImageRecord;
 import dev.suite.shared.data.Images;
 import java.time.Clock;
@@ -38,6 +39,7 @@ public final class PendingImagesSweepHandler implements RequestHandler<Map<Strin
         this.images = images;
         this.maxAge = maxAge;
         this.clock = clock;
+        Priming.register("PendingImagesSweepHandler", () -> images.pendingBefore(java.time.Instant.EPOCH, 1), () -> { });
     }
 
     @Override

@@ -84,7 +84,10 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
                         Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
                 .add("GET", "/payment/transactions/{transactionId}", r -> ApiResponse.ok(payments.get(r.caller().userId(),
                         Check.id("transactionId", r.pathParam("transactionId")))));
-        this.gateway = new ApiGateway(config, router);
+        this.gateway = new ApiGateway(config, router).primeWith("PaymentHandler",
+                ApiGateway.synthetic("GET", "/payment/packages", null, null),
+                ApiGateway.synthetic("GET", "/payment/transactions", null, null),
+                ApiGateway.synthetic("POST", "/user/pay-vnpay", null, "{\"packageId\":\"no such package\"}"));
     }
 
     private static String enc(Object v) {

@@ -6,6 +6,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
 import dev.suite.shared.auth.Caller;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,6 +31,31 @@ public final class ApiGateway {
 
     public Router router() {
         return router;
+    }
+
+    /**
+     * Registers SnapStart priming that sends these synthetic requests through the whole path (routing, claims,
+     * JSON, validation, SDK calls, response writing). Callers choose requests that only read: no side effects.
+     */
+    public ApiGateway primeWith(String name, APIGatewayProxyRequestEvent... requests) {
+        Priming.register(name, () -> {
+            for (APIGatewayProxyRequestEvent r : requests) {
+                handle(r, new dev.suite.shared.SyntheticContext(name));
+            }
+        }, () -> { });
+        return this;
+    }
+
+    /** A synthetic request for priming, from a caller nobody is (a fresh random id). */
+    public static APIGatewayProxyRequestEvent synthetic(String method, String resource, Map<String, String> pathParams, String body) {
+        APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext()
+                .withRequestId("priming").withStage("priming")
+                .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp("127.0.0.1"));
+        ctx.setAuthorizer(Map.of("claims", Map.of("sub", "priming-" + UUID.randomUUID(), "email", "priming@example.invalid",
+                "cognito:groups", "User")));
+        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource).withPath(resource)
+                .withPathParameters(pathParams).withBody(body).withRequestContext(ctx)
+                .withHeaders(Map.of("Content-Type", "application/json"));
     }
 
     public APIGatewayProxyResponseEvent handle(APIGatewayProxyRequestEvent event, Context context) {
