@@ -38,7 +38,10 @@ final class HttpServer {
         QueuedThreadPool threads = new QueuedThreadPool(200, 8);
         threads.setName("rest");
         server = new Server(threads);
-        connector = new ServerConnector(server);
+        // API Gateway passes encoded separators (%2F) and odd bytes on to the route; so does the local runtime.
+        org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
+        connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
@@ -49,7 +52,24 @@ final class HttpServer {
                 return true;
             }
         });
+        server.setErrorHandler(new JsonErrors());
         server.start();
+    }
+
+    /** Requests Jetty itself refuses (bad URIs, bad headers) still answer in the error contract. */
+    static final class JsonErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            int status = response.getStatus() <= 0 ? 400 : response.getStatus();
+            String body = Json.write(Map.of("error", Map.of("code", status >= 500 ? "INTERNAL" : "BAD_REQUEST",
+                    "message", status >= 500 ? "an unexpected error occurred" : "the request is malformed",
+                    "requestId", java.util.UUID.randomUUID().toString())));
+            response.getHeaders().put("Content-Type", "application/json");
+            // Jetty drops the connection after a request it could not parse: say so, so clients do not reuse it.
+            response.getHeaders().put("Connection", "close");
+            response.write(true, ByteBuffer.wrap(body.getBytes(StandardCharsets.UTF_8)), callback);
+            return true;
+        }
     }
 
     int port() {

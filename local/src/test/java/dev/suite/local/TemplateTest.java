@@ -157,6 +157,56 @@ class TemplateTest {
     }
 
     @Test
+    void bucketsBlockPublicAccessAndEncrypt() {
+        var buckets = T.resourcesOfType("AWS::S3::Bucket");
+        assertFalse(buckets.isEmpty());
+        buckets.forEach((id, r) -> {
+            Map<String, Object> p = T.properties(id);
+            Map<String, Object> block = Template.cast(p.get("PublicAccessBlockConfiguration"));
+            for (String k : List.of("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets")) {
+                assertEquals(Boolean.TRUE, block == null ? null : block.get(k), id + " " + k);
+            }
+            assertTrue(p.containsKey("BucketEncryption"), id + " has no encryption");
+        });
+    }
+
+    @Test
+    void noSecretIsAPlainValue() {
+        List<String> problems = new ArrayList<>();
+        java.util.regex.Pattern secretish = java.util.regex.Pattern.compile(".*(SECRET|API_KEY|PASSWORD|TOKEN|PRIVATE)$|.*(SECRET|API_KEY|TOKEN|PRIVATE)_.*");
+        functions().forEach((fn, r) -> {
+            Map<String, Object> env = Template.cast(Template.<Map<String, Object>>cast(T.properties(fn).getOrDefault("Environment", Map.of()))
+                    .getOrDefault("Variables", Map.of()));
+            env.keySet().stream().filter(k -> secretish.matcher(k).matches() && !k.endsWith("_PARAM"))
+                    .forEach(k -> problems.add(fn + " sets " + k + " in plain text; pass an SSM parameter name as " + k + "_PARAM"));
+        });
+        Map<String, Object> globals = Template.cast(Template.<Map<String, Object>>cast(T.globalsFunction().getOrDefault("Environment", Map.of()))
+                .getOrDefault("Variables", Map.of()));
+        globals.keySet().stream().filter(k -> secretish.matcher(k).matches()).forEach(k -> problems.add("Globals set " + k));
+        T.parameters().forEach((name, p) -> {
+            Map<String, Object> param = Template.cast(p);
+            if (name.matches(".*(Secret|Key).*") && param.get("Default") != null && !String.valueOf(param.get("Default")).startsWith("/")) {
+                problems.add("parameter " + name + " has a default that is not an SSM parameter name");
+            }
+        });
+        assertEquals(List.of(), problems);
+    }
+
+    @Test
+    void corsAllowsNoWildcardOutsideDevAndStagesAreThrottled() throws Exception {
+        assertFalse(String.valueOf(Template.<Map<String, Object>>cast(T.parameters().get("CorsAllowOrigins")).get("Default")).contains("*"));
+        String samconfig = Files.readString(Paths.root().resolve("samconfig.toml"));
+        String prod = samconfig.substring(samconfig.indexOf("[prod"));
+        assertFalse(prod.contains("CorsAllowOrigins=*") || prod.contains("CorsAllowOrigins='*'"), "prod CORS must name its origins");
+        Map<String, Object> settings = Template.<List<Map<String, Object>>>cast(T.properties("RestApi").get("MethodSettings")).get(0);
+        assertTrue(settings.containsKey("ThrottlingRateLimit") && settings.containsKey("ThrottlingBurstLimit"), "REST stage throttling");
+        T.resourcesOfType("AWS::ApiGatewayV2::Stage").forEach((id, r) -> {
+            Map<String, Object> route = Template.cast(T.properties(id).get("DefaultRouteSettings"));
+            assertTrue(route != null && route.containsKey("ThrottlingRateLimit"), id + " throttling");
+        });
+    }
+
+    @Test
     void theAuthFunctionChecksThePoolsOwnPasswordPolicy() {
         Map<String, Object> pool = Template.cast(Template.<Map<String, Object>>cast(T.properties("UserPool").get("Policies")).get("PasswordPolicy"));
         List<String> terms = new ArrayList<>(List.of("minLength=" + pool.get("MinimumLength")));

@@ -39,6 +39,19 @@ public final class Json {
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .build();
+        // Only a JSON string is a string: numbers, booleans, arrays and objects are 400s, however large or odd.
+        com.fasterxml.jackson.databind.module.SimpleModule strings = new com.fasterxml.jackson.databind.module.SimpleModule("strict-strings");
+        strings.addDeserializer(String.class, new com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String>(String.class) {
+            @Override
+            public String deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
+                    throws java.io.IOException {
+                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    return p.getText();
+                }
+                return (String) ctxt.handleUnexpectedToken(String.class, p);
+            }
+        });
+        mapper.registerModule(strings);
         mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(32)
                 .maxNumberLength(32)

@@ -24,11 +24,14 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
     }
 
     public AuthHandler(Config config) {
-        this(config, new AuthService(
-                Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
-                Users.from(Clients.dynamo(config), config),
-                config.require("USER_POOL_CLIENT_ID"),
-                PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers"))));
+        this(config, service(config, Clients.dynamo(config)));
+    }
+
+    private static AuthService service(Config config, software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo) {
+        return new AuthService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
+                Users.from(dynamo, config), config.require("USER_POOL_CLIENT_ID"),
+                PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),
+                dev.suite.shared.data.RateLimiter.from(dynamo, config), config.getInt("LOGIN_LIMIT_PER_MINUTE", 5));
     }
 
     public AuthHandler(Config config, AuthService auth) {

@@ -30,12 +30,21 @@ public final class AuthService {
     private final Users users;
     private final String clientId;
     private final PasswordPolicy policy;
+    private final dev.suite.shared.data.RateLimiter limiter;
+    private final int perEmailPerMinute;
 
-    public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy) {
+    public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy,
+                       dev.suite.shared.data.RateLimiter limiter, int perEmailPerMinute) {
         this.cognito = cognito;
         this.users = users;
         this.clientId = clientId;
         this.policy = policy;
+        this.limiter = limiter;
+        this.perEmailPerMinute = perEmailPerMinute;
+    }
+
+    private void limit(String action, String email) {
+        limiter.hit(action + "#" + email, perEmailPerMinute, java.time.Duration.ofMinutes(1), action + " attempts for this email");
     }
 
     Map<String, Object> register(Requests.Register r) {
@@ -74,6 +83,7 @@ public final class AuthService {
     }
 
     Map<String, Object> login(Requests.Login r) {
+        limit("login", r.email());
         try {
             InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                     .authParameters(Map.of("USERNAME", r.email(), "PASSWORD", r.password())));
@@ -103,6 +113,7 @@ public final class AuthService {
     }
 
     Map<String, Object> forgotPassword(Requests.Forgot r) {
+        limit("forgot", r.email());
         try {
             cognito.forgotPassword(b -> b.clientId(clientId).username(r.email()));
         } catch (UserNotFoundException | NotAuthorizedException

@@ -125,6 +125,24 @@ class AuthHandlerTest {
     }
 
     @Test
+    void loginAndForgotPasswordAreLimitedPerEmail() {
+        String email = newEmail();
+        for (int i = 0; i < 5; i++) {
+            assertError(login(email, PASSWORD), 401, "INVALID_CREDENTIALS");
+        }
+        Response limited = login(email, PASSWORD);
+        assertError(limited, 429, "TOO_MANY_REQUESTS");
+        long retry = Long.parseLong(limited.headers().get("Retry-After"));
+        assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
+        assertError(login(newEmail(), PASSWORD), 401, "INVALID_CREDENTIALS");
+        String other = newEmail();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, Events.call("auth-forgot-password").body(Map.of("email", other)).invoke(handler).status());
+        }
+        assertError(Events.call("auth-forgot-password").body(Map.of("email", other)).invoke(handler), 429, "TOO_MANY_REQUESTS");
+    }
+
+    @Test
     void existingEmailIs409() {
         String email = newEmail();
         assertEquals(201, register(email, PASSWORD).status());
@@ -259,7 +277,7 @@ class AuthHandlerTest {
 
     private static AuthService service(CognitoIdentityProviderClient cognito) {
         return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
-                PasswordPolicy.parse(config.require("PASSWORD_POLICY")));
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), dev.suite.shared.data.RateLimiter.from(emu.dynamo(), config), 5);
     }
 
     static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {

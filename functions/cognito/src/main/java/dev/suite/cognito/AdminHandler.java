@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 /** Admin routes: GET /admin/users, PUT /admin/users/{username}/role; callers in the Admin group only. */
 public final class AdminHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private static final Pattern CURSOR = Pattern.compile("^[A-Za-z0-9_-]{1,4096}$");
-    private static final Pattern USERNAME = Pattern.compile("^[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}]{1,128}$");
+    private static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9@._+-]{1,128}$");
     private final ApiGateway gateway;
 
     record RoleChange(String role) implements Validated<RoleChange> {

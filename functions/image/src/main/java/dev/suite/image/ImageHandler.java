@@ -42,7 +42,8 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
     private static ImageService service(Config config, DynamoDbClient dynamo) {
         return new ImageService(dynamo, Images.from(dynamo, config), Users.from(dynamo, config), Credits.from(config),
                 ClipDrop.from(config, Secrets.supplier(config, "CLIPDROP_API_KEY")), S3Clients.client(config),
-                S3Clients.presigner(config), config.require("MEDIA_BUCKET"), S3Clients.presignTtl(config), Clock.systemUTC());
+                S3Clients.presigner(config), config.require("MEDIA_BUCKET"), S3Clients.presignTtl(config), Clock.systemUTC(),
+                dev.suite.shared.data.RateLimiter.from(dynamo, config), config.getInt("GENERATION_LIMIT_PER_MINUTE", 10));
     }
 
     public ImageHandler(Config config, ImageService images) {

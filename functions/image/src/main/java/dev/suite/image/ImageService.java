@@ -44,9 +44,14 @@ public final class ImageService {
     private final String bucket;
     private final Duration urlTtl;
     private final Clock clock;
+    private final dev.suite.shared.data.RateLimiter limiter;
+    private final int perMinute;
 
     public ImageService(DynamoDbClient dynamo, Images images, Users users, Credits credits, ClipDrop clipDrop, S3Client s3,
-                        S3Presigner presigner, String bucket, Duration urlTtl, Clock clock) {
+                        S3Presigner presigner, String bucket, Duration urlTtl, Clock clock, dev.suite.shared.data.RateLimiter limiter,
+                        int perMinute) {
+        this.limiter = limiter;
+        this.perMinute = perMinute;
         this.dynamo = dynamo;
         this.images = images;
         this.users = users;
@@ -60,6 +65,7 @@ public final class ImageService {
     }
 
     public Map<String, Object> generate(String userId, String prompt) {
+        limiter.hit("generate#" + userId, perMinute, Duration.ofMinutes(1), "generations");
         Instant now = Instant.now(clock);
         String imageId = Ids.at(now);
         ImageRecord image = new ImageRecord(imageId, userId, prompt, ImageRecord.PENDING,

@@ -71,7 +71,9 @@ class ImageHandlerTest {
         config = emu.functionConfig("ImageFunction", Map.of(
                 "CLIPDROP_URL", clipdrop.url("/text-to-image/v1").toString(),
                 "CLIPDROP_API_KEY", "test-clipdrop-key",
-                "CLIPDROP_READ_TIMEOUT_MS", "700", "CLIPDROP_CALL_TIMEOUT_MS", "1500"));
+                "CLIPDROP_READ_TIMEOUT_MS", "700", "CLIPDROP_CALL_TIMEOUT_MS", "1500",
+                // the money tests fire many generations per user; the limit has its own test
+                "GENERATION_LIMIT_PER_MINUTE", "1000"));
         handler = new ImageHandler(config);
         users = Users.from(emu.dynamo(), config);
         credits = Credits.from(config);
@@ -138,6 +140,25 @@ class ImageHandlerTest {
         assertArrayEquals(PNG, fetched.body());
         assertTrue(r.text("imageUrl").contains("X-Amz-Expires=900"), "15 minutes");
         assertEquals(ImageRecord.SUCCEEDED, images.get(imageId).orElseThrow().status());
+        assertBooksBalance(user);
+    }
+
+    @Test
+    void generationIsLimitedPerUserPerMinute() {
+        ImageHandler limited = new ImageHandler(config.with(Map.of("GENERATION_LIMIT_PER_MINUTE", "10")));
+        String user = newUser(20);
+        int created = 0;
+        Response last = null;
+        for (int i = 0; i < 11; i++) {
+            last = Events.call("image-generate").as(user, "u@example.com").body(Map.of("prompt", "limit " + i)).invoke(limited);
+            if (last.status() == 201) {
+                created++;
+            }
+        }
+        assertEquals(10, created);
+        assertError(last, 429, "TOO_MANY_REQUESTS");
+        assertNotNull(last.headers().get("Retry-After"));
+        assertEquals(10, balance(user), "the refused generation was never charged");
         assertBooksBalance(user);
     }
 
