@@ -2,6 +2,7 @@ package dev.suite.chat;
 
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
+import dev.suite.shared.data.Dynamo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,7 +75,7 @@ public final class ChatStore {
             dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
             return true;
         } catch (TransactionCanceledException e) {
-            if (!e.cancellationReasons().isEmpty() && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+            if (Dynamo.conditionFailed(e, 0)) {
                 return false;
             }
             throw e;
@@ -115,30 +116,16 @@ public final class ChatStore {
     }
 
     public List<Member> members(String roomId) {
-        List<Member> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = dynamo.query(b -> b.tableName(members).keyConditionExpression("roomId = :r")
-                    .expressionAttributeValues(Map.of(":r", s(roomId))).exclusiveStartKey(from));
-            r.items().forEach(i -> out.add(member(i)));
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return out;
+        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(members).keyConditionExpression("roomId = :r")
+                .expressionAttributeValues(Map.of(":r", s(roomId))).exclusiveStartKey(from)), Integer.MAX_VALUE)
+                .stream().map(ChatStore::member).toList();
     }
 
     /** Room ids of a user's memberships (at most {@code max}). */
     public List<String> roomsOf(String userId, int max) {
-        List<String> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = dynamo.query(b -> b.tableName(members).indexName(MEMBER_ROOMS)
-                    .keyConditionExpression("userId = :u").expressionAttributeValues(Map.of(":u", s(userId))).exclusiveStartKey(from));
-            r.items().forEach(i -> out.add(i.get("roomId").s()));
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null && out.size() < max);
-        return out;
+        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(members).indexName(MEMBER_ROOMS)
+                .keyConditionExpression("userId = :u").expressionAttributeValues(Map.of(":u", s(userId))).exclusiveStartKey(from)), max)
+                .stream().map(i -> i.get("roomId").s()).toList();
     }
 
     /** Adds a member; false when already one. */
@@ -205,7 +192,7 @@ public final class ChatStore {
                     TransactWriteItem.builder().put(p -> p.tableName(messages).item(msg)).build()));
             return new Stored(m, true);
         } catch (TransactionCanceledException e) {
-            if (e.cancellationReasons().isEmpty() || !"ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+            if (!Dynamo.conditionFailed(e, 0)) {
                 throw e;
             }
             Map<String, AttributeValue> first = dynamo.getItem(b -> b.tableName(idempotency).key(Map.of("id", s(key))).consistentRead(true)).item();

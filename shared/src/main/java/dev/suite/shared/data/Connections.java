@@ -43,21 +43,15 @@ public final class Connections {
     /** Live connection ids of a user (rows past their TTL are skipped even before the purge removes them). */
     public List<String> ofUser(String userId, Instant now) {
         List<String> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = dynamo.query(b -> b.tableName(table).indexName(BY_USER)
-                    .keyConditionExpression("userId = :u")
-                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                    .exclusiveStartKey(from));
-            for (Map<String, AttributeValue> i : r.items()) {
-                AttributeValue exp = i.get("expiresAt");
-                if (exp == null || Long.parseLong(exp.n()) > now.getEpochSecond()) {
-                    out.add(i.get("connectionId").s());
-                }
+        for (Map<String, AttributeValue> i : Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(BY_USER)
+                .keyConditionExpression("userId = :u")
+                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
+                .exclusiveStartKey(from)), Integer.MAX_VALUE)) {
+            AttributeValue exp = i.get("expiresAt");
+            if (exp == null || Long.parseLong(exp.n()) > now.getEpochSecond()) {
+                out.add(i.get("connectionId").s());
             }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
+        }
         return out;
     }
 

@@ -95,19 +95,10 @@ public final class Credits {
 
     /** The sum of every ledger entry of a user: equal to the balance at all times. */
     public long ledgerSum(DynamoDbClient dynamo, String userId) {
-        long sum = 0;
-        Map<String, AttributeValue> start = null;
-        do {
-            QueryResponse r = dynamo.query(QueryRequest.builder().tableName(ledgerTable)
-                    .keyConditionExpression("userId = :u").consistentRead(true)
-                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                    .exclusiveStartKey(start).build());
-            for (Map<String, AttributeValue> item : r.items()) {
-                sum += Long.parseLong(item.get("delta").n());
-            }
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null);
-        return sum;
+        return Dynamo.queryAll(from -> dynamo.query(QueryRequest.builder().tableName(ledgerTable)
+                .keyConditionExpression("userId = :u").consistentRead(true)
+                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
+                .exclusiveStartKey(from).build()), Integer.MAX_VALUE).stream().mapToLong(i -> Long.parseLong(i.get("delta").n())).sum();
     }
 
     static LedgerEntry entry(Map<String, AttributeValue> item) {

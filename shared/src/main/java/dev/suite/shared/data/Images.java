@@ -62,7 +62,7 @@ public final class Images {
             dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
             return true;
         } catch (TransactionCanceledException e) {
-            if (failedCondition(e, 0)) {
+            if (Dynamo.conditionFailed(e, 0)) {
                 return false;
             }
             throw e;
@@ -90,7 +90,7 @@ public final class Images {
             dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
             return true;
         } catch (TransactionCanceledException e) {
-            if (failedCondition(e, 0)) {
+            if (Dynamo.conditionFailed(e, 0)) {
                 return false;
             }
             throw e;
@@ -142,18 +142,10 @@ public final class Images {
 
     /** Rows still PENDING that were created before the cutoff (from the sparse index). */
     public List<ImageRecord> pendingBefore(Instant cutoff, int max) {
-        List<ImageRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = dynamo.query(b -> b.tableName(table).indexName(PENDING_INDEX)
-                    .keyConditionExpression("pending = :p AND createdAt < :c")
-                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(Times.iso(cutoff))))
-                    .exclusiveStartKey(from).limit(100));
-            r.items().forEach(i -> out.add(record(i)));
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null && out.size() < max);
-        return out;
+        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(PENDING_INDEX)
+                .keyConditionExpression("pending = :p AND createdAt < :c")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(Times.iso(cutoff))))
+                .exclusiveStartKey(from).limit(100)), max).stream().map(Images::record).toList();
     }
 
     public static ImageRecord record(Map<String, AttributeValue> i) {
@@ -164,10 +156,5 @@ public final class Images {
     private static String s(Map<String, AttributeValue> item, String key) {
         AttributeValue v = item.get(key);
         return v == null ? null : v.s();
-    }
-
-    static boolean failedCondition(TransactionCanceledException e, int index) {
-        List<CancellationReason> reasons = e.cancellationReasons();
-        return reasons.size() > index && "ConditionalCheckFailed".equals(reasons.get(index).code());
     }
 }

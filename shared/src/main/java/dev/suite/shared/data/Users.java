@@ -58,8 +58,7 @@ public final class Users {
             dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
             return true;
         } catch (TransactionCanceledException e) {
-            List<CancellationReason> reasons = e.cancellationReasons();
-            if (!reasons.isEmpty() && "ConditionalCheckFailed".equals(reasons.get(0).code())) {
+            if (Dynamo.conditionFailed(e, 0)) {
                 return false;
             }
             throw e;

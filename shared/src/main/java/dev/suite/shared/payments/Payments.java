@@ -5,6 +5,7 @@ import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
+import dev.suite.shared.data.Dynamo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -96,7 +97,7 @@ public final class Payments {
             LOG.info("payment {} settled: {} credits", p.transactionId(), p.credits());
             return true;
         } catch (TransactionCanceledException e) {
-            if (!e.cancellationReasons().isEmpty() && "ConditionalCheckFailed".equals(e.cancellationReasons().get(0).code())) {
+            if (Dynamo.conditionFailed(e, 0)) {
                 return false;
             }
             throw e;
@@ -136,18 +137,10 @@ public final class Payments {
 
     /** PENDING rows whose payment window closed before {@code cutoff} (sparse index). */
     public List<PaymentRecord> pendingExpiredBefore(Instant cutoff, int max) {
-        List<PaymentRecord> out = new ArrayList<>();
-        Map<String, AttributeValue> start = null;
-        do {
-            Map<String, AttributeValue> from = start;
-            QueryResponse r = dynamo.query(b -> b.tableName(table).indexName(PENDING_INDEX)
-                    .keyConditionExpression("pending = :p AND expiresAt < :c")
-                    .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(Times.iso(cutoff))))
-                    .exclusiveStartKey(from).limit(100));
-            r.items().forEach(i -> out.add(record(i)));
-            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
-        } while (start != null && out.size() < max);
-        return out;
+        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(PENDING_INDEX)
+                .keyConditionExpression("pending = :p AND expiresAt < :c")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(Times.iso(cutoff))))
+                .exclusiveStartKey(from).limit(100)), max).stream().map(Payments::record).toList();
     }
 
     /**

@@ -1,0 +1,32 @@
+package dev.suite.shared.data;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+
+/** The two DynamoDB idioms every store uses: reading every page of a query, and telling a failed condition apart. */
+public final class Dynamo {
+    private Dynamo() {
+    }
+
+    /** Items of every page (from the given start key, null for the first page), up to {@code max}. */
+    public static List<Map<String, AttributeValue>> queryAll(Function<Map<String, AttributeValue>, QueryResponse> page, int max) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            QueryResponse r = page.apply(start);
+            out.addAll(r.items());
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null && out.size() < max);
+        return out.size() > max ? out.subList(0, max) : out;
+    }
+
+    /** True when the transaction was cancelled because the condition of item {@code index} failed. */
+    public static boolean conditionFailed(TransactionCanceledException e, int index) {
+        return e.cancellationReasons().size() > index && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());
+    }
+}
