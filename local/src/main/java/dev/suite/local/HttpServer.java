@@ -165,19 +165,18 @@ final class HttpServer {
     /** One request per route through the real port: none may answer 5xx before "ready" is printed. */
     void selfCheck() {
         HttpClient client = HttpClient.newHttpClient();
+        List<java.util.concurrent.CompletableFuture<Void>> checks = new ArrayList<>();
         for (var route : runtime.rest().routes()) {
             String path = route.path().replaceAll("\\{[^}]+}", "selfcheck");
-            try {
-                var req = java.net.http.HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
-                        .method(route.method(), BodyPublishers.noBody()).build();
-                int status = client.send(req, BodyHandlers.discarding()).statusCode();
-                if (status >= 500) {
-                    throw new IllegalStateException(route.key() + " answered " + status);
+            var req = java.net.http.HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
+                    .method(route.method(), BodyPublishers.noBody()).build();
+            checks.add(client.sendAsync(req, BodyHandlers.discarding()).thenAccept(r -> {
+                if (r.statusCode() >= 500) {
+                    throw new IllegalStateException(route.key() + " answered " + r.statusCode());
                 }
-            } catch (IOException | InterruptedException e) {
-                throw new IllegalStateException(route.key() + " did not answer: " + e, e);
-            }
+            }));
         }
+        checks.forEach(java.util.concurrent.CompletableFuture::join);
     }
 
     void stop() {

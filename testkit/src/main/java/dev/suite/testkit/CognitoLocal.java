@@ -42,6 +42,13 @@ public final class CognitoLocal implements AutoCloseable {
      * @param triggers   trigger name (PostConfirmation, PreTokenGeneration) to function name
      */
     public static CognitoLocal start(Path stateDir, int lambdaPort, Map<String, String> triggers) throws IOException {
+        CognitoLocal c = launch(stateDir, lambdaPort, triggers);
+        c.awaitReady();
+        return c;
+    }
+
+    /** Starts the process without waiting for it (node takes a second or two: do other work meanwhile). */
+    public static CognitoLocal launch(Path stateDir, int lambdaPort, Map<String, String> triggers) throws IOException {
         Path pkg = Paths.root().resolve("local/cognito-local");
         Path bin = pkg.resolve("node_modules/cognito-local/lib/bin/start.js");
         if (!Files.exists(bin)) {
@@ -68,13 +75,17 @@ public final class CognitoLocal implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(c::close, "cognito-local-stop"));
         c.pump();
         c.watchCodes(cognitoDir.resolve("db"));
+        return c;
+    }
+
+    /** Waits until it answers; stops it when it does not within 30 s. */
+    public void awaitReady() throws IOException {
         try {
-            c.awaitReady(Duration.ofSeconds(30));
+            awaitReady(Duration.ofSeconds(30));
         } catch (IOException e) {
-            c.close();
+            close();
             throw e;
         }
-        return c;
     }
 
     private static synchronized void install(Path pkg) throws IOException {

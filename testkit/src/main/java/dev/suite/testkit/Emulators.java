@@ -58,6 +58,8 @@ public final class Emulators implements AutoCloseable {
         this.template = template;
         Path state = options.dataDir() != null ? options.dataDir() : Files.createTempDirectory("suite-emulators");
         Files.createDirectories(state);
+        // node boots while DynamoDB Local and S3Proxy start in this JVM
+        CognitoLocal launched = CognitoLocal.launch(state.resolve("cognito"), options.lambdaPort(), options.triggers());
         this.dynamoPort = Ports.free();
         List<String> args = new ArrayList<>(List.of("-port", Integer.toString(dynamoPort), "-disableTelemetry"));
         if (options.dataDir() == null) {
@@ -98,7 +100,8 @@ public final class Emulators implements AutoCloseable {
             Thread.sleep(10);
         }
 
-        this.cognito = CognitoLocal.start(state.resolve("cognito"), options.lambdaPort(), options.triggers());
+        launched.awaitReady();
+        this.cognito = launched;
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("AWS_REGION", REGION);
