@@ -162,6 +162,55 @@ class ImageHandlerTest {
         assertBooksBalance(user);
     }
 
+    /** DynamoDB that fails the calls a test names, and passes the rest to DynamoDB Local. */
+    static software.amazon.awssdk.services.dynamodb.DynamoDbClient faulty(String method, RuntimeException failure) {
+        var real = emu.dynamo();
+        return (software.amazon.awssdk.services.dynamodb.DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(
+                ImageHandlerTest.class.getClassLoader(), new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+                (p, m, args) -> {
+                    if (m.getName().equals(method)) {
+                        throw failure;
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    static ImageHandler with(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo) {
+        return new ImageHandler(config, new ImageService(dynamo, new Images(dynamo, credits, config.require("IMAGES_TABLE")),
+                new Users(dynamo, credits), credits, ClipDrop.from(config, () -> "test-clipdrop-key"),
+                dev.suite.shared.S3Clients.client(config), dev.suite.shared.S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
+                java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC(),
+                new dev.suite.shared.data.RateLimiter(dynamo, config.require("RATE_LIMITS_TABLE"), java.time.Clock.systemUTC()), 1000));
+    }
+
+    @Test
+    void dynamoThrottlingAndTransactionConflictsAreA503AndMoveNoCredit() {
+        String user = newUser(3);
+        var conflict = software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.builder().message("conflict")
+                .cancellationReasons(software.amazon.awssdk.services.dynamodb.model.CancellationReason.builder().code("TransactionConflict").build(),
+                        software.amazon.awssdk.services.dynamodb.model.CancellationReason.builder().code("None").build())
+                .build();
+        Response r = Events.call("image-generate").as(user, "u@example.com").body(Map.of("prompt", "conflict"))
+                .invoke(with(faulty("transactWriteItems", conflict)));
+        assertError(r, 503, "SERVICE_BUSY");
+        assertEquals("1", r.headers().get("Retry-After"));
+        var throttled = software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+                .message("slow down").statusCode(400)
+                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                        .errorCode("ProvisionedThroughputExceededException").build()).build();
+        assertError(Events.call("user-credits").as(user, "u@example.com").invoke(with(faulty("getItem", throttled))), 503, "SERVICE_BUSY");
+        assertEquals(3, balance(user), "no credit moved");
+        assertBooksBalance(user);
+        assertEquals(0, objects(user));
+        assertEquals(201, generate(user, "after the fault").status(), "the retry works");
+        assertEquals(2, balance(user));
+        assertBooksBalance(user);
+    }
+
     @Test
     void promptIsValidatedBeforeAnyCharge() {
         String user = newUser(2);

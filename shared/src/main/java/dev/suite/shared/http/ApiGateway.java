@@ -78,7 +78,7 @@ public final class ApiGateway {
                 headers.putAll(e.headers());
                 return error(e.status(), e.code(), e.getMessage(), e.field(), requestId, headers);
             } catch (AwsServiceException e) {
-                if (e.isThrottlingException()) {
+                if (e.isThrottlingException() || contended(e)) {
                     LOG.warn("throttled by {} on {} {}", e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName(),
                             request.method(), request.resource());
                     headers.put("Retry-After", "1");
@@ -96,6 +96,15 @@ public final class ApiGateway {
                 return error(500, "INTERNAL", "an unexpected error occurred", null, requestId, headers);
             }
         });
+    }
+
+    /** A transaction cancelled by a conflicting write or throttling: nothing was written, the client may retry. */
+    static boolean contended(AwsServiceException e) {
+        if (e instanceof software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException t && t.hasCancellationReasons()) {
+            return t.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code())
+                    || "ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code()));
+        }
+        return e instanceof software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
     }
 
     static String requestId(APIGatewayProxyRequestEvent event, Context context) {
