@@ -136,9 +136,26 @@ class ChatE2ETest {
         Client c1 = connect(c.token());
 
         long sent = System.nanoTime();
-        a1.send(Map.of("action", "sendMessage", "roomId", room, "text", "Day 3 without smoking", "clientMessageId", "m-1"));
-        JsonNode got = b1.next("message", 1000);
+        JsonNode[] received = new JsonNode[1];
+        String emf = dev.suite.testkit.Emf.stdout(() -> {
+            a1.send(Map.of("action", "sendMessage", "roomId", room, "text", "Day 3 without smoking", "clientMessageId", "m-1"));
+            try {
+                received[0] = b1.next("message", 1000);
+                // the ack is sent after the fan-out and its metrics: wait for it inside the capture
+                long deadline = System.currentTimeMillis() + 3000;
+                while (a1.frames.stream().noneMatch(f -> f.path("type").asText().equals("ack")) && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(20);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        JsonNode got = received[0];
         long receivedMs = (System.nanoTime() - sent) / 1_000_000;
+        assertEquals(1, dev.suite.testkit.Emf.emf(emf, "MessagesSent").size(), emf);
+        var latency = dev.suite.testkit.Emf.emf(emf, "FanoutLatency");
+        assertEquals(1, latency.size());
+        assertEquals("Milliseconds", latency.get(0).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText());
         assertNotNull(got, "B receives within 1 s");
         assertTrue(receivedMs < 1000, receivedMs + " ms");
         assertEquals("Day 3 without smoking", got.get("text").asText());
@@ -236,6 +253,46 @@ class ChatE2ETest {
         assertEquals("VALIDATION_FAILED", a1.next("error", 1000).get("code").asText());
         a1.socket.sendClose(1000, "bye").join();
         b1.socket.sendClose(1000, "bye").join();
+    }
+
+    @Test
+    void hostileFramesOnEveryActionGetAnErrorFrameAndTheConnectionStaysOpen() throws Exception {
+        User a = user();
+        User b = user();
+        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token()).get("roomId").asText();
+        Client a1 = connect(a.token());
+        List<String> frames = new java.util.ArrayList<>(List.of("", "{", "[]", "null", "42", "\"text\"", "{\"action\":5}",
+                "{\"action\":\"sendMessage\"" + ",\"x\":".repeat(1) + "1}", "{\"a\":" + "[".repeat(300) + "]".repeat(300) + "}",
+                "{\"action\":\"" + "x".repeat(40_000) + "\"}"));
+        for (String action : List.of("sendMessage", "typing")) {
+            for (String field : List.of("roomId", "text", "clientMessageId", "attachmentKey")) {
+                for (String value : List.of("123456789012345678901234567890", "[]", "{}", "true", "\"../../etc/passwd\"",
+                        "\"' OR 1=1 --\"", "\"a\\u0000b\"", "\"" + "y".repeat(5000) + "\"")) {
+                    frames.add("{\"action\":\"" + action + "\",\"roomId\":\"" + room + "\",\"clientMessageId\":\"h1\",\"" + field
+                            + "\":" + value + "}");
+                }
+            }
+            frames.add("{\"action\":\"" + action + "\",\"roomId\":\"" + room + "\",\"clientMessageId\":\"h2\",\"isAdmin\":\"yes\"}");
+        }
+        int errors = 0;
+        for (String frame : frames) {
+            a1.frames.clear();
+            a1.send(frame);
+            JsonNode answer = a1.next("error", 2000);
+            if (answer != null) {
+                errors++;
+                assertNotNull(answer.get("code").asText());
+            }
+        }
+        assertTrue(errors >= frames.size() - 2, errors + " error frames for " + frames.size() + " hostile frames");
+        a1.send(Map.of("action", "sendMessage", "roomId", room, "text", "still open", "clientMessageId", "after-hostile"));
+        assertNotNull(a1.next("ack", 2000), "the connection survived " + frames.size() + " hostile frames");
+        JsonNode stored = call("GET", "/chat/rooms/" + room + "/messages", null, a.token()).get("items");
+        assertTrue(stored.size() <= 2, "at most one hostile-looking but valid text (idempotent on h1) and the last message: " + stored);
+        for (JsonNode m : stored) {
+            assertTrue(m.get("text").asText().length() <= 4000 && !m.get("text").asText().contains("\u0000"), m.toString());
+        }
+        a1.socket.sendClose(1000, "bye").join();
     }
 
     @Test

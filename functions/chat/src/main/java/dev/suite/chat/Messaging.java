@@ -78,7 +78,10 @@ public final class Messaging {
             targets.remove(from.connectionId());
             long started = System.nanoTime();
             int delivered = fanout.send(from.client(), targets, Json.write(Views.message(stored.message(), attachments)));
-            LOG.info("message fanned out to {}/{} connections in {} ms", delivered, targets.size(), (System.nanoTime() - started) / 1_000_000);
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            LOG.info("message fanned out to {}/{} connections in {} ms", delivered, targets.size(), tookMs);
+            dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.MESSAGES_SENT, 1);
+            dev.suite.shared.Metrics.millis(dev.suite.shared.Metrics.FANOUT_LATENCY, tookMs);
         }
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("type", "ack");

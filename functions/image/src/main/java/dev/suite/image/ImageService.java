@@ -96,6 +96,7 @@ public final class ImageService {
             deleteObject(image.s3Key());
             throw new ApiException(504, "GENERATION_TIMEOUT", "the generation took too long and was refunded; retry");
         }
+        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.IMAGES_GENERATED, 1);
         long left = users.get(userId).map(UserRecord::credits).orElse(0L);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("imageId", imageId);
@@ -106,6 +107,7 @@ public final class ImageService {
     }
 
     private void refund(ImageRecord image, String reason) {
+        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.IMAGES_FAILED, 1);
         try {
             boolean refunded = images.refund(image.imageId(), image.userId(), reason, Instant.now(clock));
             LOG.info(refunded ? "generation {} failed ({}): refunded" : "generation {} failed ({}): already settled", image.imageId(), reason);

@@ -212,6 +212,23 @@ class ImageHandlerTest {
     }
 
     @Test
+    void generatedAndFailedImagesAreEmfMetrics() {
+        String user = newUser(2);
+        String out = dev.suite.testkit.Emf.stdout(() -> {
+            assertEquals(201, generate(user, "counted").status());
+            next = new MockResponse().setResponseCode(500);
+            assertEquals(502, generate(user, "counted failure").status());
+        });
+        var generated = dev.suite.testkit.Emf.emf(out, "ImagesGenerated");
+        var failed = dev.suite.testkit.Emf.emf(out, "ImagesFailed");
+        assertEquals(1, generated.size(), out);
+        assertEquals(1, failed.size(), out);
+        assertEquals("Suite", generated.get(0).at("/_aws/CloudWatchMetrics/0/Namespace").asText());
+        assertEquals("Count", generated.get(0).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText());
+        assertEquals(1, generated.get(0).get("ImagesGenerated").asInt());
+    }
+
+    @Test
     void promptIsValidatedBeforeAnyCharge() {
         String user = newUser(2);
         int before = clipdrop.getRequestCount();

@@ -214,6 +214,21 @@ class PaymentHandlerTest {
     }
 
     @Test
+    void creditsBoughtAndFailedPaymentsAreEmfMetrics() {
+        String user = newUser();
+        String paid = buy(user, "pro");
+        String cancelled = buy(user, "starter");
+        String out = dev.suite.testkit.Emf.stdout(() -> {
+            assertIpn(ipn(vnpayParams(paid, 200000, "00", "00")), "00");
+            assertIpn(ipn(vnpayParams(cancelled, 20000, "24", "02")), "00");
+        });
+        var bought = dev.suite.testkit.Emf.emf(out, "CreditsBought");
+        assertEquals(1, bought.size(), out);
+        assertEquals(120, bought.get(0).get("CreditsBought").asInt());
+        assertEquals(1, dev.suite.testkit.Emf.emf(out, "PaymentsFailed").size(), out);
+    }
+
+    @Test
     void fiftyConcurrentCopiesOfOneIpnCreditExactlyOnce() throws Exception {
         String user = newUser();
         String txn = buy(user, "standard");
@@ -271,6 +286,26 @@ class PaymentHandlerTest {
         Map<String, String> forged = vnpayParams(txn, 20000, "00", "00");
         forged.put("vnp_Amount", "1");
         assertError(returned(forged), 400, "INVALID_SIGNATURE");
+    }
+
+    @Test
+    void aVnpayTimeoutLeavesThePaymentPendingAndCreditsNothing() throws Exception {
+        try (okhttp3.mockwebserver.MockWebServer slow = new okhttp3.mockwebserver.MockWebServer()) {
+            slow.enqueue(new okhttp3.mockwebserver.MockResponse().setHeadersDelay(5, java.util.concurrent.TimeUnit.SECONDS).setBody("{}"));
+            slow.start();
+            PaymentHandler h = new PaymentHandler(config.with(Map.of("VNPAY_API_URL", slow.url("/api").toString(), "VNPAY_TIMEOUT_MS", "500")));
+            String user = newUser();
+            Response order = Events.call("payment-pay-vnpay").as(user, "u@example.com").body(Map.of("packageId", "starter")).invoke(h);
+            String txn = order.text("transactionId");
+            Events.Call c = Events.call("payment-vnpay-return");
+            c.event().setQueryStringParameters(new LinkedHashMap<>(vnpayParams(txn, 20000, "00", "00")));
+            long started = System.nanoTime();
+            Response r = c.invoke(h);
+            assertEquals(200, r.status(), r::toString);
+            assertEquals(PaymentRecord.PENDING, r.text("status"), "VNPAY did not answer: nothing is settled on the return's word");
+            assertTrue((System.nanoTime() - started) / 1_000_000 < 3000, "the timeout holds");
+            assertEquals(5, balance(user));
+        }
     }
 
     @Test

@@ -95,6 +95,7 @@ public final class Payments {
         try {
             dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
             LOG.info("payment {} settled: {} credits", p.transactionId(), p.credits());
+            dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.CREDITS_BOUGHT, p.credits());
             return true;
         } catch (TransactionCanceledException e) {
             if (Dynamo.conditionFailed(e, 0)) {
@@ -106,7 +107,11 @@ public final class Payments {
 
     /** PENDING to FAILED with VNPAY's response code; false when already settled. */
     public boolean markFailed(String transactionId, String responseCode, Instant now) {
-        return finish(transactionId, PaymentRecord.FAILED, responseCode, now);
+        boolean failed = finish(transactionId, PaymentRecord.FAILED, responseCode, now);
+        if (failed) {
+            dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.PAYMENTS_FAILED, 1);
+        }
+        return failed;
     }
 
     /** PENDING to EXPIRED (reconciliation found no payment); false when already settled. */
