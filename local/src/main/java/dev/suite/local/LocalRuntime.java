@@ -89,7 +89,9 @@ public final class LocalRuntime implements AutoCloseable {
             Map<String, Object> lambdaConfig = Template.cast(template.properties(id).getOrDefault("LambdaConfig", Map.of()));
             lambdaConfig.forEach((trigger, fn) -> triggers.put(trigger, names.string(fn)));
         });
+        long t0 = System.nanoTime();
         emulators = Emulators.start(template, new Emulators.Options(options.inMemory() ? null : options.dataDir(), http.port(), triggers));
+        long t1 = System.nanoTime();
         emulators.cognitoLocal().onCode(c -> out.println("[mail] code for " + c.destination() + ": " + c.code()));
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, r) -> {
             Map<String, String> env = new LinkedHashMap<>(standIns(id));
@@ -109,6 +111,7 @@ public final class LocalRuntime implements AutoCloseable {
         JwtVerifier verifier = new JwtVerifier(emulators.cognitoLocal().issuer(emulators.userPoolId()),
                 URI.create(emulators.cognitoLocal().jwksUrl(emulators.userPoolId())), clients, Clock.systemUTC());
         rest = new RestGateway(template, emulators.resolver(), functions, verifier);
+        phases = String.format("emulators %d ms, functions %d ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         ws.functions(functions);
         if (options.schedules()) {
             startTimer();
@@ -166,6 +169,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     private VnpayStandIn vnpay;
+    private String phases = "";
 
     VnpayStandIn vnpay() {
         return vnpay;
@@ -327,8 +331,10 @@ public final class LocalRuntime implements AutoCloseable {
         LocalRuntime rt = start(new Options(port, wsPort, data, inMemory, Map.of(), true), System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(rt::close, "shutdown"));
         rt.printBanner();
+        long check = System.nanoTime();
         rt.http.selfCheck();
         System.out.printf("ready%n");
-        System.out.printf("(started in %d ms; Ctrl-C stops everything)%n", (System.nanoTime() - started) / 1_000_000);
+        System.out.printf("(started in %d ms: %s, first call of every route %d ms; Ctrl-C stops everything)%n",
+                (System.nanoTime() - started) / 1_000_000, rt.phases, (System.nanoTime() - check) / 1_000_000);
     }
 }

@@ -40,7 +40,7 @@ public final class Emulators implements AutoCloseable {
     private final int dynamoPort;
     private final S3Proxy s3Proxy;
     private final CognitoLocal cognito;
-    private final Map<String, String> refs = new HashMap<>();
+    private final Map<String, String> refs = new java.util.concurrent.ConcurrentHashMap<>();
     private final Config baseConfig;
     private final DynamoDbClient dynamo;
     private final S3Client s3;
