@@ -25,6 +25,24 @@ public final class Dynamo {
         return out.size() > max ? out.subList(0, max) : out;
     }
 
+    /** One page of a user's rows from a user + createdAt index, newest first. */
+    public static QueryResponse newestFirst(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String table, String index,
+                                            String userId, int limit, Map<String, AttributeValue> start) {
+        return dynamo.query(b -> b.tableName(table).indexName(index)
+                .keyConditionExpression("userId = :u")
+                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
+                .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+    }
+
+    /** Rows of a sparse index keyed by {@code pending = "1"} whose sort key is below the cutoff. */
+    public static List<Map<String, AttributeValue>> pendingBefore(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String table,
+                                                                  String index, String sortKey, String cutoff, int max) {
+        return queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(index)
+                .keyConditionExpression("pending = :p AND " + sortKey + " < :c")
+                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(cutoff)))
+                .exclusiveStartKey(from).limit(100)), max);
+    }
+
     /** True when the transaction was cancelled because the condition of item {@code index} failed. */
     public static boolean conditionFailed(TransactionCanceledException e, int index) {
         return e.cancellationReasons().size() > index && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());

@@ -134,18 +134,12 @@ public final class Images {
 
     /** A user's images, newest first. */
     public QueryResponse page(String userId, int limit, Map<String, AttributeValue> start) {
-        return dynamo.query(b -> b.tableName(table).indexName(BY_USER)
-                .keyConditionExpression("userId = :u")
-                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+        return Dynamo.newestFirst(dynamo, table, BY_USER, userId, limit, start);
     }
 
     /** Rows still PENDING that were created before the cutoff (from the sparse index). */
     public List<ImageRecord> pendingBefore(Instant cutoff, int max) {
-        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(PENDING_INDEX)
-                .keyConditionExpression("pending = :p AND createdAt < :c")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(Times.iso(cutoff))))
-                .exclusiveStartKey(from).limit(100)), max).stream().map(Images::record).toList();
+        return Dynamo.pendingBefore(dynamo, table, PENDING_INDEX, "createdAt", Times.iso(cutoff), max).stream().map(Images::record).toList();
     }
 
     public static ImageRecord record(Map<String, AttributeValue> i) {

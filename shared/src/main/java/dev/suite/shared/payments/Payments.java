@@ -134,18 +134,12 @@ public final class Payments {
     }
 
     public QueryResponse page(String userId, int limit, Map<String, AttributeValue> start) {
-        return dynamo.query(b -> b.tableName(table).indexName(BY_USER)
-                .keyConditionExpression("userId = :u")
-                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+        return Dynamo.newestFirst(dynamo, table, BY_USER, userId, limit, start);
     }
 
     /** PENDING rows whose payment window closed before {@code cutoff} (sparse index). */
     public List<PaymentRecord> pendingExpiredBefore(Instant cutoff, int max) {
-        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(PENDING_INDEX)
-                .keyConditionExpression("pending = :p AND expiresAt < :c")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(Times.iso(cutoff))))
-                .exclusiveStartKey(from).limit(100)), max).stream().map(Payments::record).toList();
+        return Dynamo.pendingBefore(dynamo, table, PENDING_INDEX, "expiresAt", Times.iso(cutoff), max).stream().map(Payments::record).toList();
     }
 
     /**
