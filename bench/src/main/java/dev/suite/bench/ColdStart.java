@@ -136,8 +136,4 @@ public final class ColdStart {
         }
         return new double[] {ready, done};
     }
-
-    static long jarBytes(Path jar) throws Exception {
-        return Files.size(jar);
-    }
 }

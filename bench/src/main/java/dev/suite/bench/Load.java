@@ -1,7 +1,6 @@
 package dev.suite.bench;
 
 import dev.suite.local.LocalRuntime;
-import dev.suite.shared.Json;
 import dev.suite.shared.Times;
 import java.io.PrintStream;
 import java.net.URI;
@@ -90,9 +89,5 @@ final class Load {
             k += (int) s[0];
         }
         return new Result(route, concurrency, total, seconds, Stats.percentile(all, 50), Stats.percentile(all, 99), errors.get());
-    }
-
-    static String json(Object o) {
-        return Json.write(o);
     }
 }

@@ -2,7 +2,6 @@ package dev.suite.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.auth.JwtVerifier;
 import dev.suite.testkit.Resolver;
@@ -211,9 +210,5 @@ public final class RestGateway {
             }
         }
         return null;
-    }
-
-    static String json(Object o) {
-        return Json.write(o);
     }
 }

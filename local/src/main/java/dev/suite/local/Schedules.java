@@ -3,8 +3,6 @@ package dev.suite.local;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 
 /** EventBridge schedule expressions: rate(N unit) and the six-field cron(...) in UTC. */
@@ -80,9 +78,5 @@ final class Schedules {
             }
         }
         return false;
-    }
-
-    static List<String> describe(List<String> expressions) {
-        return new ArrayList<>(expressions);
     }
 }

@@ -5,8 +5,6 @@ import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.S3Clients;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -245,9 +243,5 @@ public final class Emulators implements AutoCloseable {
         } catch (Exception ignored) {
             // best effort
         }
-    }
-
-    static UncheckedIOException unchecked(IOException e) {
-        return new UncheckedIOException(e);
     }
 }

@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -161,10 +160,6 @@ public final class Events {
         @Override
         public String toString() {
             return status + " " + body;
-        }
-
-        public List<String> headerNames() {
-            return List.copyOf(headers.keySet());
         }
     }
 }

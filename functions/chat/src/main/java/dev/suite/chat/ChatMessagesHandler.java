@@ -121,8 +121,4 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         }
         return body;
     }
-
-    Connections connections() {
-        return connections;
-    }
 }

@@ -15,8 +15,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Rooms, RoomMembers, Messages and the message idempotency records. */
 public final class ChatStore {
@@ -71,15 +69,7 @@ public final class ChatStore {
         for (Member m : initial) {
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(members).item(memberItem(m)).build()).build());
         }
-        try {
-            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (Dynamo.conditionFailed(e, 0)) {
-                return false;
-            }
-            throw e;
-        }
+        return Dynamo.transact(dynamo, items);
     }
 
     public Optional<Room> room(String roomId) {
@@ -186,19 +176,15 @@ public final class ChatStore {
         }
         msg.put("clientMessageId", s(m.clientMessageId()));
         msg.put("createdAt", s(m.createdAt()));
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(
-                    TransactWriteItem.builder().put(p -> p.tableName(idempotency).item(idem).conditionExpression("attribute_not_exists(id)")).build(),
-                    TransactWriteItem.builder().put(p -> p.tableName(messages).item(msg)).build()));
+        if (Dynamo.transact(dynamo, List.of(
+                TransactWriteItem.builder().put(p -> p.tableName(idempotency).item(idem).conditionExpression("attribute_not_exists(id)")).build(),
+                TransactWriteItem.builder().put(p -> p.tableName(messages).item(msg)).build()))) {
             return new Stored(m, true);
-        } catch (TransactionCanceledException e) {
-            if (!Dynamo.conditionFailed(e, 0)) {
-                throw e;
-            }
-            Map<String, AttributeValue> first = dynamo.getItem(b -> b.tableName(idempotency).key(Map.of("id", s(key))).consistentRead(true)).item();
-            return new Stored(new Message(first.get("roomId").s(), first.get("messageId").s(), m.senderId(), m.text(), m.attachmentKey(),
-                    m.attachmentType(), m.clientMessageId(), first.get("createdAt").s()), false);
         }
+        // a retry: answer with the message the first attempt stored
+        Map<String, AttributeValue> first = dynamo.getItem(b -> b.tableName(idempotency).key(Map.of("id", s(key))).consistentRead(true)).item();
+        return new Stored(new Message(first.get("roomId").s(), first.get("messageId").s(), m.senderId(), m.text(), m.attachmentKey(),
+                m.attachmentType(), m.clientMessageId(), first.get("createdAt").s()), false);
     }
 
     public QueryResponse history(String roomId, String before, int limit) {

@@ -43,6 +43,23 @@ public final class Dynamo {
                 .exclusiveStartKey(from).limit(100)), max);
     }
 
+    /**
+     * Writes the items in one transaction. Returns false, having written nothing, when the condition on the first
+     * item failed (the guard every caller puts first: "not yet written", "still PENDING", "balance covers it").
+     */
+    public static boolean transact(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo,
+                                   java.util.Collection<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> items) {
+        try {
+            dynamo.transactWriteItems(b -> b.transactItems(items));
+            return true;
+        } catch (TransactionCanceledException e) {
+            if (conditionFailed(e, 0)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     /** True when the transaction was cancelled because the condition of item {@code index} failed. */
     public static boolean conditionFailed(TransactionCanceledException e, int index) {
         return e.cancellationReasons().size() > index && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());

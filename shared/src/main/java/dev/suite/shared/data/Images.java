@@ -10,13 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -58,15 +55,7 @@ public final class Images {
         List<TransactWriteItem> items = new ArrayList<>(credits.spend(image.userId(), 1, "generation", image.imageId(), now));
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
                 .conditionExpression("attribute_not_exists(imageId)").build()).build());
-        try {
-            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (Dynamo.conditionFailed(e, 0)) {
-                return false;
-            }
-            throw e;
-        }
+        return Dynamo.transact(dynamo, items);
     }
 
     /**
@@ -86,15 +75,7 @@ public final class Images {
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().update(markFailed).build());
         items.addAll(credits.grant(userId, 1, "refund", imageId, now));
-        try {
-            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (Dynamo.conditionFailed(e, 0)) {
-                return false;
-            }
-            throw e;
-        }
+        return Dynamo.transact(dynamo, items);
     }
 
     /** PENDING to SUCCEEDED; false when the row is no longer PENDING (the sweeper refunded it meanwhile). */

@@ -9,12 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 
 /** The Users table: profile, role and credit balance of every confirmed user, keyed by Cognito sub. */
@@ -54,15 +51,7 @@ public final class Users {
                 .item(item).conditionExpression("attribute_not_exists(userId)").build()).build();
         List<TransactWriteItem> items = startingCredits == 0 ? List.of(putUser)
                 : List.of(putUser, credits.ledgerPut(userId, startingCredits, "signup", null, now));
-        try {
-            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (Dynamo.conditionFailed(e, 0)) {
-                return false;
-            }
-            throw e;
-        }
+        return Dynamo.transact(dynamo, items);
     }
 
     public void setRole(String userId, String role, Instant now) {

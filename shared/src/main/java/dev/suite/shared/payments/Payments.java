@@ -18,8 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
@@ -92,17 +90,12 @@ public final class Payments {
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().update(settle).build());
         items.addAll(credits.grant(p.userId(), p.credits(), "purchase", p.transactionId(), now));
-        try {
-            dynamo.transactWriteItems(TransactWriteItemsRequest.builder().transactItems(items).build());
-            LOG.info("payment {} settled: {} credits", p.transactionId(), p.credits());
-            dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.CREDITS_BOUGHT, p.credits());
-            return true;
-        } catch (TransactionCanceledException e) {
-            if (Dynamo.conditionFailed(e, 0)) {
-                return false;
-            }
-            throw e;
+        if (!Dynamo.transact(dynamo, items)) {
+            return false;
         }
+        LOG.info("payment {} settled: {} credits", p.transactionId(), p.credits());
+        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.CREDITS_BOUGHT, p.credits());
+        return true;
     }
 
     /** PENDING to FAILED with VNPAY's response code; false when already settled. */
