@@ -2,8 +2,8 @@ package dev.suite.bench;
 
 import dev.suite.local.LocalRuntime;
 import dev.suite.shared.Json;
-import dev.suite.testkit.Paths;
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Paths;
+import dev.suite.emulators.Template;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

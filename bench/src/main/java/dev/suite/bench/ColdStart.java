@@ -2,9 +2,10 @@ package dev.suite.bench;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.suite.shared.data.Users;
-import dev.suite.testkit.Emulators;
-import dev.suite.testkit.Paths;
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Emulators;
+import dev.suite.emulators.Paths;
+import dev.suite.shared.Json;
+import dev.suite.emulators.Template;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -59,7 +60,7 @@ public final class ColdStart {
                     .userAttributes(software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType.builder()
                             .name("email").value(email).build())).userSub();
             emu.cognito().adminConfirmSignUp(b -> b.userPoolId(emu.userPoolId()).username(sub));
-            var confirm = dev.suite.testkit.Events.json("cognito-post-confirmation");
+            var confirm = (com.fasterxml.jackson.databind.node.ObjectNode) Json.EVENTS.readTree(Files.readString(Paths.root().resolve("events/cognito-post-confirmation.json")));
             confirm.put("userPoolId", emu.userPoolId());
             confirm.put("userName", sub);
             ((com.fasterxml.jackson.databind.node.ObjectNode) confirm.get("request").get("userAttributes")).put("sub", sub).put("email", email);

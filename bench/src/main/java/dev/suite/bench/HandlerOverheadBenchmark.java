@@ -4,7 +4,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.suite.shared.Config;
 import dev.suite.shared.SyntheticContext;
-import dev.suite.shared.http.ApiGateway;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
@@ -32,7 +32,7 @@ public class HandlerOverheadBenchmark {
         }
     }
 
-    ApiGateway gateway;
+    Dispatcher gateway;
     APIGatewayProxyRequestEvent post;
     APIGatewayProxyRequestEvent get;
     APIGatewayProxyRequestEvent invalid;
@@ -49,10 +49,10 @@ public class HandlerOverheadBenchmark {
         for (int i = 0; i < 20; i++) {
             router.add("GET", "/other/" + i, r -> ApiResponse.noContent());
         }
-        gateway = new ApiGateway(new Config(Map.of("CORS_ALLOW_ORIGINS", "http://localhost:5173")), router);
-        post = ApiGateway.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"a lighthouse at dawn, watercolor\"}");
-        get = ApiGateway.synthetic("GET", "/user/credits", null, null);
-        invalid = ApiGateway.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"\",\"extra\":1}");
+        gateway = new Dispatcher(new Config(Map.of("CORS_ALLOW_ORIGINS", "http://localhost:5173")), router);
+        post = Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"a lighthouse at dawn, watercolor\"}");
+        get = Dispatcher.synthetic("GET", "/user/credits", null, null);
+        invalid = Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"\",\"extra\":1}");
     }
 
     @Benchmark

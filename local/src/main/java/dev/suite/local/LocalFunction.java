@@ -6,7 +6,7 @@ import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
-import dev.suite.testkit.TestContext;
+import dev.suite.shared.SyntheticContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -57,7 +57,7 @@ public final class LocalFunction {
     /** Invokes with a JSON event; answers the JSON result. Exceptions propagate (the caller maps them). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public byte[] invoke(byte[] event) throws IOException {
-        Context context = new TestContext(name);
+        Context context = new SyntheticContext(name);
         if (handler instanceof RequestStreamHandler s) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             s.handleRequest(new ByteArrayInputStream(event), out, context);
@@ -72,7 +72,7 @@ public final class LocalFunction {
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <O> O call(Object event, Class<O> outputType) throws IOException {
         if (handler instanceof RequestHandler h && inputType.getRawClass().isInstance(event)) {
-            Object out = h.handleRequest(event, new TestContext(name));
+            Object out = h.handleRequest(event, new SyntheticContext(name));
             return outputType.isInstance(out) ? (O) out : Json.EVENTS.convertValue(out, outputType);
         }
         return Json.EVENTS.readValue(invoke(Json.EVENTS.writeValueAsBytes(event)), outputType);

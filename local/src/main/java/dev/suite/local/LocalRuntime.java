@@ -2,10 +2,10 @@ package dev.suite.local;
 
 import dev.suite.shared.Json;
 import dev.suite.shared.auth.JwtVerifier;
-import dev.suite.testkit.Emulators;
-import dev.suite.testkit.Paths;
-import dev.suite.testkit.Resolver;
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Emulators;
+import dev.suite.emulators.Paths;
+import dev.suite.emulators.Resolver;
+import dev.suite.emulators.Template;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;

@@ -5,7 +5,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketRespons
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Template;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

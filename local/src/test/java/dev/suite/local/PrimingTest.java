@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.suite.shared.Config;
 import dev.suite.shared.Priming;
-import dev.suite.testkit.Emulators;
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Emulators;
+import dev.suite.emulators.Template;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,7 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.suite.emulators.Paths;
 import dev.suite.shared.Json;
+import dev.suite.shared.SyntheticContext;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -51,7 +53,7 @@ public final class Events {
     public static ObjectNode invoke(RequestStreamHandler handler, JsonNode event) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(Json.EVENTS.writeValueAsBytes(event)), out, new TestContext());
+            handler.handleRequest(new ByteArrayInputStream(Json.EVENTS.writeValueAsBytes(event)), out, new SyntheticContext());
             return (ObjectNode) Json.EVENTS.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -132,7 +134,7 @@ public final class Events {
         }
 
         public Response invoke(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {
-            APIGatewayProxyResponseEvent r = handler.handleRequest(event, new TestContext());
+            APIGatewayProxyResponseEvent r = handler.handleRequest(event, new SyntheticContext());
             return new Response(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), r.getBody(),
                     event.getRequestContext().getRequestId());
         }

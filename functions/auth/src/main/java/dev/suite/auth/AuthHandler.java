@@ -7,7 +7,7 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Users;
-import dev.suite.shared.http.ApiGateway;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Router;
@@ -16,7 +16,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityPr
 
 /** The auth route group: register, confirm, login, refresh, forgot/reset password, me, logout. */
 public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    private final ApiGateway gateway;
+    private final Dispatcher gateway;
 
     /** What Lambda calls: real clients from the environment, once per container. */
     public AuthHandler() {
@@ -48,9 +48,9 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
                     auth.logout(Body.parse(r, Requests.Logout.class));
                     return ApiResponse.ok(Map.of("loggedOut", true));
                 });
-        this.gateway = new ApiGateway(config, router).primeWith("AuthHandler",
-                ApiGateway.synthetic("GET", "/auth/me", null, null),
-                ApiGateway.synthetic("POST", "/auth/login", null, "{\"email\":\"not-an-email\",\"password\":\"x\"}"));
+        this.gateway = new Dispatcher(config, router).primeWith("AuthHandler",
+                Dispatcher.synthetic("GET", "/auth/me", null, null),
+                Dispatcher.synthetic("POST", "/auth/login", null, "{\"email\":\"not-an-email\",\"password\":\"x\"}"));
     }
 
     @Override

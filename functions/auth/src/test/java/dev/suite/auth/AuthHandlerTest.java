@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Users;
-import dev.suite.testkit.Emulators;
+import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
 import java.lang.reflect.Proxy;

@@ -9,7 +9,7 @@ import dev.suite.shared.Config;
 import dev.suite.shared.S3Clients;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
-import dev.suite.shared.http.ApiGateway;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
@@ -21,7 +21,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Chat REST routes: rooms, history, members, attachments. */
 public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    private final ApiGateway gateway;
+    private final Dispatcher gateway;
 
     record NewRoom(String type, String name, List<String> memberIds) implements Validated<NewRoom> {
         @Override
@@ -125,9 +125,9 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
                     NewAttachment a = Body.parse(r, NewAttachment.class);
                     return ApiResponse.created(chat.attachment(me, a.roomId(), a.fileName(), a.contentType(), a.size()));
                 });
-        this.gateway = new ApiGateway(config, router).primeWith("ChatRoomsHandler",
-                ApiGateway.synthetic("GET", "/chat/rooms", null, null),
-                ApiGateway.synthetic("POST", "/chat/rooms", null, "{\"type\":\"direct\",\"memberIds\":[]}"));
+        this.gateway = new Dispatcher(config, router).primeWith("ChatRoomsHandler",
+                Dispatcher.synthetic("GET", "/chat/rooms", null, null),
+                Dispatcher.synthetic("POST", "/chat/rooms", null, "{\"type\":\"direct\",\"memberIds\":[]}"));
     }
 
     @Override

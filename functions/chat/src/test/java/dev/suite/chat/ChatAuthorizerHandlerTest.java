@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Json;
-import dev.suite.testkit.Emulators;
+import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
-import dev.suite.testkit.TestContext;
+import dev.suite.shared.SyntheticContext;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +29,7 @@ class ChatAuthorizerHandlerTest {
         for (Map.Entry<String, String> c : Map.of(tokens.idToken(), "Allow", tokens.accessToken(), "Deny", "garbage", "Deny", "", "Deny").entrySet()) {
             ObjectNode event = Events.json("ws-authorizer");
             ((ObjectNode) event.get("queryStringParameters")).put("token", c.getKey());
-            Map<String, Object> out = handler.handleRequest(Json.EVENTS.convertValue(event, Map.class), new TestContext());
+            Map<String, Object> out = handler.handleRequest(Json.EVENTS.convertValue(event, Map.class), new SyntheticContext());
             Map<String, Object> statement = ((List<Map<String, Object>>) ((Map<String, Object>) out.get("policyDocument")).get("Statement")).get(0);
             assertEquals(c.getValue(), statement.get("Effect"));
             assertEquals(event.get("methodArn").asText(), statement.get("Resource"));

@@ -10,7 +10,7 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Users;
-import dev.suite.testkit.Emulators;
+import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
 import java.net.URI;

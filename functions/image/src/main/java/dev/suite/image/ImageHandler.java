@@ -9,9 +9,9 @@ import dev.suite.shared.Config;
 import dev.suite.shared.S3Clients;
 import dev.suite.shared.Secrets;
 import dev.suite.shared.data.Credits;
-import dev.suite.shared.data.Images;
+import dev.suite.image.Images;
 import dev.suite.shared.data.Users;
-import dev.suite.shared.http.ApiGateway;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Image route group: generate, list, get, delete, and the caller's credits. */
 public final class ImageHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    private final ApiGateway gateway;
+    private final Dispatcher gateway;
 
     record Generate(String prompt) implements Validated<Generate> {
         @Override
@@ -62,10 +62,10 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
                 })
                 .add("GET", "/user/credits", r -> ApiResponse.ok(images.credits(r.caller().userId(),
                         Check.intParam("limit", r.query("limit"), 1, 100, 20))));
-        this.gateway = new ApiGateway(config, router).primeWith("ImageHandler",
-                ApiGateway.synthetic("GET", "/user/credits", null, null),
-                ApiGateway.synthetic("GET", "/images", null, null),
-                ApiGateway.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"  \"}"));
+        this.gateway = new Dispatcher(config, router).primeWith("ImageHandler",
+                Dispatcher.synthetic("GET", "/user/credits", null, null),
+                Dispatcher.synthetic("GET", "/images", null, null),
+                Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"  \"}"));
     }
 
     @Override

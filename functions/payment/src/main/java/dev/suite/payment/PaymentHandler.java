@@ -7,15 +7,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.http.ApiException;
-import dev.suite.shared.http.ApiGateway;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
-import dev.suite.shared.payments.CreditPackage;
-import dev.suite.shared.payments.Payments;
-import dev.suite.shared.payments.Vnpay;
+import dev.suite.payment.CreditPackage;
+import dev.suite.payment.Payments;
+import dev.suite.payment.Vnpay;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
 /** Payment route group: packages, create a VNPAY payment, IPN, return page, own transactions. */
 public final class PaymentHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private static final Pattern BANK = Pattern.compile("^[A-Z0-9]{2,20}$");
-    private final ApiGateway gateway;
+    private final Dispatcher gateway;
 
     record Pay(String packageId, String bankCode, String locale) implements Validated<Pay> {
         @Override
@@ -84,10 +84,10 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
                         Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
                 .add("GET", "/payment/transactions/{transactionId}", r -> ApiResponse.ok(payments.get(r.caller().userId(),
                         Check.id("transactionId", r.pathParam("transactionId")))));
-        this.gateway = new ApiGateway(config, router).primeWith("PaymentHandler",
-                ApiGateway.synthetic("GET", "/payment/packages", null, null),
-                ApiGateway.synthetic("GET", "/payment/transactions", null, null),
-                ApiGateway.synthetic("POST", "/user/pay-vnpay", null, "{\"packageId\":\"no such package\"}"));
+        this.gateway = new Dispatcher(config, router).primeWith("PaymentHandler",
+                Dispatcher.synthetic("GET", "/payment/packages", null, null),
+                Dispatcher.synthetic("GET", "/payment/transactions", null, null),
+                Dispatcher.synthetic("POST", "/user/pay-vnpay", null, "{\"packageId\":\"no such package\"}"));
     }
 
     private static String enc(Object v) {

@@ -9,13 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Users;
-import dev.suite.shared.payments.PaymentRecord;
-import dev.suite.shared.payments.Payments;
-import dev.suite.shared.payments.Vnpay;
-import dev.suite.testkit.Emulators;
+import dev.suite.payment.PaymentRecord;
+import dev.suite.payment.Payments;
+import dev.suite.payment.Vnpay;
+import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
-import dev.suite.testkit.VnpayFake;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -126,7 +125,7 @@ class PaymentHandlerTest {
         String user = newUser();
         Clock fixed = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
         PaymentService service = new PaymentService(payments, Vnpay.from(config),
-                dev.suite.shared.payments.CreditPackage.parse("starter:10:20000"), "http://localhost:3000/payment/vnpay-return",
+                dev.suite.payment.CreditPackage.parse("starter:10:20000"), "http://localhost:3000/payment/vnpay-return",
                 "other", Duration.ofMinutes(15), "127.0.0.1", fixed);
         var out = service.create(user, "starter", "NCB", "en", "203.0.113.10");
         assertEquals("2026-11-23T10:15:00.000Z", out.get("expiresAt"));

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.suite.shared.payments.Vnpay;
+import dev.suite.payment.Vnpay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

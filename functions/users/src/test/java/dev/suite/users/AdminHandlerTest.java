@@ -1,0 +1,152 @@
+package dev.suite.users;
+
+import static dev.suite.testkit.Assertions.assertError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.shared.data.Users;
+import dev.suite.emulators.Emulators;
+import dev.suite.testkit.Events;
+import dev.suite.testkit.Events.Response;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupType;
+
+class AdminHandlerTest {
+    static Emulators emu;
+    static AdminHandler handler;
+    static Users users;
+
+    @BeforeAll
+    static void start() {
+        emu = Emulators.shared();
+        var config = emu.functionConfig("AdminFunction");
+        handler = new AdminHandler(config);
+        users = Users.from(emu.dynamo(), config);
+    }
+
+    static CognitoTestUsers.TestUser onboarded(String role) {
+        var u = CognitoTestUsers.create(emu);
+        users.create(u.userId(), u.email(), "N", "User", 5, Instant.now());
+        emu.cognito().adminAddUserToGroup(b -> b.userPoolId(emu.userPoolId()).username(u.username()).groupName(role));
+        if (!role.equals("User")) {
+            users.setRole(u.userId(), role, Instant.now());
+        }
+        return u;
+    }
+
+    static Response setRole(CognitoTestUsers.TestUser caller, String callerGroup, String target, Object role) {
+        return Events.call("admin-set-role").as(caller.userId(), caller.email(), callerGroup)
+                .pathParam("username", target).body(Map.of("role", role)).invoke(handler);
+    }
+
+    Set<String> groups(CognitoTestUsers.TestUser u) {
+        return new HashSet<>(emu.cognito().adminListGroupsForUser(b -> b.userPoolId(emu.userPoolId()).username(u.username()))
+                .groups().stream().map(GroupType::groupName).toList());
+    }
+
+    @Test
+    void adminListsUsersWithRoleAndCreditsPageByPage() {
+        var admin = CognitoTestUsers.create(emu);
+        onboarded("User");
+        onboarded("Coach");
+        Response first = Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin").query("limit", "1").invoke(handler);
+        assertEquals(200, first.status(), first::toString);
+        JsonNode items = first.json().get("items");
+        assertEquals(1, items.size());
+        for (String f : List.of("username", "userId", "email", "status", "role", "credits")) {
+            assertTrue(items.get(0).has(f), f);
+        }
+        String cursor = first.text("nextCursor");
+        assertNotNull(cursor);
+        Response second = Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin")
+                .query("limit", "1").query("cursor", cursor).invoke(handler);
+        assertEquals(200, second.status(), second::toString);
+        assertNotEquals(items.get(0).get("userId"), second.json().get("items").get(0).get("userId"));
+
+        Response all = Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin").query("limit", "60").invoke(handler);
+        boolean sawCoach = false;
+        for (JsonNode u : all.json().get("items")) {
+            if ("Coach".equals(u.get("role").asText())) {
+                sawCoach = true;
+                assertEquals(5, u.get("credits").asInt());
+                assertEquals("CONFIRMED", u.get("status").asText());
+            }
+        }
+        assertTrue(sawCoach, all::toString);
+    }
+
+    @Test
+    void listValidatesLimitAndCursor() {
+        var admin = CognitoTestUsers.create(emu);
+        for (String bad : List.of("0", "61", "x", "-1")) {
+            assertError(Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin").query("limit", bad).invoke(handler),
+                    400, "VALIDATION_FAILED");
+        }
+        assertError(Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin").query("cursor", "../../etc").invoke(handler),
+                400, "INVALID_CURSOR");
+    }
+
+    @Test
+    void nonAdminsAre403AndAnonymousIs401() {
+        var user = onboarded("User");
+        assertError(Events.call("admin-list-users").as(user.userId(), user.email(), "User").invoke(handler), 403, "FORBIDDEN");
+        assertError(Events.call("admin-list-users").as(user.userId(), user.email(), "Coach").invoke(handler), 403, "FORBIDDEN");
+        assertError(setRole(user, "User", user.username(), "Admin"), 403, "FORBIDDEN");
+        assertEquals(Set.of("User"), groups(user), "nothing changed");
+        assertError(Events.call("admin-list-users").anonymous().invoke(handler), 401, "UNAUTHORIZED");
+    }
+
+    @Test
+    void adminChangesRoleGroupsAndProfile() {
+        var admin = onboarded("Admin");
+        var target = onboarded("User");
+        Response r = setRole(admin, "Admin", target.username(), "Coach");
+        assertEquals(200, r.status(), r::toString);
+        assertEquals("Coach", r.text("role"));
+        assertEquals(target.userId(), r.text("userId"));
+        assertEquals(Set.of("Coach"), groups(target), "left User, joined Coach");
+        assertEquals("Coach", users.get(target.userId()).orElseThrow().role());
+        // the next token carries it
+        var event = Events.json("cognito-pre-token-generation");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("request").get("userAttributes")).put("sub", target.userId());
+        var out = Events.invoke(new PreTokenGenerationHandler(emu.functionConfig("PreTokenGenerationFunction")), event);
+        assertEquals("Coach", out.at("/response/claimsOverrideDetails/claimsToAddOrOverride/role").asText());
+    }
+
+    @Test
+    void roleAndUsernameAreValidated() {
+        var admin = onboarded("Admin");
+        var target = onboarded("User");
+        assertEquals("role", assertError(setRole(admin, "Admin", target.username(), "Owner"), 400, "VALIDATION_FAILED").get("field").asText());
+        assertError(setRole(admin, "Admin", target.username(), 3), 400, "VALIDATION_FAILED");
+        assertError(setRole(admin, "Admin", "no-such-user-" + System.nanoTime(), "Coach"), 404, "NOT_FOUND");
+        assertError(setRole(admin, "Admin", "a b\u0000c", "Coach"), 400, "VALIDATION_FAILED");
+        assertEquals(Set.of("User"), groups(target));
+    }
+
+    @Test
+    void theLastAdminCannotBeDemoted() {
+        // Start from a pool with no admin but the one made here.
+        emu.cognito().listUsersInGroup(b -> b.userPoolId(emu.userPoolId()).groupName("Admin")).users().forEach(u ->
+                emu.cognito().adminRemoveUserFromGroup(b -> b.userPoolId(emu.userPoolId()).username(u.username()).groupName("Admin")));
+        var only = onboarded("Admin");
+        assertError(setRole(only, "Admin", only.username(), "User"), 409, "LAST_ADMIN");
+        assertEquals(Set.of("Admin"), groups(only));
+        var second = onboarded("User");
+        assertEquals(200, setRole(only, "Admin", second.username(), "Admin").status());
+        Response demoted = setRole(second, "Admin", only.username(), "User");
+        assertEquals(200, demoted.status(), demoted::toString);
+        assertEquals(Set.of("User"), groups(only));
+        assertNull(null);
+    }
+}
