@@ -3,7 +3,7 @@ package dev.suite.bench;
 import dev.suite.local.LocalRuntime;
 import dev.suite.shared.Json;
 import dev.suite.shared.Times;
-import dev.suite.shared.data.Connections;
+import dev.suite.shared.push.Connections;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;

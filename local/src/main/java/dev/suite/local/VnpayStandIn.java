@@ -2,7 +2,7 @@ package dev.suite.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
-import dev.suite.payment.Vnpay;
+import dev.suite.payment.provider.Vnpay;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
-import dev.suite.shared.data.Connections;
+import dev.suite.shared.push.Connections;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;

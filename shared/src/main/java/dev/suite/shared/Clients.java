@@ -1,6 +1,8 @@
 package dev.suite.shared;
 
+import dev.suite.shared.push.JdkAsyncHttpClient;
 import java.net.URI;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiAsyncClient;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -45,6 +47,22 @@ public final class Clients {
                         .build());
         endpoint(config, service).ifPresent(builder::endpointOverride);
         return builder.build();
+    }
+
+    /**
+     * The WebSocket management API's async client for one endpoint, over the JDK's HTTP client (no Netty, no CRT),
+     * with the same region, credentials and call timeout as every other client.
+     */
+    public static ApiGatewayManagementApiAsyncClient managementApi(Config config, String endpoint) {
+        return ApiGatewayManagementApiAsyncClient.builder()
+                .region(region(config))
+                .credentialsProvider(credentials(config))
+                .httpClient(new JdkAsyncHttpClient(Duration.ofMillis(config.getInt("AWS_CONNECT_TIMEOUT_MS", 2_000)),
+                        Duration.ofMillis(config.getInt("AWS_SOCKET_TIMEOUT_MS", 5_000))))
+                .endpointOverride(URI.create(endpoint))
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(Duration.ofMillis(config.getInt("AWS_API_CALL_TIMEOUT_MS", 6_000))).build())
+                .build();
     }
 
     /** AWS_SDK_DEFAULTS=true builds clients the way most samples do, so bench/ can show what the tuning buys. */

@@ -1,5 +1,6 @@
 package dev.suite.chat;
 
+import dev.suite.chat.api.ChatAuthorizerHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;

@@ -1,5 +1,8 @@
 package dev.suite.chat;
 
+import dev.suite.chat.domain.Attachments;
+import dev.suite.chat.store.ChatStore;
+import dev.suite.chat.api.ChatRoomsHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,6 +15,7 @@ import dev.suite.shared.Times;
 import dev.suite.shared.data.Users;
 import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
+import dev.suite.testkit.Faults;
 import dev.suite.testkit.Events.Response;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -57,6 +61,28 @@ class ChatRoomsHandlerTest {
         Response r = create(owner, Map.of("type", "group", "name", "Group " + owner.substring(0, 4), "memberIds", List.of(members)));
         assertEquals(201, r.status(), r::toString);
         return r.text("roomId");
+    }
+
+    /** A member removed between the check and the write: the conditional transaction answers 404, not 500. */
+    @Test
+    void aMemberRemovedMeanwhileIs404NotA500() {
+        String owner = user();
+        String leaving = user();
+        String other = user();
+        String room = group(owner, leaving, other);
+        // the target leaves just before each write reaches DynamoDB
+        var racing = Faults.dynamo(emu.dynamo(), "transactWriteItems", (call, args) -> {
+            store.removeMember(room, leaving);
+            return null;
+        });
+        ChatRoomsHandler raced = new ChatRoomsHandler(config, ChatRoomsHandler.service(config, racing));
+        for (String role : List.of("owner", "admin")) {
+            store.addMember(new ChatStore.Member(room, leaving, "member", Times.iso(Instant.now())));
+            Response r = Events.call("chat-change-role").as(owner, "o@example.com").pathParam("roomId", room)
+                    .pathParam("userId", leaving).body(Map.of("role", role)).invoke(raced);
+            assertError(r, 404, "NOT_FOUND");
+            assertEquals("owner", store.member(room, owner).orElseThrow().role(), "nothing handed over");
+        }
     }
 
     @Test

@@ -1,8 +1,9 @@
 package dev.suite.chat;
 
+import dev.suite.chat.api.ConnectionPurgeHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.suite.shared.data.Connections;
+import dev.suite.shared.push.Connections;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.SyntheticContext;
 import java.time.Duration;

@@ -1,5 +1,8 @@
 package dev.suite.image;
 
+import dev.suite.image.domain.ImageService;
+import dev.suite.image.provider.ClipDrop;
+import dev.suite.image.api.ImageHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,8 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
-import dev.suite.image.ImageRecord;
-import dev.suite.image.Images;
+import dev.suite.image.domain.ImageRecord;
+import dev.suite.image.store.Images;
 import dev.suite.shared.data.Users;
 import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;

@@ -1,13 +1,14 @@
 package dev.suite.image;
 
+import dev.suite.image.api.PendingImagesSweepHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
-import dev.suite.image.ImageRecord;
-import dev.suite.image.Images;
+import dev.suite.image.domain.ImageRecord;
+import dev.suite.image.store.Images;
 import dev.suite.shared.data.Users;
 import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;

@@ -1,5 +1,7 @@
 package dev.suite.payment;
 
+import dev.suite.payment.domain.PaymentService;
+import dev.suite.payment.api.PaymentHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,9 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Users;
-import dev.suite.payment.PaymentRecord;
-import dev.suite.payment.Payments;
-import dev.suite.payment.Vnpay;
+import dev.suite.payment.domain.PaymentRecord;
+import dev.suite.payment.store.Payments;
+import dev.suite.payment.provider.Vnpay;
 import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
@@ -125,7 +127,7 @@ class PaymentHandlerTest {
         String user = newUser();
         Clock fixed = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
         PaymentService service = new PaymentService(payments, Vnpay.from(config),
-                dev.suite.payment.CreditPackage.parse("starter:10:20000"), "http://localhost:3000/payment/vnpay-return",
+                dev.suite.payment.domain.CreditPackage.parse("starter:10:20000"), "http://localhost:3000/payment/vnpay-return",
                 "other", Duration.ofMinutes(15), "127.0.0.1", fixed);
         var out = service.create(user, "starter", "NCB", "en", "203.0.113.10");
         assertEquals("2026-11-23T10:15:00.000Z", out.get("expiresAt"));

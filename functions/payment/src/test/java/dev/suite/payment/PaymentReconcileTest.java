@@ -1,5 +1,6 @@
 package dev.suite.payment;
 
+import dev.suite.payment.api.PaymentReconcileHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.suite.shared.Config;
@@ -8,9 +9,9 @@ import dev.suite.shared.Json;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Users;
-import dev.suite.payment.PaymentRecord;
-import dev.suite.payment.Payments;
-import dev.suite.payment.Vnpay;
+import dev.suite.payment.domain.PaymentRecord;
+import dev.suite.payment.store.Payments;
+import dev.suite.payment.provider.Vnpay;
 import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
 import dev.suite.shared.SyntheticContext;

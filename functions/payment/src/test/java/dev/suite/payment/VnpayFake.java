@@ -1,5 +1,6 @@
 package dev.suite.payment;
 
+import dev.suite.payment.provider.Vnpay;
 import dev.suite.shared.Json;
 import java.io.IOException;
 import java.util.LinkedHashMap;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.suite.payment.Vnpay;
+import dev.suite.payment.provider.Vnpay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;

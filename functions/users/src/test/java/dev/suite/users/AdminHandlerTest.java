@@ -1,5 +1,7 @@
 package dev.suite.users;
 
+import dev.suite.users.api.PreTokenGenerationHandler;
+import dev.suite.users.api.AdminHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.data.Users;
 import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
+import dev.suite.testkit.Faults;
 import dev.suite.testkit.Events.Response;
 import java.time.Instant;
 import java.util.HashSet;
@@ -20,6 +23,8 @@ import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupType;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 
 class AdminHandlerTest {
     static Emulators emu;
@@ -83,6 +88,36 @@ class AdminHandlerTest {
             }
         }
         assertTrue(sawCoach, all::toString);
+    }
+
+    /** DynamoDB may answer a BatchGetItem with some keys unprocessed: they are asked again, none is dropped. */
+    @Test
+    void unprocessedKeysAreReadAgainNotDroppedNor500() {
+        var admin = CognitoTestUsers.create(emu);
+        var coach = onboarded("Coach");
+        var config = emu.functionConfig("AdminFunction");
+        var halfUnprocessed = Faults.dynamo(emu.dynamo(), "batchGetItem", (call, args) -> {
+            if (call > 2) {
+                return null;
+            }
+            // answer nothing now: every key comes back unprocessed, as DynamoDB does under throttling
+            var request = (BatchGetItemRequest) args[0];
+            return BatchGetItemResponse.builder().responses(Map.of()).unprocessedKeys(request.requestItems()).build();
+        });
+        var flaky = new AdminHandler(config, AdminHandler.service(config, halfUnprocessed));
+        Response all = Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin").query("limit", "60").invoke(flaky);
+        assertEquals(200, all.status(), all::toString);
+        boolean sawCoach = false;
+        for (JsonNode u : all.json().get("items")) {
+            sawCoach |= u.get("userId").asText().equals(coach.userId()) && "Coach".equals(u.get("role").asText());
+        }
+        assertTrue(sawCoach, "the coach's profile was read on a later attempt: " + all);
+
+        var neverProcessed = Faults.dynamo(emu.dynamo(), "batchGetItem", (call, args) -> BatchGetItemResponse.builder()
+                .responses(Map.of()).unprocessedKeys(((BatchGetItemRequest) args[0]).requestItems()).build());
+        Response busy = Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin")
+                .invoke(new AdminHandler(config, AdminHandler.service(config, neverProcessed)));
+        assertError(busy, 503, "SERVICE_BUSY");
     }
 
     @Test

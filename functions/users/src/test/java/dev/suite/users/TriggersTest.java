@@ -1,5 +1,7 @@
 package dev.suite.users;
 
+import dev.suite.users.api.PostConfirmationHandler;
+import dev.suite.users.api.PreTokenGenerationHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;

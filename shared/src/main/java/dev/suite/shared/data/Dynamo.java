@@ -1,15 +1,25 @@
 package dev.suite.shared.data;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The two DynamoDB idioms every store uses: reading every page of a query, and telling a failed condition apart. */
 public final class Dynamo {
+    static final int BATCH_ATTEMPTS = 6;
+    static final long BATCH_BACKOFF_MS = 20;
+
     private Dynamo() {
     }
 
@@ -25,8 +35,46 @@ public final class Dynamo {
         return out.size() > max ? out.subList(0, max) : out;
     }
 
+    /**
+     * Every item of the given keys of one table, read with BatchGetItem in chunks of 100. Keys DynamoDB leaves
+     * unprocessed (throttling, the 16 MB limit) are asked again with exponential backoff, up to
+     * {@code BATCH_ATTEMPTS} times; then the read fails as throttled, so the route answers 503, never a partial list.
+     */
+    public static List<Map<String, AttributeValue>> batchGet(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys) {
+        List<Map<String, AttributeValue>> out = new ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i += 100) {
+            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
+                    .keys(keys.subList(i, Math.min(keys.size(), i + 100))).build());
+            for (int attempt = 1; !request.isEmpty(); attempt++) {
+                if (attempt > BATCH_ATTEMPTS) {
+                    throw ProvisionedThroughputExceededException.builder().statusCode(400)
+                            .message("BatchGetItem left keys unprocessed after " + BATCH_ATTEMPTS + " attempts")
+                            .awsErrorDetails(AwsErrorDetails.builder().serviceName("DynamoDb")
+                                    .errorCode("ProvisionedThroughputExceededException").build()).build();
+                }
+                if (attempt > 1) {
+                    pause(BATCH_BACKOFF_MS << (attempt - 2));
+                }
+                Map<String, KeysAndAttributes> ask = request;
+                BatchGetItemResponse r = dynamo.batchGetItem(b -> b.requestItems(ask));
+                out.addAll(r.responses().getOrDefault(table, List.of()));
+                request = r.hasUnprocessedKeys() ? r.unprocessedKeys() : Map.of();
+            }
+        }
+        return out;
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
+    }
+
     /** One page of a user's rows from a user + createdAt index, newest first. */
-    public static QueryResponse newestFirst(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String table, String index,
+    public static QueryResponse newestFirst(DynamoDbClient dynamo, String table, String index,
                                             String userId, int limit, Map<String, AttributeValue> start) {
         return dynamo.query(b -> b.tableName(table).indexName(index)
                 .keyConditionExpression("userId = :u")
@@ -35,7 +83,7 @@ public final class Dynamo {
     }
 
     /** Rows of a sparse index keyed by {@code pending = "1"} whose sort key is below the cutoff. */
-    public static List<Map<String, AttributeValue>> pendingBefore(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo, String table,
+    public static List<Map<String, AttributeValue>> pendingBefore(DynamoDbClient dynamo, String table,
                                                                   String index, String sortKey, String cutoff, int max) {
         return queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(index)
                 .keyConditionExpression("pending = :p AND " + sortKey + " < :c")
@@ -47,14 +95,27 @@ public final class Dynamo {
      * Writes the items in one transaction. Returns false, having written nothing, when the condition on the first
      * item failed (the guard every caller puts first: "not yet written", "still PENDING", "balance covers it").
      */
-    public static boolean transact(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo,
-                                   java.util.Collection<software.amazon.awssdk.services.dynamodb.model.TransactWriteItem> items) {
+    public static boolean transact(DynamoDbClient dynamo, Collection<TransactWriteItem> items) {
+        int failed = failedCondition(dynamo, items);
+        if (failed > 0) {
+            throw new IllegalStateException("the condition of item " + failed + " of a transaction failed");
+        }
+        return failed < 0;
+    }
+
+    /**
+     * Writes the items in one transaction. Returns -1 when written, or the index of the item whose condition failed
+     * (nothing written), for callers whose items each guard something different. Conflicts and throttling still throw.
+     */
+    public static int failedCondition(DynamoDbClient dynamo, Collection<TransactWriteItem> items) {
         try {
             dynamo.transactWriteItems(b -> b.transactItems(items));
-            return true;
+            return -1;
         } catch (TransactionCanceledException e) {
-            if (conditionFailed(e, 0)) {
-                return false;
+            for (int i = 0; i < e.cancellationReasons().size(); i++) {
+                if (conditionFailed(e, i)) {
+                    return i;
+                }
             }
             throw e;
         }

@@ -1,0 +1,128 @@
+package dev.suite.chat.api;
+
+import dev.suite.chat.store.ChatStore;
+import dev.suite.chat.domain.Attachments;
+import dev.suite.shared.push.Push;
+import dev.suite.chat.domain.Messaging;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.shared.Clients;
+import dev.suite.shared.Config;
+import dev.suite.shared.Json;
+import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
+import dev.suite.shared.S3Clients;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.http.ApiException;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** WebSocket message routes: sendMessage, typing, and $default (an error frame; the connection stays open). */
+public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+    private static final Logger LOG = Log.get(ChatMessagesHandler.class);
+    private final Messaging messaging;
+    private final Push push;
+    private final Connections connections;
+
+    public ChatMessagesHandler() {
+        this(Config.fromSystem());
+    }
+
+    public ChatMessagesHandler(Config config) {
+        this(config, Clients.dynamo(config));
+    }
+
+    private ChatMessagesHandler(Config config, DynamoDbClient dynamo) {
+        this.connections = Connections.from(dynamo, config);
+        this.push = new Push(config, connections);
+        this.messaging = new Messaging(ChatStore.from(dynamo, config),
+                new Attachments(S3Clients.client(config), S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
+                        S3Clients.presignTtl(config), Clock.systemUTC()), push, Clock.systemUTC());
+        // Priming: a typing frame from nobody to no room: JSON, membership read, an error frame to a connection
+        // that does not exist (410), which deletes nothing.
+        Priming.register("ChatMessagesHandler", () -> handleRequest(WebSocketEvents.synthetic("typing",
+                "{\"action\":\"typing\",\"roomId\":\"priming\"}"), new dev.suite.shared.SyntheticContext("priming")), () -> { });
+    }
+
+    @Override
+    public APIGatewayV2WebSocketResponse handleRequest(APIGatewayV2WebSocketEvent event, Context context) {
+        var ctx = event.getRequestContext();
+        return Log.around(context, ctx.getRequestId(), () -> {
+            String userId = userId(ctx.getAuthorizer());
+            Messaging.Origin origin = new Messaging.Origin(userId, ctx.getConnectionId(), push.client(ctx.getDomainName(), ctx.getStage()));
+            Log.user(userId);
+            try {
+                if (userId == null) {
+                    throw ApiException.unauthorized("this connection has no verified user");
+                }
+                String route = ctx.getRouteKey();
+                JsonNode body = parse(event.getBody());
+                switch (route) {
+                    case "sendMessage" -> messaging.send(origin, Json.EVENTS.treeToValue(strict(body, "action", "roomId", "text",
+                            "attachmentKey", "clientMessageId"), Messaging.Send.class));
+                    case "typing" -> messaging.typing(origin, Json.EVENTS.treeToValue(strict(body, "action", "roomId"), Messaging.Typing.class));
+                    default -> throw ApiException.badRequest("UNKNOWN_ACTION",
+                            "unknown action; send {\"action\":\"sendMessage\",...} or {\"action\":\"typing\",\"roomId\":...}");
+                }
+            } catch (ApiException e) {
+                messaging.error(origin, e.code(), e.getMessage());
+            } catch (JsonProcessingException e) {
+                messaging.error(origin, "MALFORMED_FRAME", "a field has the wrong type");
+            } catch (RuntimeException e) {
+                LOG.error("message route failed", e);
+                messaging.error(origin, "INTERNAL", "the message could not be handled; retry");
+            }
+            APIGatewayV2WebSocketResponse ok = new APIGatewayV2WebSocketResponse();
+            ok.setStatusCode(200);
+            return ok;
+        });
+    }
+
+    static String userId(Map<String, Object> authorizer) {
+        if (authorizer == null) {
+            return null;
+        }
+        Object id = authorizer.get("userId");
+        if (id == null) {
+            id = authorizer.get("principalId");
+        }
+        return id == null ? null : id.toString();
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.length() > 32 * 1024) {
+            throw ApiException.badRequest("MALFORMED_FRAME", "frames are JSON objects of at most 32 KiB");
+        }
+        try {
+            JsonNode node = Json.MAPPER.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw ApiException.badRequest("MALFORMED_FRAME", "frames are JSON objects");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw ApiException.badRequest("MALFORMED_FRAME", "the frame is not valid JSON");
+        }
+    }
+
+    private static JsonNode strict(JsonNode body, String... allowed) {
+        var names = body.fieldNames();
+        java.util.Set<String> ok = java.util.Set.of(allowed);
+        while (names.hasNext()) {
+            String n = names.next();
+            if (!ok.contains(n)) {
+                throw ApiException.badRequest("UNKNOWN_FIELD", "unknown field '" + n + "'");
+            }
+            JsonNode v = body.get(n);
+            if (!v.isTextual() && !v.isNull()) {
+                throw ApiException.invalid(n, "must be a string");
+            }
+        }
+        return body;
+    }
+}

@@ -1,0 +1,240 @@
+package dev.suite.chat.domain;
+
+import dev.suite.chat.store.ChatStore;
+import dev.suite.shared.Ids;
+import dev.suite.shared.Times;
+import dev.suite.shared.data.Users;
+import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.Page;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+
+/**
+ * Rooms and members. Roles: owner (one per group room), admin, member. Add: owner or admin (only the owner adds
+ * admins). Change role: owner only (giving ownership hands it over). Remove: owner or admin (an admin removes
+ * members only); anyone may leave; the owner leaves only after handing over ownership. Outsiders see 404.
+ */
+public final class ChatService {
+    public static final int MAX_INITIAL_MEMBERS = 98;
+    public static final int MAX_ROOMS_LISTED = 1000;
+    private final ChatStore store;
+    private final Users users;
+    private final Attachments attachments;
+    private final Clock clock;
+
+    public ChatService(ChatStore store, Users users, Attachments attachments, Clock clock) {
+        this.store = store;
+        this.users = users;
+        this.attachments = attachments;
+        this.clock = clock;
+    }
+
+    public record Created(boolean created, Map<String, Object> room) {
+    }
+
+    public Created createDirect(String caller, String other) {
+        if (caller.equals(other)) {
+            throw ApiException.invalid("memberIds", "a direct room needs one other user");
+        }
+        requireUser(other);
+        String roomId = directId(caller, other);
+        String now = Times.iso(Instant.now(clock));
+        List<ChatStore.Member> members = List.of(new ChatStore.Member(roomId, caller, "member", now),
+                new ChatStore.Member(roomId, other, "member", now));
+        boolean created = store.createRoom(new ChatStore.Room(roomId, "direct", null, caller, now, now), members);
+        return new Created(created, view(store.room(roomId).orElseThrow(), store.members(roomId)));
+    }
+
+    /** The same pair always gets the same room: the id is derived from the two sorted user ids. */
+    static String directId(String a, String b) {
+        String pair = a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(pair.getBytes(StandardCharsets.UTF_8));
+            return "dm-" + HexFormat.of().formatHex(hash, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Created createGroup(String caller, String name, List<String> memberIds) {
+        Set<String> others = new LinkedHashSet<>(memberIds);
+        others.remove(caller);
+        if (others.size() > MAX_INITIAL_MEMBERS) {
+            throw ApiException.invalid("memberIds", "at most " + MAX_INITIAL_MEMBERS + " initial members; add more later");
+        }
+        others.forEach(this::requireUser);
+        String now = Times.iso(Instant.now(clock));
+        String roomId = "gr-" + Ids.next();
+        List<ChatStore.Member> members = new ArrayList<>();
+        members.add(new ChatStore.Member(roomId, caller, "owner", now));
+        others.forEach(u -> members.add(new ChatStore.Member(roomId, u, "member", now)));
+        store.createRoom(new ChatStore.Room(roomId, "group", name, caller, now, now), members);
+        return new Created(true, view(store.room(roomId).orElseThrow(), members));
+    }
+
+    /** My rooms, most recently active first; the cursor is the position after the last room of the page. */
+    public Page<Map<String, Object>> myRooms(String caller, int limit, String cursor) {
+        List<ChatStore.Room> rooms = new ArrayList<>(store.rooms(store.roomsOf(caller, MAX_ROOMS_LISTED)));
+        rooms.sort(Comparator.comparing(ChatStore.Room::lastActivityAt, Comparator.reverseOrder()).thenComparing(ChatStore.Room::roomId));
+        int from = 0;
+        if (cursor != null && !cursor.isEmpty()) {
+            String[] after = decodeCursor(cursor);
+            from = rooms.size();
+            for (int i = 0; i < rooms.size(); i++) {
+                ChatStore.Room r = rooms.get(i);
+                int c = after[0].compareTo(r.lastActivityAt());
+                if (c > 0 || (c == 0 && r.roomId().compareTo(after[1]) > 0)) {
+                    from = i;
+                    break;
+                }
+            }
+        }
+        List<Map<String, Object>> items = new ArrayList<>();
+        int to = Math.min(rooms.size(), from + limit);
+        for (ChatStore.Room r : rooms.subList(from, to)) {
+            items.add(summary(r));
+        }
+        String next = to < rooms.size() ? encodeCursor(rooms.get(to - 1)) : null;
+        return new Page<>(items, next);
+    }
+
+    private static String encodeCursor(ChatStore.Room r) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString((r.lastActivityAt() + "|" + r.roomId()).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String[] decodeCursor(String cursor) {
+        try {
+            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
+            if (parts.length != 2) {
+                throw new IllegalArgumentException();
+            }
+            return parts;
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
+        }
+    }
+
+    public Page<Map<String, Object>> history(String caller, String roomId, String before, int limit) {
+        membership(roomId, caller);
+        QueryResponse r = store.history(roomId, before, limit);
+        List<Map<String, Object>> items = new ArrayList<>();
+        r.items().forEach(i -> items.add(Views.message(ChatStore.message(i), attachments)));
+        String next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey().get("messageId").s() : null;
+        return new Page<>(items, next);
+    }
+
+    public Map<String, Object> addMember(String caller, String roomId, String userId, String role) {
+        ChatStore.Room room = groupRoom(roomId, caller);
+        ChatStore.Member me = membership(roomId, caller);
+        if (me.role().equals("member")) {
+            throw ApiException.forbidden("only the owner or an admin adds members");
+        }
+        if (role.equals("admin") && !me.role().equals("owner")) {
+            throw ApiException.forbidden("only the owner adds admins");
+        }
+        requireUser(userId);
+        if (!store.addMember(new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))))) {
+            throw ApiException.conflict("ALREADY_MEMBER", "this user is already a member");
+        }
+        return Map.of("roomId", roomId, "userId", userId, "role", role);
+    }
+
+    public Map<String, Object> changeRole(String caller, String roomId, String userId, String role) {
+        groupRoom(roomId, caller);
+        ChatStore.Member me = membership(roomId, caller);
+        if (!me.role().equals("owner")) {
+            throw ApiException.forbidden("only the owner changes roles");
+        }
+        if (caller.equals(userId)) {
+            throw ApiException.conflict("OWNER_ROLE", "hand ownership to another member instead of changing your own role");
+        }
+        store.member(roomId, userId).orElseThrow(() -> ApiException.notFound("member"));
+        if (role.equals("owner")) {
+            switch (store.transferOwnership(roomId, caller, userId)) {
+                case NOT_A_MEMBER -> throw ApiException.notFound("member");
+                case NOT_THE_OWNER -> throw ApiException.forbidden("only the owner changes roles");
+                default -> { }
+            }
+        } else if (!store.setRole(roomId, userId, role)) {
+            throw ApiException.notFound("member");
+        }
+        return Map.of("roomId", roomId, "userId", userId, "role", role);
+    }
+
+    public void removeMember(String caller, String roomId, String userId) {
+        ChatStore.Member me = membership(roomId, caller);
+        ChatStore.Room room = store.room(roomId).orElseThrow(() -> ApiException.notFound("room"));
+        if (caller.equals(userId)) {
+            if (me.role().equals("owner")) {
+                throw ApiException.conflict("OWNER_MUST_TRANSFER", "hand ownership to another member before leaving");
+            }
+            store.removeMember(roomId, caller);
+            return;
+        }
+        if (room.type().equals("direct")) {
+            throw ApiException.forbidden("nobody can be removed from a direct room; leave it instead");
+        }
+        ChatStore.Member target = store.member(roomId, userId).orElseThrow(() -> ApiException.notFound("member"));
+        boolean allowed = me.role().equals("owner") || (me.role().equals("admin") && target.role().equals("member"));
+        if (!allowed) {
+            throw ApiException.forbidden(me.role().equals("admin") ? "an admin removes members only" : "only the owner or an admin removes members");
+        }
+        store.removeMember(roomId, userId);
+    }
+
+    public Map<String, Object> attachment(String caller, String roomId, String fileName, String contentType, long size) {
+        membership(roomId, caller);
+        return attachments.upload(roomId, fileName, contentType, size);
+    }
+
+    /** The caller's membership; 404 for outsiders (a room is invisible to non-members). */
+    public ChatStore.Member membership(String roomId, String userId) {
+        return store.member(roomId, userId).orElseThrow(() -> ApiException.notFound("room"));
+    }
+
+    private ChatStore.Room groupRoom(String roomId, String caller) {
+        membership(roomId, caller);
+        ChatStore.Room room = store.room(roomId).orElseThrow(() -> ApiException.notFound("room"));
+        if (!room.type().equals("group")) {
+            throw ApiException.badRequest("DIRECT_ROOM", "a direct room has exactly two members and no roles");
+        }
+        return room;
+    }
+
+    private void requireUser(String userId) {
+        if (users.get(userId).isEmpty()) {
+            throw new ApiException(404, "USER_NOT_FOUND", "no user " + userId);
+        }
+    }
+
+    private static Map<String, Object> summary(ChatStore.Room r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("roomId", r.roomId());
+        m.put("type", r.type());
+        m.put("name", r.name());
+        m.put("lastActivityAt", r.lastActivityAt());
+        m.put("createdAt", r.createdAt());
+        return m;
+    }
+
+    private static Map<String, Object> view(ChatStore.Room r, List<ChatStore.Member> members) {
+        Map<String, Object> m = summary(r);
+        List<Map<String, Object>> list = new ArrayList<>();
+        members.forEach(x -> list.add(Map.of("userId", x.userId(), "role", x.role())));
+        m.put("members", list);
+        return m;
+    }
+}

@@ -1,0 +1,111 @@
+package dev.suite.chat.domain;
+
+import dev.suite.shared.push.Push;
+import dev.suite.chat.store.ChatStore;
+import dev.suite.shared.Ids;
+import dev.suite.shared.Json;
+import dev.suite.shared.Log;
+import dev.suite.shared.Times;
+import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.Check;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiAsyncClient;
+
+/** sendMessage and typing: membership, validation, idempotent storage, fan-out to members' connections. */
+public final class Messaging {
+    private static final Logger LOG = Log.get(Messaging.class);
+    public static final int MAX_TEXT = 4000;
+    private final ChatStore store;
+    private final Attachments attachments;
+    private final Push push;
+    private final Clock clock;
+
+    public Messaging(ChatStore store, Attachments attachments, Push push, Clock clock) {
+        this.store = store;
+        this.attachments = attachments;
+        this.push = push;
+        this.clock = clock;
+    }
+
+    /** Where the frame came from. */
+    public record Origin(String userId, String connectionId, ApiGatewayManagementApiAsyncClient client) {
+    }
+
+    public record Send(String action, String roomId, String text, String attachmentKey, String clientMessageId) {
+    }
+
+    public record Typing(String action, String roomId) {
+    }
+
+    public void send(Origin from, Send req) {
+        String roomId = Check.id("roomId", req.roomId());
+        String clientMessageId = Check.id("clientMessageId", req.clientMessageId());
+        String text = req.text() == null || req.text().isBlank() ? null : Check.multiline("text", req.text(), 1, MAX_TEXT);
+        if (store.member(roomId, from.userId()).isEmpty()) {
+            throw new ApiException(403, "NOT_A_MEMBER", "you are not a member of this room");
+        }
+        String attachmentType = null;
+        String key = req.attachmentKey() == null || req.attachmentKey().isBlank() ? null : req.attachmentKey();
+        if (key != null) {
+            attachmentType = attachments.check(roomId, key);
+        }
+        if (text == null && key == null) {
+            throw ApiException.invalid("text", "must not be blank unless the message carries an attachment");
+        }
+        Instant now = Instant.now(clock);
+        ChatStore.Message message = new ChatStore.Message(roomId, Ids.at(now), from.userId(), text, key, attachmentType,
+                clientMessageId, Times.iso(now));
+        ChatStore.Stored stored = store.store(message, now.plus(Duration.ofDays(1)).getEpochSecond());
+        if (stored.fresh()) {
+            store.touch(roomId, now);
+            List<String> targets = memberConnections(roomId, null, now);
+            targets.remove(from.connectionId());
+            long started = System.nanoTime();
+            int delivered = push.send(from.client(), targets, Json.write(Views.message(stored.message(), attachments)));
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            LOG.info("message fanned out to {}/{} connections in {} ms", delivered, targets.size(), tookMs);
+            dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.MESSAGES_SENT, 1);
+            dev.suite.shared.Metrics.millis(dev.suite.shared.Metrics.FANOUT_LATENCY, tookMs);
+        }
+        Map<String, Object> ack = new LinkedHashMap<>();
+        ack.put("type", "ack");
+        ack.put("clientMessageId", clientMessageId);
+        ack.put("messageId", stored.message().messageId());
+        ack.put("createdAt", stored.message().createdAt());
+        push.send(from.client(), List.of(from.connectionId()), Json.write(ack));
+    }
+
+    public void typing(Origin from, Typing req) {
+        String roomId = Check.id("roomId", req.roomId());
+        if (store.member(roomId, from.userId()).isEmpty()) {
+            throw new ApiException(403, "NOT_A_MEMBER", "you are not a member of this room");
+        }
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "typing");
+        frame.put("roomId", roomId);
+        frame.put("userId", from.userId());
+        push.send(from.client(), memberConnections(roomId, from.userId(), Instant.now(clock)), Json.write(frame));
+    }
+
+    /** Open connections of every member (but {@code except}). */
+    List<String> memberConnections(String roomId, String except, Instant now) {
+        return push.connectionsOf(store.members(roomId).stream().map(ChatStore.Member::userId)
+                .filter(u -> !u.equals(except)).toList(), now);
+    }
+
+    /** An error frame for the one connection; the connection stays open. */
+    public void error(Origin to, String code, String message) {
+        Map<String, Object> frame = new LinkedHashMap<>();
+        frame.put("type", "error");
+        frame.put("code", code);
+        frame.put("message", message);
+        push.send(to.client(), List.of(to.connectionId()), Json.write(frame));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.suite.image.domain;
+
+import dev.suite.image.provider.ClipDrop;
+import dev.suite.image.store.Images;
+import dev.suite.shared.Ids;
+import dev.suite.shared.Log;
+import dev.suite.shared.Times;
+import dev.suite.shared.data.Credits;
+import dev.suite.shared.data.Cursor;
+import dev.suite.shared.data.LedgerEntry;
+import dev.suite.shared.data.UserRecord;
+import dev.suite.shared.data.Users;
+import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.Page;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+
+/** Generation paid in credits (charge, call, store, settle or refund once) and the user's images and ledger. */
+public final class ImageService {
+    private static final Logger LOG = Log.get(ImageService.class);
+    private static final Set<String> PAGE_KEYS = Set.of("imageId", "userId", "createdAt");
+
+    private final DynamoDbClient dynamo;
+    private final Images images;
+    private final Users users;
+    private final Credits credits;
+    private final ClipDrop clipDrop;
+    private final S3Client s3;
+    private final S3Presigner presigner;
+    private final String bucket;
+    private final Duration urlTtl;
+    private final Clock clock;
+    private final dev.suite.shared.data.RateLimiter limiter;
+    private final int perMinute;
+
+    public ImageService(DynamoDbClient dynamo, Images images, Users users, Credits credits, ClipDrop clipDrop, S3Client s3,
+                        S3Presigner presigner, String bucket, Duration urlTtl, Clock clock, dev.suite.shared.data.RateLimiter limiter,
+                        int perMinute) {
+        this.limiter = limiter;
+        this.perMinute = perMinute;
+        this.dynamo = dynamo;
+        this.images = images;
+        this.users = users;
+        this.credits = credits;
+        this.clipDrop = clipDrop;
+        this.s3 = s3;
+        this.presigner = presigner;
+        this.bucket = bucket;
+        this.urlTtl = urlTtl;
+        this.clock = clock;
+    }
+
+    public Map<String, Object> generate(String userId, String prompt) {
+        limiter.hit("generate#" + userId, perMinute, Duration.ofMinutes(1), "generations");
+        Instant now = Instant.now(clock);
+        String imageId = Ids.at(now);
+        ImageRecord image = new ImageRecord(imageId, userId, prompt, ImageRecord.PENDING,
+                "images/" + userId + "/" + imageId + ".png", Times.iso(now), null);
+        if (!images.charge(image, now)) {
+            throw new ApiException(402, "INSUFFICIENT_CREDITS", "not enough credits; buy a package to continue");
+        }
+        byte[] png;
+        try {
+            png = clipDrop.generate(prompt);
+        } catch (ApiException e) {
+            refund(image, e.code());
+            throw e;
+        } catch (RuntimeException e) {
+            refund(image, "PROVIDER_ERROR");
+            throw e;
+        }
+        try {
+            s3.putObject(b -> b.bucket(bucket).key(image.s3Key()).contentType("image/png")
+                    .metadata(Map.of("image-id", imageId)), RequestBody.fromBytes(png));
+        } catch (SdkException e) {
+            LOG.warn("storing image {} failed: {}", imageId, e.getClass().getSimpleName());
+            refund(image, "STORAGE_ERROR");
+            throw ApiException.unavailable("STORAGE_UNAVAILABLE", "the image could not be stored; retry (your credit was refunded)", 2);
+        }
+        if (!images.markSucceeded(imageId, Instant.now(clock))) {
+            // The sweeper already refunded this generation as stuck: keep the books as they are, drop the object.
+            deleteObject(image.s3Key());
+            throw new ApiException(504, "GENERATION_TIMEOUT", "the generation took too long and was refunded; retry");
+        }
+        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.IMAGES_GENERATED, 1);
+        long left = users.get(userId).map(UserRecord::credits).orElse(0L);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("imageId", imageId);
+        out.put("imageUrl", url(image.s3Key()));
+        out.put("creditsLeft", left);
+        out.put("createdAt", image.createdAt());
+        return out;
+    }
+
+    private void refund(ImageRecord image, String reason) {
+        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.IMAGES_FAILED, 1);
+        try {
+            boolean refunded = images.refund(image.imageId(), image.userId(), reason, Instant.now(clock));
+            LOG.info(refunded ? "generation {} failed ({}): refunded" : "generation {} failed ({}): already settled", image.imageId(), reason);
+        } catch (RuntimeException e) {
+            // The row stays PENDING: the scheduled sweep refunds it. Never lose the original error.
+            LOG.error("refund of generation {} failed; the sweep will refund it: {}", image.imageId(), e.getClass().getSimpleName());
+        }
+    }
+
+    public Page<Map<String, Object>> list(String userId, int limit, String cursor) {
+        QueryResponse r = images.page(userId, limit, Cursor.decode(cursor, PAGE_KEYS, Map.of("userId", userId)));
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (var item : r.items()) {
+            items.add(view(Images.record(item)));
+        }
+        return new Page<>(items, r.hasLastEvaluatedKey() ? Cursor.encode(r.lastEvaluatedKey()) : null);
+    }
+
+    public Map<String, Object> get(String userId, String imageId) {
+        return view(owned(userId, imageId));
+    }
+
+    public void delete(String userId, String imageId) {
+        ImageRecord image = owned(userId, imageId);
+        if (ImageRecord.PENDING.equals(image.status())) {
+            throw ApiException.conflict("IMAGE_PENDING", "this image is still being generated; retry in a moment");
+        }
+        if (!images.delete(imageId, userId)) {
+            throw ApiException.notFound("image");
+        }
+        deleteObject(image.s3Key());
+    }
+
+    public Map<String, Object> credits(String userId, int limit) {
+        UserRecord user = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
+                "no profile for this account yet; confirm the account first"));
+        List<Map<String, Object>> ledger = new ArrayList<>();
+        for (LedgerEntry e : credits.latest(dynamo, userId, limit)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("entryId", e.entryId());
+            m.put("delta", e.delta());
+            m.put("reason", e.reason());
+            m.put("ref", e.ref());
+            m.put("createdAt", e.createdAt());
+            ledger.add(m);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("credits", user.credits());
+        out.put("ledger", ledger);
+        return out;
+    }
+
+    private ImageRecord owned(String userId, String imageId) {
+        return images.get(imageId).filter(i -> i.userId().equals(userId))
+                .orElseThrow(() -> ApiException.notFound("image"));
+    }
+
+    private Map<String, Object> view(ImageRecord i) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("imageId", i.imageId());
+        m.put("prompt", i.prompt());
+        m.put("status", i.status());
+        m.put("imageUrl", ImageRecord.SUCCEEDED.equals(i.status()) ? url(i.s3Key()) : null);
+        m.put("createdAt", i.createdAt());
+        if (i.failureReason() != null) {
+            m.put("failureReason", i.failureReason());
+        }
+        return m;
+    }
+
+    private String url(String key) {
+        return presigner.presignGetObject(b -> b.signatureDuration(urlTtl)
+                .getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString();
+    }
+
+    private void deleteObject(String key) {
+        try {
+            s3.deleteObject(b -> b.bucket(bucket).key(key));
+        } catch (SdkException e) {
+            LOG.warn("could not delete object of a removed image: {}", e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.suite.image.provider;
+
+import dev.suite.shared.Config;
+import dev.suite.shared.Log;
+import dev.suite.shared.http.ApiException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+import okhttp3.MediaType;
+import okhttp3.MultipartBody;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.Response;
+import okhttp3.ResponseBody;
+import org.slf4j.Logger;
+
+/**
+ * ClipDrop text-to-image: POST multipart {@code prompt} with {@code x-api-key}, answers a PNG. Explicit
+ * connect, read and call timeouts; every failure becomes an ApiException a client can act on. The key is
+ * never logged.
+ */
+public final class ClipDrop {
+    private static final Logger LOG = Log.get(ClipDrop.class);
+    public static final String DEFAULT_URL = "https://clipdrop-api.co/text-to-image/v1";
+
+    private final OkHttpClient http;
+    private final String url;
+    private final Supplier<String> apiKey;
+
+    public ClipDrop(OkHttpClient http, String url, Supplier<String> apiKey) {
+        this.http = http;
+        this.url = url;
+        this.apiKey = apiKey;
+    }
+
+    public static ClipDrop from(Config config, Supplier<String> apiKey) {
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(Duration.ofMillis(config.getInt("CLIPDROP_CONNECT_TIMEOUT_MS", 3_000)))
+                .readTimeout(Duration.ofMillis(config.getInt("CLIPDROP_READ_TIMEOUT_MS", 20_000)))
+                .callTimeout(Duration.ofMillis(config.getInt("CLIPDROP_CALL_TIMEOUT_MS", 24_000)))
+                .retryOnConnectionFailure(false)
+                .build();
+        return new ClipDrop(http, config.get("CLIPDROP_URL", DEFAULT_URL), apiKey);
+    }
+
+    /** The PNG bytes for a prompt. */
+    public byte[] generate(String prompt) {
+        Request request = new Request.Builder().url(url)
+                .header("x-api-key", apiKey.get())
+                .post(new MultipartBody.Builder().setType(MultipartBody.FORM).addFormDataPart("prompt", prompt).build())
+                .build();
+        try (Response response = http.newCall(request).execute()) {
+            int code = response.code();
+            ResponseBody body = response.body();
+            if (code == 200) {
+                MediaType type = body.contentType();
+                byte[] bytes = body.bytes();
+                if (bytes.length == 0 || (type != null && !"image".equals(type.type()))) {
+                    LOG.warn("ClipDrop answered 200 without an image ({})", type);
+                    throw new ApiException(502, "PROVIDER_ERROR", "the image provider answered without an image; your credit was refunded");
+                }
+                return bytes;
+            }
+            switch (code) {
+                case 400:
+                    throw new ApiException(422, "PROMPT_REJECTED", "the image provider rejected this prompt; change it and retry (your credit was refunded)");
+                case 401, 403:
+                    LOG.error("ClipDrop refused the API key (HTTP {}): check the configured key", code);
+                    throw new ApiException(502, "PROVIDER_AUTH_FAILED", "the image provider is misconfigured; your credit was refunded");
+                case 402:
+                    LOG.error("ClipDrop account is out of credits (HTTP 402)");
+                    throw new ApiException(503, "PROVIDER_OUT_OF_CREDITS", "the image provider is out of capacity; retry later (your credit was refunded)");
+                case 429: {
+                    String retry = response.header("Retry-After");
+                    long seconds = parseSeconds(retry, 10);
+                    throw new ApiException(429, "PROVIDER_RATE_LIMITED", "the image provider is busy; retry in " + seconds + " s (your credit was refunded)",
+                            null, Map.of("Retry-After", Long.toString(seconds)));
+                }
+                default:
+                    LOG.warn("ClipDrop answered HTTP {}", code);
+                    throw new ApiException(502, "PROVIDER_ERROR", "the image provider failed; retry (your credit was refunded)");
+            }
+        } catch (InterruptedIOException e) {
+            LOG.warn("ClipDrop timed out: {}", e.getClass().getSimpleName());
+            throw new ApiException(504, "PROVIDER_TIMEOUT", "the image provider took too long; retry (your credit was refunded)");
+        } catch (IOException e) {
+            LOG.warn("ClipDrop unreachable: {}", e.getClass().getSimpleName());
+            throw new ApiException(502, "PROVIDER_UNREACHABLE", "the image provider could not be reached; retry (your credit was refunded)");
+        }
+    }
+
+    static long parseSeconds(String value, long fallback) {
+        try {
+            return value == null ? fallback : Math.max(1, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+}

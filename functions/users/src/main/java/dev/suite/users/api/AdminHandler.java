@@ -1,0 +1,94 @@
+package dev.suite.users.api;
+
+import dev.suite.users.domain.AdminService;
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.suite.shared.Clients;
+import dev.suite.shared.Config;
+import dev.suite.shared.auth.Caller;
+import dev.suite.shared.auth.Role;
+import dev.suite.shared.data.Users;
+import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.ApiRequest;
+import dev.suite.shared.http.Dispatcher;
+import dev.suite.shared.http.ApiResponse;
+import dev.suite.shared.http.Body;
+import dev.suite.shared.http.Check;
+import dev.suite.shared.http.Router;
+import dev.suite.shared.http.Validated;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Admin routes: GET /admin/users, PUT /admin/users/{username}/role; callers in the Admin group only. */
+public final class AdminHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private static final Pattern CURSOR = Pattern.compile("^[A-Za-z0-9_-]{1,4096}$");
+    private static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9@._+-]{1,128}$");
+    private final Dispatcher gateway;
+
+    record RoleChange(String role) implements Validated<RoleChange> {
+        @Override
+        public RoleChange validated() {
+            return new RoleChange(Check.oneOf("role", role, Arrays.stream(Role.values()).map(Enum::name).toList()));
+        }
+    }
+
+    public AdminHandler() {
+        this(Config.fromSystem());
+    }
+
+    public AdminHandler(Config config) {
+        this(config, service(config, Clients.dynamo(config)));
+    }
+
+    public static AdminService service(Config config, DynamoDbClient dynamo) {
+        return new AdminService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
+                dynamo, Users.from(dynamo, config), config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC());
+    }
+
+    public AdminHandler(Config config, AdminService admin) {
+        Router router = new Router()
+                .add("GET", "/admin/users", r -> {
+                    admin(r);
+                    int limit = Check.intParam("limit", r.query("limit"), 1, 60, 20);
+                    String cursor = r.query("cursor");
+                    if (cursor != null && !CURSOR.matcher(cursor).matches()) {
+                        throw ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
+                    }
+                    return ApiResponse.ok(admin.listUsers(limit, cursor == null || cursor.isEmpty() ? null : cursor));
+                })
+                .add("PUT", "/admin/users/{username}/role", r -> {
+                    Caller caller = admin(r);
+                    String username = r.pathParam("username");
+                    if (username == null || !USERNAME.matcher(username).matches()) {
+                        throw ApiException.invalid("username", "must be a user's username or id");
+                    }
+                    Role role = Role.valueOf(Body.parse(r, RoleChange.class).role());
+                    return ApiResponse.ok(admin.setRole(caller.userId(), username, role));
+                });
+        this.gateway = new Dispatcher(config, router).primeWith("AdminHandler",
+                Dispatcher.synthetic("GET", "/admin/users", null, null),
+                Dispatcher.synthetic("PUT", "/admin/users/{username}/role", java.util.Map.of("username", "priming"), "{\"role\":\"User\"}"));
+    }
+
+    private static Caller admin(ApiRequest r) {
+        Caller caller = r.caller();
+        if (!caller.isAdmin()) {
+            throw ApiException.forbidden("this route is for admins only");
+        }
+        return caller;
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return gateway.handle(event, context);
+    }
+
+    public Router router() {
+        return gateway.router();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.suite.shared.push;
+
+import dev.suite.shared.Clients;
+import dev.suite.shared.Config;
+import dev.suite.shared.Log;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiAsyncClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
+
+/**
+ * Pushes frames to users' open WebSocket connections through the management API's async client, at most
+ * {@code FANOUT_CONCURRENCY} posts in flight. A connection that answers 410 Gone is deleted: that connection,
+ * never the sender's. Any route group that notifies users live uses this.
+ */
+public final class Push {
+    private static final Logger LOG = Log.get(Push.class);
+    private final Config config;
+    private final Connections connections;
+    private final int concurrency;
+    private final Map<String, ApiGatewayManagementApiAsyncClient> clients = new ConcurrentHashMap<>();
+    private final ExecutorService lookups = Executors.newFixedThreadPool(16, r -> {
+        Thread t = new Thread(r, "push-lookup");
+        t.setDaemon(true);
+        return t;
+    });
+
+    public Push(Config config, Connections connections) {
+        this.config = config;
+        this.connections = connections;
+        this.concurrency = config.getInt("FANOUT_CONCURRENCY", 64);
+    }
+
+    /** The management endpoint: WEBSOCKET_MANAGEMENT_ENDPOINT when configured, else https://{domainName}/{stage}. */
+    public ApiGatewayManagementApiAsyncClient client(String domainName, String stage) {
+        String endpoint = config.get("WEBSOCKET_MANAGEMENT_ENDPOINT").orElse("https://" + domainName + "/" + stage);
+        return clients.computeIfAbsent(endpoint, e -> Clients.managementApi(config, e));
+    }
+
+    /** Open connections of the given users, looked up in parallel. */
+    public List<String> connectionsOf(Collection<String> userIds, Instant now) {
+        List<Future<List<String>>> pending = new ArrayList<>(userIds.size());
+        for (String userId : userIds) {
+            pending.add(lookups.submit(() -> connections.ofUser(userId, now)));
+        }
+        List<String> out = new ArrayList<>();
+        for (Future<List<String>> f : pending) {
+            try {
+                out.addAll(f.get());
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("connection lookup failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while looking up connections", e);
+            }
+        }
+        return out;
+    }
+
+    /** Posts one frame to each connection; returns how many took it. */
+    public int send(ApiGatewayManagementApiAsyncClient client, Collection<String> connectionIds, String frame) {
+        SdkBytes data = SdkBytes.fromUtf8String(frame);
+        Semaphore inFlight = new Semaphore(concurrency);
+        AtomicInteger delivered = new AtomicInteger();
+        List<CompletableFuture<?>> all = new ArrayList<>(connectionIds.size());
+        for (String id : connectionIds) {
+            inFlight.acquireUninterruptibly();
+            all.add(client.postToConnection(b -> b.connectionId(id).data(data)).handle((ok, error) -> {
+                inFlight.release();
+                if (error == null) {
+                    delivered.incrementAndGet();
+                } else {
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof GoneException) {
+                        connections.close(id);
+                    } else {
+                        LOG.warn("posting to a connection failed: {}", cause.getClass().getSimpleName());
+                    }
+                }
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        return delivered.get();
+    }
+}
