@@ -77,8 +77,13 @@ public final class RestGateway {
 
     private void putCors(String header, Object value) {
         if (value != null) {
-            cors.put(header, value.toString().replaceAll("^'|'$", ""));
+            cors.put(header, unquote(value));
         }
+    }
+
+    /** API Gateway's header values are quoted literals: {@code 'value'}. */
+    private static String unquote(Object value) {
+        return String.valueOf(value).replaceAll("^'|'$", "");
     }
 
     public List<Template.ApiRoute> routes() {
@@ -186,7 +191,12 @@ public final class RestGateway {
         Map<String, Object> configured = Template.cast(gatewayResponses.get(type));
         int status = defaultStatus;
         String body = defaultBody;
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Content-Type", "application/json");
         if (configured != null) {
+            Map<String, Object> parameters = Template.cast(configured.getOrDefault("ResponseParameters", Map.of()));
+            Map<String, Object> extra = Template.cast(parameters.getOrDefault("Headers", Map.of()));
+            extra.forEach((name, value) -> headers.put(name, unquote(value)));
             if (configured.get("StatusCode") != null) {
                 status = Integer.parseInt(configured.get("StatusCode").toString());
             }
@@ -196,8 +206,6 @@ public final class RestGateway {
             }
         }
         body = body.replace("$context.requestId", requestId);
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", "application/json");
         headers.put("x-amzn-RequestId", requestId);
         headers.put("x-amzn-ErrorType", type.equals("UNAUTHORIZED") ? "UnauthorizedException" : "MissingAuthenticationTokenException");
         return new HttpResponse(status, headers, body.getBytes(StandardCharsets.UTF_8));

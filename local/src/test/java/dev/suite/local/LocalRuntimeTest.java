@@ -192,6 +192,15 @@ class LocalRuntimeTest {
     }
 
     @Test
+    void gatewayResponsesCarryTheCorsOriginSoABrowserCanReadThem() throws Exception {
+        Answer none = call("GET", "/auth/me", null, null);
+        assertEquals(401, none.status());
+        assertEquals("http://localhost:5173", none.raw().headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        Answer unknown = call("GET", "/nowhere", null, null);
+        assertEquals("http://localhost:5173", unknown.raw().headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+    }
+
+    @Test
     void corsPreflightAsTheTemplateConfiguresIt() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/auth/me"))
                 .method("OPTIONS", BodyPublishers.noBody()).header("Origin", "http://localhost:5173")

@@ -123,13 +123,17 @@ class TemplateTest {
             if (statement instanceof List<?> list) {
                 for (Object s : list) {
                     Map<String, Object> st = (Map<String, Object>) s;
+                    boolean deny = "Deny".equals(st.get("Effect"));
                     for (Object a : asList(st.get("Action"))) {
-                        if (String.valueOf(a).contains("*")) {
+                        // s3:* only to deny, as in a bucket's DenyInsecureTransport
+                        if (String.valueOf(a).contains("*") && !(deny && "s3:*".equals(a))) {
                             problems.add(id + ": wildcard action " + a);
                         }
                     }
+                    // A KMS key policy's Resource is "*" by rule: it means the key itself.
+                    boolean keyPolicy = "AWS::KMS::Key".equals(T.resources().get(id).get("Type"));
                     for (Object res : asList(st.get("Resource"))) {
-                        if ("*".equals(String.valueOf(res)) || String.valueOf(res).endsWith(":*")) {
+                        if (!keyPolicy && "*".equals(String.valueOf(res)) || String.valueOf(res).endsWith(":*")) {
                             problems.add(id + ": wildcard resource " + res);
                         }
                     }

@@ -15,6 +15,7 @@ public final class Metrics {
     public static final String PAYMENTS_FAILED = "PaymentsFailed";
     public static final String MESSAGES_SENT = "MessagesSent";
     public static final String FANOUT_LATENCY = "FanoutLatency";
+    public static final String PAYMENTS_FOR_REVIEW = "PaymentsForReview";
 
     private static final String NAMESPACE = System.getenv().getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Suite");
 
