@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.suite.shared.Json;
 import dev.suite.shared.Metrics;
-import dev.suite.testkit.Resolver;
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Resolver;
+import dev.suite.emulators.Template;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.suite.local;
 
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Template;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.suite.testkit.Template;
+import dev.suite.emulators.Template;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
