@@ -1,5 +1,6 @@
 package dev.suite.emulators;
 
+import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -115,7 +116,7 @@ public final class CognitoLocal implements AutoCloseable {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (System.getenv("COGNITO_LOCAL_VERBOSE") != null) {
+                    if (Config.fromSystem().get("COGNITO_LOCAL_VERBOSE").isPresent()) {
                         System.out.println("[cognito-local] " + line);
                     }
                 }

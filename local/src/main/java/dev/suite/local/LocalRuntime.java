@@ -1,5 +1,6 @@
 package dev.suite.local;
 
+import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.auth.JwtVerifier;
 import dev.suite.emulators.Emulators;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -119,38 +121,37 @@ public final class LocalRuntime implements AutoCloseable {
     }
 
     /**
-     * Outside services for local runs, configured as the Imagify deployment did (CLIPDROP_API, VNPAY_*); where
+     * Outside services for local runs, configured as the Imagify deployment did (CLIPDROP_API_KEY, VNPAY_*), read from this process's environment; where
      * unset, the function is pointed at a local stand-in served by this runtime.
      */
     private Map<String, String> standIns(String function) {
         Map<String, Object> vars = Template.cast(Template.<Map<String, Object>>cast(
                 template.properties(function).getOrDefault("Environment", Map.of())).getOrDefault("Variables", Map.of()));
         Map<String, String> env = new LinkedHashMap<>();
+        Config outside = Config.fromSystem();
         if (vars.containsKey("CLIPDROP_API_KEY_PARAM")) {
-            String key = System.getenv("CLIPDROP_API");
-            if (key != null && !key.isBlank()) {
-                env.put("CLIPDROP_API_KEY", key);
-                standInNotes.add("ClipDrop     the real API (CLIPDROP_API is set)");
+            Optional<String> key = outside.get("CLIPDROP_API_KEY");
+            if (key.isPresent()) {
+                env.put("CLIPDROP_API_KEY", key.get());
+                standInNotes.add("ClipDrop     the real API (CLIPDROP_API_KEY is set)");
             } else {
                 env.put("CLIPDROP_API_KEY", "local-stand-in");
                 env.put("CLIPDROP_URL", baseUrl() + ClipDropStandIn.PATH);
                 standInNotes.add("ClipDrop     local stand-in at " + baseUrl() + ClipDropStandIn.PATH
-                        + " (draws a PNG from the prompt; set CLIPDROP_API to use the real API)");
+                        + " (draws a PNG from the prompt; set CLIPDROP_API_KEY to use the real API)");
             }
         }
         if (vars.containsKey("WEBSOCKET_MANAGEMENT_ENDPOINT") && ws.declared()) {
             env.put("WEBSOCKET_MANAGEMENT_ENDPOINT", "http://127.0.0.1:" + ws.port());
         }
         if (vars.containsKey("VNPAY_HASH_SECRET_PARAM")) {
-            String tmn = System.getenv("VNPAY_TMN_CODE");
-            String secret = System.getenv("VNPAY_HASH_SECRET");
-            if (tmn != null && !tmn.isBlank() && secret != null && !secret.isBlank()) {
-                env.put("VNPAY_TMN_CODE", tmn);
-                env.put("VNPAY_HASH_SECRET", secret);
-                if (System.getenv("VNPAY_URL") != null) {
-                    env.put("VNPAY_URL", System.getenv("VNPAY_URL"));
-                }
-                standInNotes.add("VNPAY        the sandbox merchant " + tmn + " (VNPAY_TMN_CODE is set)");
+            Optional<String> tmn = outside.get("VNPAY_TMN_CODE");
+            Optional<String> secret = outside.get("VNPAY_HASH_SECRET");
+            if (tmn.isPresent() && secret.isPresent()) {
+                env.put("VNPAY_TMN_CODE", tmn.get());
+                env.put("VNPAY_HASH_SECRET", secret.get());
+                outside.get("VNPAY_URL").ifPresent(url -> env.put("VNPAY_URL", url));
+                standInNotes.add("VNPAY        the sandbox merchant " + tmn.get() + " (VNPAY_TMN_CODE is set)");
             } else {
                 if (vnpay == null) {
                     vnpay = new VnpayStandIn(baseUrl());
@@ -162,8 +163,7 @@ public final class LocalRuntime implements AutoCloseable {
                 standInNotes.add("VNPAY        local stand-in payment page at " + baseUrl() + VnpayStandIn.PAY
                         + " (set VNPAY_TMN_CODE and VNPAY_HASH_SECRET for the real sandbox)");
             }
-            String returnUrl = System.getenv("VNPAY_RETURN_URL");
-            env.put("VNPAY_RETURN_URL", returnUrl != null && !returnUrl.isBlank() ? returnUrl : baseUrl() + "/payment/vnpay-return");
+            env.put("VNPAY_RETURN_URL", outside.get("VNPAY_RETURN_URL").orElse(baseUrl() + "/payment/vnpay-return"));
         }
         return env;
     }

@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import okhttp3.OkHttpClient;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +30,7 @@ final class VnpayStandIn {
     static final String TMN = "LOCALTMN";
     static final String SECRET = "LOCALVNPAYSTANDINSECRET000000000";
 
-    private final Vnpay signer = new Vnpay(() -> TMN, () -> SECRET, "", "", Duration.ofSeconds(5));
+    private final Vnpay signer = new Vnpay(() -> TMN, () -> SECRET, "", "", new OkHttpClient());
     private final Map<String, Map<String, String>> results = new ConcurrentHashMap<>();
     private final AtomicLong transactionNo = new AtomicLong(14_000_000);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();

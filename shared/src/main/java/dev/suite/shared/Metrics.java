@@ -17,7 +17,7 @@ public final class Metrics {
     public static final String FANOUT_LATENCY = "FanoutLatency";
     public static final String PAYMENTS_FOR_REVIEW = "PaymentsForReview";
 
-    private static final String NAMESPACE = System.getenv().getOrDefault("POWERTOOLS_METRICS_NAMESPACE", "Suite");
+    private static final String NAMESPACE = Config.fromSystem().get("POWERTOOLS_METRICS_NAMESPACE", "Suite");
 
     private Metrics() {
     }

@@ -22,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import okhttp3.OkHttpClient;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -46,7 +47,7 @@ class PaymentHandlerTest {
     static Users users;
     static Credits credits;
     static Payments payments;
-    static final Vnpay SIGNER = new Vnpay(() -> VnpayFake.TMN, () -> VnpayFake.SECRET, "x", "x", Duration.ofSeconds(1));
+    static final Vnpay SIGNER = new Vnpay(() -> VnpayFake.TMN, () -> VnpayFake.SECRET, "x", "x", new OkHttpClient());
 
     @BeforeAll
     static void start() throws Exception {
@@ -294,7 +295,7 @@ class PaymentHandlerTest {
         try (okhttp3.mockwebserver.MockWebServer slow = new okhttp3.mockwebserver.MockWebServer()) {
             slow.enqueue(new okhttp3.mockwebserver.MockResponse().setHeadersDelay(5, java.util.concurrent.TimeUnit.SECONDS).setBody("{}"));
             slow.start();
-            PaymentHandler h = new PaymentHandler(config.with(Map.of("VNPAY_API_URL", slow.url("/api").toString(), "VNPAY_TIMEOUT_MS", "500")));
+            PaymentHandler h = new PaymentHandler(config.with(Map.of("VNPAY_API_URL", slow.url("/api").toString(), "VNPAY_CALL_TIMEOUT_MS", "500")));
             String user = newUser();
             Response order = Events.call("payment-pay-vnpay").as(user, "u@example.com").body(Map.of("packageId", "starter")).invoke(h);
             String txn = order.text("transactionId");

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.suite.payment.provider.Vnpay;
 import java.time.Duration;
+import okhttp3.OkHttpClient;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class VnpaySignatureTest {
     static final String SECRET = "VNPAYTESTSECRETKEY0123456789ABCD";
     static final Vnpay VNPAY = new Vnpay(() -> "DEMOTMN1", () -> SECRET, "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
-            "http://127.0.0.1:1", Duration.ofSeconds(1));
+            "http://127.0.0.1:1", new OkHttpClient());
 
     static Map<String, String> vectorA() {
         Map<String, String> f = new LinkedHashMap<>();

@@ -1,6 +1,7 @@
 package dev.suite.image.provider;
 
 import dev.suite.shared.Config;
+import dev.suite.shared.Http;
 import dev.suite.shared.Log;
 import dev.suite.shared.http.ApiException;
 import java.io.IOException;
@@ -36,12 +37,7 @@ public final class ClipDrop {
     }
 
     public static ClipDrop from(Config config, Supplier<String> apiKey) {
-        OkHttpClient http = new OkHttpClient.Builder()
-                .connectTimeout(Duration.ofMillis(config.getInt("CLIPDROP_CONNECT_TIMEOUT_MS", 3_000)))
-                .readTimeout(Duration.ofMillis(config.getInt("CLIPDROP_READ_TIMEOUT_MS", 20_000)))
-                .callTimeout(Duration.ofMillis(config.getInt("CLIPDROP_CALL_TIMEOUT_MS", 24_000)))
-                .retryOnConnectionFailure(false)
-                .build();
+        OkHttpClient http = Http.client(config, "CLIPDROP", 3_000, 20_000, 24_000);
         return new ClipDrop(http, config.get("CLIPDROP_URL", DEFAULT_URL), apiKey);
     }
 

@@ -2,14 +2,17 @@ package dev.suite.payment.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Config;
+import dev.suite.shared.Http;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 import dev.suite.shared.Json;
 import dev.suite.shared.Secrets;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -41,22 +44,20 @@ public final class Vnpay {
     private final Supplier<String> hashSecret;
     private final String payUrl;
     private final String apiUrl;
-    private final HttpClient http;
-    private final Duration timeout;
+    private final OkHttpClient http;
 
-    public Vnpay(Supplier<String> tmnCode, Supplier<String> hashSecret, String payUrl, String apiUrl, Duration timeout) {
+    public Vnpay(Supplier<String> tmnCode, Supplier<String> hashSecret, String payUrl, String apiUrl, OkHttpClient http) {
         this.tmnCode = tmnCode;
         this.hashSecret = hashSecret;
         this.payUrl = payUrl;
         this.apiUrl = apiUrl;
-        this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+        this.http = http;
     }
 
     public static Vnpay from(Config config) {
         return new Vnpay(Secrets.supplier(config, "VNPAY_TMN_CODE"), Secrets.supplier(config, "VNPAY_HASH_SECRET"),
                 config.get("VNPAY_URL", SANDBOX_PAY_URL), config.get("VNPAY_API_URL", SANDBOX_API_URL),
-                Duration.ofMillis(config.getInt("VNPAY_TIMEOUT_MS", 8_000)));
+                Http.client(config, "VNPAY", 3_000, 8_000, 8_000));
     }
 
     public String tmnCode() {
@@ -145,23 +146,20 @@ public final class Vnpay {
         body.put("vnp_CreateDate", createDate);
         body.put("vnp_IpAddr", ipAddr);
         body.put("vnp_SecureHash", hmacSha512(hashSecret.get(), data));
-        HttpResponse<String> response;
-        try {
-            response = http.send(HttpRequest.newBuilder(URI.create(apiUrl)).timeout(timeout)
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofString());
+        String answer;
+        Request request = new Request.Builder().url(apiUrl)
+                .post(RequestBody.create(Json.write(body), MediaType.get("application/json"))).build();
+        try (Response response = http.newCall(request).execute()) {
+            if (response.code() != 200) {
+                throw new QueryFailed("querydr answered HTTP " + response.code());
+            }
+            answer = response.body().string();
         } catch (IOException e) {
             throw new QueryFailed("querydr unreachable: " + e.getClass().getSimpleName());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QueryFailed("interrupted");
-        }
-        if (response.statusCode() != 200) {
-            throw new QueryFailed("querydr answered HTTP " + response.statusCode());
         }
         JsonNode r;
         try {
-            r = Json.EVENTS.readTree(response.body());
+            r = Json.EVENTS.readTree(answer);
         } catch (IOException e) {
             throw new QueryFailed("querydr answered malformed JSON");
         }
