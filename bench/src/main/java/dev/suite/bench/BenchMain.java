@@ -1,9 +1,9 @@
 package dev.suite.bench;
 
-import dev.suite.local.LocalRuntime;
-import dev.suite.shared.Json;
 import dev.suite.emulators.Paths;
 import dev.suite.emulators.Template;
+import dev.suite.local.LocalRuntime;
+import dev.suite.shared.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -62,7 +62,8 @@ public final class BenchMain {
             List<ColdStart.Result> cold = ColdStart.run(coldRuns, log);
             md.append("## Cold start (fresh JVM, `-XX:+TieredCompilation -XX:TieredStopAtLevel=1`, ").append(coldRuns)
                     .append(" runs each)\n\n")
-                    .append("| function | ready p50 | ready p90 | first response p50 | first response p90 | SDK defaults: first response p50 | tuned / defaults |\n")
+                    .append("| function | ready p50 | ready p90 | first response p50 | first response p90 "
+                             + "| SDK defaults: first response p50 | tuned / defaults |\n")
                     .append("|---|---:|---:|---:|---:|---:|---:|\n");
             for (int i = 0; i < cold.size(); i += 2) {
                 ColdStart.Result t = cold.get(i);

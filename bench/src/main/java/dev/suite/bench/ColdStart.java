@@ -1,11 +1,12 @@
 package dev.suite.bench;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
-import dev.suite.shared.data.Users;
 import dev.suite.emulators.Emulators;
 import dev.suite.emulators.Paths;
-import dev.suite.shared.Json;
 import dev.suite.emulators.Template;
+import dev.suite.shared.Json;
+import dev.suite.shared.data.Users;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
 
 /**
  * Cold start of every function's deployable jar: fresh JVMs with Lambda's default flags, the handler built through
@@ -57,13 +59,13 @@ public final class ColdStart {
             // PostConfirmation needs a real pool and user: a copy of its sample event pointing at them
             String email = "cold" + System.nanoTime() + "@example.com";
             String sub = emu.cognito().signUp(b -> b.clientId(emu.clientId()).username(email).password("Passw0rdOk")
-                    .userAttributes(software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType.builder()
+                    .userAttributes(AttributeType.builder()
                             .name("email").value(email).build())).userSub();
             emu.cognito().adminConfirmSignUp(b -> b.userPoolId(emu.userPoolId()).username(sub));
-            var confirm = (com.fasterxml.jackson.databind.node.ObjectNode) Json.EVENTS.readTree(Files.readString(Paths.root().resolve("events/cognito-post-confirmation.json")));
+            var confirm = (ObjectNode) Json.EVENTS.readTree(Files.readString(Paths.root().resolve("events/cognito-post-confirmation.json")));
             confirm.put("userPoolId", emu.userPoolId());
             confirm.put("userName", sub);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) confirm.get("request").get("userAttributes")).put("sub", sub).put("email", email);
+            ((ObjectNode) confirm.get("request").get("userAttributes")).put("sub", sub).put("email", email);
             Path confirmEvent = Files.createTempFile("post-confirmation", ".json");
             Files.writeString(confirmEvent, confirm.toString());
             HttpServer management = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

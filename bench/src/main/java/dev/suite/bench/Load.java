@@ -1,6 +1,7 @@
 package dev.suite.bench;
 
 import dev.suite.local.LocalRuntime;
+import dev.suite.shared.Ids;
 import dev.suite.shared.Times;
 import java.io.PrintStream;
 import java.net.URI;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -27,7 +29,7 @@ final class Load {
         // 20 images for GET /images (a page of presigned URLs)
         for (int i = 0; i < 20; i++) {
             Instant t = Instant.now().minusSeconds(i);
-            String id = dev.suite.shared.Ids.at(t);
+            String id = Ids.at(t);
             rt.emulators().dynamo().putItem(b -> b.tableName(rt.emulators().ref("ImagesTable")).item(Map.of(
                     "imageId", AttributeValue.fromS(id), "userId", AttributeValue.fromS(userId),
                     "prompt", AttributeValue.fromS("bench image"), "status", AttributeValue.fromS("SUCCEEDED"),
@@ -47,7 +49,7 @@ final class Load {
 
     static Result drive(LocalRuntime rt, String token, String route, int concurrency, Duration duration) throws Exception {
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(java.util.concurrent.Executors.newFixedThreadPool(4)).build();
+                .executor(Executors.newFixedThreadPool(4)).build();
         HttpRequest request = HttpRequest.newBuilder(URI.create(rt.baseUrl() + route)).header("Authorization", "Bearer " + token).GET().build();
         long end = System.nanoTime() + duration.toNanos();
         List<long[]> samples = new ArrayList<>();

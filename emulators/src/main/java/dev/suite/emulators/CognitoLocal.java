@@ -1,8 +1,10 @@
 package dev.suite.emulators;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.HttpURLConnection;
@@ -12,8 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -58,7 +64,7 @@ public final class CognitoLocal implements AutoCloseable {
         int port = Ports.free();
         Path cognitoDir = stateDir.resolve(".cognito");
         Files.createDirectories(cognitoDir);
-        Map<String, Object> config = new java.util.LinkedHashMap<>();
+        Map<String, Object> config = new LinkedHashMap<>();
         config.put("LambdaClient", Map.of("endpoint", "http://127.0.0.1:" + (lambdaPort == 0 ? 1 : lambdaPort),
                 "region", "local", "credentials", Map.of("accessKeyId", "local", "secretAccessKey", "local")));
         config.put("TriggerFunctions", lambdaPort == 0 ? Map.of() : triggers);
@@ -66,7 +72,7 @@ public final class CognitoLocal implements AutoCloseable {
         Files.writeString(cognitoDir.resolve("config.json"), Json.write(config));
         ProcessBuilder pb = new ProcessBuilder("node", bin.toString())
                 .directory(stateDir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true);
         pb.environment().put("PORT", Integer.toString(port));
         pb.environment().put("HOST", "127.0.0.1");
@@ -97,7 +103,7 @@ public final class CognitoLocal implements AutoCloseable {
         Path log = Files.createTempFile("npm-ci", ".log");
         ProcessBuilder pb = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
                 .directory(pkg.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         try {
@@ -134,8 +140,8 @@ public final class CognitoLocal implements AutoCloseable {
      */
     private void watchCodes(Path db) {
         Thread t = new Thread(() -> {
-            java.util.Set<String> seen = new java.util.HashSet<>();
-            java.util.Map<Path, Long> stamps = new java.util.HashMap<>();
+            Set<String> seen = new HashSet<>();
+            Map<Path, Long> stamps = new HashMap<>();
             while (process.isAlive()) {
                 try {
                     if (Files.isDirectory(db)) {
@@ -162,14 +168,14 @@ public final class CognitoLocal implements AutoCloseable {
         t.start();
     }
 
-    private boolean scan(Path file, java.util.Set<String> seen) throws IOException {
-        com.fasterxml.jackson.databind.JsonNode root;
+    private boolean scan(Path file, Set<String> seen) throws IOException {
+        JsonNode root;
         try {
             root = Json.EVENTS.readTree(file.toFile());
         } catch (IOException e) {
             return false;
         }
-        com.fasterxml.jackson.databind.JsonNode users = root == null ? null : root.get("Users");
+        JsonNode users = root == null ? null : root.get("Users");
         if (users == null) {
             return true;
         }

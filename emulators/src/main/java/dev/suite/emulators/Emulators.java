@@ -5,6 +5,8 @@ import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.S3Clients;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
@@ -38,7 +41,7 @@ public final class Emulators implements AutoCloseable {
     private final int dynamoPort;
     private final S3Proxy s3Proxy;
     private final CognitoLocal cognito;
-    private final Map<String, String> refs = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> refs = new ConcurrentHashMap<>();
     private final Config baseConfig;
     private final DynamoDbClient dynamo;
     private final S3Client s3;
@@ -67,10 +70,10 @@ public final class Emulators implements AutoCloseable {
             Files.createDirectories(db);
             args.addAll(List.of("-dbPath", db.toString()));
         }
-        java.io.PrintStream stdout = System.out;
+        PrintStream stdout = System.out;
         try {
             // DynamoDB Local prints its settings banner on stdout; keep the runtime's console to what matters.
-            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
             this.dynamoServer = ServerRunner.createServerFromCommandLineArgs(args.toArray(String[]::new));
             dynamoServer.start();
         } finally {

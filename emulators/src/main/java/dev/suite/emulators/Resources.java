@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ExplicitAuthFlowsType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolClientDescription;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UserPoolDes
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeDefinition;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.CreateTableRequest;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndex;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.Projection;
@@ -19,6 +21,7 @@ import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Creates, from template.yaml, what the emulators must hold; finds what a previous run already made. */
 final class Resources {
@@ -62,7 +65,7 @@ final class Resources {
                     .keySchema(keys(Template.cast(g.get("KeySchema")))).projection(pb.build()).build());
         }
         try {
-            var req = software.amazon.awssdk.services.dynamodb.model.CreateTableRequest.builder()
+            var req = CreateTableRequest.builder()
                     .tableName(id).attributeDefinitions(attrs)
                     .keySchema(keys(Template.cast(p.get("KeySchema"))))
                     .billingMode(BillingMode.PAY_PER_REQUEST);
@@ -99,7 +102,7 @@ final class Resources {
             s3.createBucket(b -> b.bucket(name));
         } catch (BucketAlreadyOwnedByYouException exists) {
             // kept from a previous run
-        } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+        } catch (S3Exception e) {
             if (e.statusCode() != 409) {
                 throw e;
             }
@@ -169,7 +172,7 @@ final class Resources {
             dynamo.scanPaginator(ScanRequest.builder().tableName(table).build()).items().forEach(item ->
                     dynamo.deleteItem(b -> b.tableName(table).key(item.entrySet().stream()
                             .filter(e -> keyNames.contains(e.getKey()))
-                            .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
+                            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
         }
     }
 }

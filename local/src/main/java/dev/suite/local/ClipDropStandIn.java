@@ -12,6 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 
 /**
@@ -27,15 +29,15 @@ final class ClipDropStandIn {
     /** Status and body for a request; 400 without a prompt, 401 without a key, as ClipDrop answers. */
     static RestGateway.HttpResponse handle(String apiKey, String contentType, byte[] body) {
         if (apiKey == null || apiKey.isBlank()) {
-            return new RestGateway.HttpResponse(401, java.util.Map.of("Content-Type", "application/json"),
+            return new RestGateway.HttpResponse(401, Map.of("Content-Type", "application/json"),
                     "{\"error\":\"Missing API key\"}".getBytes(StandardCharsets.UTF_8));
         }
         String prompt = prompt(contentType, body);
         if (prompt == null || prompt.isBlank() || prompt.length() > 1000) {
-            return new RestGateway.HttpResponse(400, java.util.Map.of("Content-Type", "application/json"),
+            return new RestGateway.HttpResponse(400, Map.of("Content-Type", "application/json"),
                     "{\"error\":\"prompt is required (1-1000 characters)\"}".getBytes(StandardCharsets.UTF_8));
         }
-        return new RestGateway.HttpResponse(200, java.util.Map.of("Content-Type", "image/png", "x-remaining-credits", "999"), draw(prompt));
+        return new RestGateway.HttpResponse(200, Map.of("Content-Type", "image/png", "x-remaining-credits", "999"), draw(prompt));
     }
 
     static String prompt(String contentType, byte[] body) {
@@ -44,7 +46,7 @@ final class ClipDropStandIn {
         }
         String boundary = "--" + contentType.substring(contentType.indexOf("boundary=") + 9).replace("\"", "").trim();
         String text = new String(body, StandardCharsets.UTF_8);
-        for (String part : text.split(java.util.regex.Pattern.quote(boundary))) {
+        for (String part : text.split(Pattern.quote(boundary))) {
             if (part.contains("name=\"prompt\"")) {
                 int start = part.indexOf("\r\n\r\n");
                 if (start < 0) {

@@ -4,6 +4,7 @@ import dev.suite.shared.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.ByteBuffer;
@@ -12,13 +13,19 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.ErrorHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -39,9 +46,9 @@ final class HttpServer {
         threads.setName("rest");
         server = new Server(threads);
         // API Gateway passes encoded separators (%2F) and odd bytes on to the route; so does the local runtime.
-        org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
-        http.setUriCompliance(org.eclipse.jetty.http.UriCompliance.UNSAFE);
-        connector = new ServerConnector(server, new org.eclipse.jetty.server.HttpConnectionFactory(http));
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.UNSAFE);
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         server.addConnector(connector);
@@ -57,13 +64,13 @@ final class HttpServer {
     }
 
     /** Requests Jetty itself refuses (bad URIs, bad headers) still answer in the error contract. */
-    static final class JsonErrors extends org.eclipse.jetty.server.handler.ErrorHandler {
+    static final class JsonErrors extends ErrorHandler {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             int status = response.getStatus() <= 0 ? 400 : response.getStatus();
             String body = Json.write(Map.of("error", Map.of("code", status >= 500 ? "INTERNAL" : "BAD_REQUEST",
                     "message", status >= 500 ? "an unexpected error occurred" : "the request is malformed",
-                    "requestId", java.util.UUID.randomUUID().toString())));
+                    "requestId", UUID.randomUUID().toString())));
             response.getHeaders().put("Content-Type", "application/json");
             // Jetty drops the connection after a request it could not parse: say so, so clients do not reuse it.
             response.getHeaders().put("Connection", "close");
@@ -165,10 +172,10 @@ final class HttpServer {
     /** One request per route through the real port: none may answer 5xx before "ready" is printed. */
     void selfCheck() {
         HttpClient client = HttpClient.newHttpClient();
-        List<java.util.concurrent.CompletableFuture<Void>> checks = new ArrayList<>();
+        List<CompletableFuture<Void>> checks = new ArrayList<>();
         for (var route : runtime.rest().routes()) {
             String path = route.path().replaceAll("\\{[^}]+}", "selfcheck");
-            var req = java.net.http.HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
+            var req = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
                     .method(route.method(), BodyPublishers.noBody()).build();
             checks.add(client.sendAsync(req, BodyHandlers.discarding()).thenAccept(r -> {
                 if (r.statusCode() >= 500) {
@@ -176,7 +183,7 @@ final class HttpServer {
                 }
             }));
         }
-        checks.forEach(java.util.concurrent.CompletableFuture::join);
+        checks.forEach(CompletableFuture::join);
     }
 
     void stop() {

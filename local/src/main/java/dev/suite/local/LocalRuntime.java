@@ -1,12 +1,12 @@
 package dev.suite.local;
 
-import dev.suite.shared.Config;
-import dev.suite.shared.Json;
-import dev.suite.shared.auth.JwtVerifier;
 import dev.suite.emulators.Emulators;
 import dev.suite.emulators.Paths;
 import dev.suite.emulators.Resolver;
 import dev.suite.emulators.Template;
+import dev.suite.shared.Config;
+import dev.suite.shared.Json;
+import dev.suite.shared.auth.JwtVerifier;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -175,7 +176,7 @@ public final class LocalRuntime implements AutoCloseable {
         return vnpay;
     }
 
-    private final java.util.Set<String> standInNotes = new java.util.LinkedHashSet<>();
+    private final Set<String> standInNotes = new LinkedHashSet<>();
 
     private void startTimer() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -2,10 +2,11 @@ package dev.suite.local;
 
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
-import dev.suite.shared.Log;
-import dev.suite.shared.auth.JwtVerifier;
 import dev.suite.emulators.Resolver;
 import dev.suite.emulators.Template;
+import dev.suite.shared.Log;
+import dev.suite.shared.auth.JwtVerifier;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -153,7 +154,7 @@ public final class RestGateway {
         if (m.matches() && !route.params().isEmpty()) {
             pathParams = new LinkedHashMap<>();
             for (int i = 0; i < route.params().size(); i++) {
-                pathParams.put(route.params().get(i), java.net.URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
+                pathParams.put(route.params().get(i), URLDecoder.decode(m.group(i + 1), StandardCharsets.UTF_8));
             }
         }
         String contentType = first(req.headers(), "Content-Type");

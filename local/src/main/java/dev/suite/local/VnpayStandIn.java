@@ -1,8 +1,8 @@
 package dev.suite.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.suite.shared.Json;
 import dev.suite.payment.provider.Vnpay;
+import dev.suite.shared.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -11,12 +11,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import okhttp3.OkHttpClient;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.OkHttpClient;
 
 /**
  * A VNPAY sandbox stand-in for laptops without a merchant account: a payment page that shows the order and lets

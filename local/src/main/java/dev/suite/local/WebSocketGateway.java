@@ -3,9 +3,11 @@ package dev.suite.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.emulators.Template;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
-import dev.suite.emulators.Template;
+import java.io.IOException;
+import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -13,8 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -196,7 +198,7 @@ public final class WebSocketGateway {
         ctx.setDomainName("127.0.0.1");
         ctx.setStage(stage);
         ctx.setApiId("local");
-        ctx.setRequestId(java.util.UUID.randomUUID().toString());
+        ctx.setRequestId(UUID.randomUUID().toString());
         ctx.setRequestTimeEpoch(System.currentTimeMillis());
         ctx.setAuthorizer(authorizer);
         APIGatewayV2WebSocketEvent.RequestIdentity identity = new APIGatewayV2WebSocketEvent.RequestIdentity();
@@ -268,14 +270,14 @@ public final class WebSocketGateway {
     }
 
     /** POST / GET / DELETE /@connections/{id}, as the management API answers. */
-    private void management(Request request, Response response, Callback callback) throws java.io.IOException {
+    private void management(Request request, Response response, Callback callback) throws IOException {
         String path = request.getHttpURI().getPath().replace("%40", "@");
         int at = path.indexOf("/@connections/");
         if (at < 0) {
             reply(response, callback, 404, "{\"message\":\"Not Found\"}", null);
             return;
         }
-        String id = java.net.URLDecoder.decode(path.substring(at + "/@connections/".length()), StandardCharsets.UTF_8);
+        String id = URLDecoder.decode(path.substring(at + "/@connections/".length()), StandardCharsets.UTF_8);
         byte[] body = Content.Source.asInputStream(request).readAllBytes();
         Connection c = open.get(id);
         if (c == null || !c.session().isOpen()) {

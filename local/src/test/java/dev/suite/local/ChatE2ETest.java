@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.push.Connections;
+import dev.suite.testkit.Emf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,9 +18,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.net.http.WebSocket;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -137,7 +141,7 @@ class ChatE2ETest {
 
         long sent = System.nanoTime();
         JsonNode[] received = new JsonNode[1];
-        String emf = dev.suite.testkit.Emf.stdout(() -> {
+        String emf = Emf.stdout(() -> {
             a1.send(Map.of("action", "sendMessage", "roomId", room, "text", "Day 3 without smoking", "clientMessageId", "m-1"));
             try {
                 received[0] = b1.next("message", 1000);
@@ -152,8 +156,8 @@ class ChatE2ETest {
         });
         JsonNode got = received[0];
         long receivedMs = (System.nanoTime() - sent) / 1_000_000;
-        assertEquals(1, dev.suite.testkit.Emf.emf(emf, "MessagesSent").size(), emf);
-        var latency = dev.suite.testkit.Emf.emf(emf, "FanoutLatency");
+        assertEquals(1, Emf.emf(emf, "MessagesSent").size(), emf);
+        var latency = Emf.emf(emf, "FanoutLatency");
         assertEquals(1, latency.size());
         assertEquals("Milliseconds", latency.get(0).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText());
         assertNotNull(got, "B receives within 1 s");
@@ -234,7 +238,7 @@ class ChatE2ETest {
         User a = user();
         User b = user();
         String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token()).get("roomId").asText();
-        byte[] voice = "OggS fake voice note".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] voice = "OggS fake voice note".getBytes(StandardCharsets.UTF_8);
         JsonNode upload = call("POST", "/chat/attachments", Map.of("roomId", room, "fileName", "note.ogg", "contentType", "audio/ogg",
                 "size", voice.length), a.token());
         var put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.get("uploadUrl").asText())).header("Content-Type", "audio/ogg")
@@ -261,7 +265,7 @@ class ChatE2ETest {
         User b = user();
         String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token()).get("roomId").asText();
         Client a1 = connect(a.token());
-        List<String> frames = new java.util.ArrayList<>(List.of("", "{", "[]", "null", "42", "\"text\"", "{\"action\":5}",
+        List<String> frames = new ArrayList<>(List.of("", "{", "[]", "null", "42", "\"text\"", "{\"action\":5}",
                 "{\"action\":\"sendMessage\"" + ",\"x\":".repeat(1) + "1}", "{\"a\":" + "[".repeat(300) + "]".repeat(300) + "}",
                 "{\"action\":\"" + "x".repeat(40_000) + "\"}"));
         for (String action : List.of("sendMessage", "typing")) {
@@ -299,7 +303,7 @@ class ChatE2ETest {
     void aHandshakeWithABadOrMissingTokenIsRefused() {
         for (String token : List.of("not-a-token", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.", "")) {
             ExecutionException e = assertThrows(ExecutionException.class, () -> connect(token));
-            assertTrue(e.getCause() instanceof java.net.http.WebSocketHandshakeException, String.valueOf(e.getCause()));
+            assertTrue(e.getCause() instanceof WebSocketHandshakeException, String.valueOf(e.getCause()));
         }
     }
 }

@@ -7,10 +7,11 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.suite.shared.Json;
 import dev.suite.emulators.Paths;
 import dev.suite.emulators.Template;
+import dev.suite.shared.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.math.BigInteger;
 import java.net.URI;
@@ -33,13 +34,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
  * Hostile input and the authorization matrix on every route of template.yaml (new routes are covered as they
@@ -87,7 +92,7 @@ class HardeningTest {
         HttpRequest request = b.build();
         try {
             return HTTP.send(request, BodyHandlers.ofString());
-        } catch (java.io.IOException closedUnderUs) {
+        } catch (IOException closedUnderUs) {
             // a pooled keep-alive connection the server had closed (after a request it refused to parse): resend once
             return HTTP.send(request, BodyHandlers.ofString());
         }
@@ -133,7 +138,7 @@ class HardeningTest {
             }
         }
         if (r.method().equals("GET")) {
-            java.util.Set<String> paged = java.util.Set.of("GET /images", "GET /payment/transactions", "GET /chat/rooms",
+            Set<String> paged = Set.of("GET /images", "GET /payment/transactions", "GET /chat/rooms",
                     "GET /chat/rooms/{roomId}/messages", "GET /admin/users");
             boolean limited = paged.contains(key) || key.equals("GET /user/credits");
             for (String q : List.of("limit=-1", "limit=99999999999999999999", "limit=abc", "cursor=%21%21%21", "cursor=" + "A".repeat(5000),
@@ -184,7 +189,7 @@ class HardeningTest {
     @Test
     void noInputBreaksAnyRouteAndInvalidInputWritesNothing() throws Exception {
         Template t = Template.repo();
-        Map<String, List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>>> before = tables(t);
+        Map<String, List<Map<String, AttributeValue>>> before = tables(t);
         int tried = 0;
         List<String> failures = new ArrayList<>();
         for (Template.ApiRoute r : t.apiRoutes()) {
@@ -196,7 +201,7 @@ class HardeningTest {
                 try {
                     HttpResponse<String> res = send(c.method(), c.path(), c.contentType(), c.body(), r.authorized() ? token : null);
                     check(c, res, failures);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     failures.add(c.route() + " " + c.what() + " -> connection failed: " + e.getMessage());
                 }
             }
@@ -249,14 +254,14 @@ class HardeningTest {
         return s.length() > 200 ? s.substring(0, 200) + "..." : s;
     }
 
-    static Map<String, List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>>> tables(Template t) {
-        Map<String, List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>>> out = new java.util.TreeMap<>();
+    static Map<String, List<Map<String, AttributeValue>>> tables(Template t) {
+        Map<String, List<Map<String, AttributeValue>>> out = new TreeMap<>();
         for (String table : t.resourcesOfType("AWS::DynamoDB::Table").keySet()) {
             if (table.equals("RateLimitsTable")) {
                 continue;
             }
-            List<Map<String, software.amazon.awssdk.services.dynamodb.model.AttributeValue>> items = new ArrayList<>();
-            rt.emulators().dynamo().scanPaginator(b -> b.tableName(rt.emulators().ref(table))).items().forEach(i -> items.add(new java.util.TreeMap<>(i)));
+            List<Map<String, AttributeValue>> items = new ArrayList<>();
+            rt.emulators().dynamo().scanPaginator(b -> b.tableName(rt.emulators().ref(table))).items().forEach(i -> items.add(new TreeMap<>(i)));
             items.sort((a, b) -> a.toString().compareTo(b.toString()));
             out.put(table, items);
         }
@@ -267,7 +272,7 @@ class HardeningTest {
     static String mint(Map<String, Object> claims, Instant exp) throws Exception {
         JsonNode jwk = Json.EVENTS.readTree(Paths.root().resolve("local/cognito-local/node_modules/cognito-local/lib/keys/cognitoLocal.private.json")
                 .toFile()).get("jwk");
-        java.util.function.Function<String, BigInteger> n = f -> new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get(f).asText()));
+        Function<String, BigInteger> n = f -> new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get(f).asText()));
         RSAPrivateKey key = (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(n.apply("n"), n.apply("e"),
                 n.apply("d"), n.apply("p"), n.apply("q"), n.apply("dp"), n.apply("dq"), n.apply("qi")));
         var b = JWT.create().withKeyId(jwk.get("kid").asText()).withExpiresAt(exp).withIssuedAt(exp.minusSeconds(3600));

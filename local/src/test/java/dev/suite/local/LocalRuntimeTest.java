@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublishers;
@@ -22,6 +24,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -109,7 +112,7 @@ class LocalRuntimeTest {
         assertEquals(4, made.json().get("creditsLeft").asInt());
         HttpResponse<byte[]> png = HTTP.send(HttpRequest.newBuilder(URI.create(made.text("imageUrl"))).build(), BodyHandlers.ofByteArray());
         assertEquals(200, png.statusCode());
-        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png.body()));
+        var image = ImageIO.read(new ByteArrayInputStream(png.body()));
         assertEquals(512, image.getWidth(), "a real PNG drawn by the stand-in");
         Answer list = call("GET", "/images", null, token);
         assertEquals(made.text("imageId"), list.json().get("items").get(0).get("imageId").asText());
@@ -129,7 +132,7 @@ class LocalRuntimeTest {
         assertTrue(page.body().contains("20,000 VND"), page.body());
         HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/vnpay/complete"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(BodyPublishers.ofString("result=pay&q=" + java.net.URLEncoder.encode(payUrl.getRawQuery(), StandardCharsets.UTF_8)))
+                .POST(BodyPublishers.ofString("result=pay&q=" + URLEncoder.encode(payUrl.getRawQuery(), StandardCharsets.UTF_8)))
                 .build(), BodyHandlers.ofString());
         assertEquals(302, paid.statusCode(), paid.body());
         String landing = paid.headers().firstValue("Location").orElseThrow();

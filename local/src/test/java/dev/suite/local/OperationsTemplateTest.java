@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.suite.shared.Json;
-import dev.suite.shared.Metrics;
 import dev.suite.emulators.Resolver;
 import dev.suite.emulators.Template;
+import dev.suite.shared.Json;
+import dev.suite.shared.Metrics;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

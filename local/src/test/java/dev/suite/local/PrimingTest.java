@@ -2,10 +2,10 @@ package dev.suite.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.suite.shared.Config;
-import dev.suite.shared.Priming;
 import dev.suite.emulators.Emulators;
 import dev.suite.emulators.Template;
+import dev.suite.shared.Config;
+import dev.suite.shared.Priming;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -7,20 +7,22 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import dev.suite.shared.Config;
-import dev.suite.shared.Json;
-import dev.suite.shared.http.Router;
 import dev.suite.emulators.Emulators;
 import dev.suite.emulators.Paths;
 import dev.suite.emulators.Template;
+import dev.suite.shared.Config;
+import dev.suite.shared.Json;
+import dev.suite.shared.http.Router;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +63,7 @@ class TemplateTest {
     @Test
     void everyRouteIsWiredToItsFunctionAndNothingElse() throws Exception {
         Emulators emu = Emulators.shared();
-        Map<String, Set<String>> declared = new java.util.HashMap<>();
+        Map<String, Set<String>> declared = new HashMap<>();
         for (Template.ApiRoute r : T.apiRoutes()) {
             assertTrue(declared.computeIfAbsent(r.function(), k -> new TreeSet<>()).add(r.key()), "route declared twice: " + r.key());
         }
@@ -177,7 +179,7 @@ class TemplateTest {
     @Test
     void noSecretIsAPlainValue() {
         List<String> problems = new ArrayList<>();
-        java.util.regex.Pattern secretish = java.util.regex.Pattern.compile(".*(SECRET|API_KEY|PASSWORD|TOKEN|PRIVATE)$|.*(SECRET|API_KEY|TOKEN|PRIVATE)_.*");
+        Pattern secretish = Pattern.compile(".*(SECRET|API_KEY|PASSWORD|TOKEN|PRIVATE)$|.*(SECRET|API_KEY|TOKEN|PRIVATE)_.*");
         functions().forEach((fn, r) -> {
             Map<String, Object> env = Template.cast(Template.<Map<String, Object>>cast(T.properties(fn).getOrDefault("Environment", Map.of()))
                     .getOrDefault("Variables", Map.of()));

@@ -1,15 +1,23 @@
 package dev.suite.shared;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /** The one ObjectMapper of a container: strict on input (no unknown fields, no type coercion). */
@@ -23,7 +31,7 @@ public final class Json {
     public static final ObjectMapper EVENTS = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-            .serializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+            .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
     private Json() {
@@ -35,17 +43,17 @@ public final class Json {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(DeserializationFeature.FAIL_ON_READING_DUP_TREE_KEY)
-                .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
                 .build();
         // Only a JSON string is a string: numbers, booleans, arrays and objects are 400s, however large or odd.
-        com.fasterxml.jackson.databind.module.SimpleModule strings = new com.fasterxml.jackson.databind.module.SimpleModule("strict-strings");
-        strings.addDeserializer(String.class, new com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer<String>(String.class) {
+        SimpleModule strings = new SimpleModule("strict-strings");
+        strings.addDeserializer(String.class, new StdScalarDeserializer<String>(String.class) {
             @Override
-            public String deserialize(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.databind.DeserializationContext ctxt)
-                    throws java.io.IOException {
-                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+            public String deserialize(JsonParser p, DeserializationContext ctxt)
+                    throws IOException {
+                if (p.currentToken() == JsonToken.VALUE_STRING) {
                     return p.getText();
                 }
                 return (String) ctxt.handleUnexpectedToken(String.class, p);

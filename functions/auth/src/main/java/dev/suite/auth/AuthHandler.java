@@ -6,13 +6,15 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
+import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
-import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import java.util.Map;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The auth route group: register, confirm, login, refresh, forgot/reset password, me, logout. */
 public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
@@ -27,11 +29,11 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
         this(config, service(config, Clients.dynamo(config)));
     }
 
-    private static AuthService service(Config config, software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo) {
+    private static AuthService service(Config config, DynamoDbClient dynamo) {
         return new AuthService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
                 Users.from(dynamo, config), config.require("USER_POOL_CLIENT_ID"),
                 PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),
-                dev.suite.shared.data.RateLimiter.from(dynamo, config), config.getInt("LOGIN_LIMIT_PER_MINUTE", 5));
+                RateLimiter.from(dynamo, config), config.getInt("LOGIN_LIMIT_PER_MINUTE", 5));
     }
 
     public AuthHandler(Config config, AuthService auth) {

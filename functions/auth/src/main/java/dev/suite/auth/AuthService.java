@@ -1,8 +1,12 @@
 package dev.suite.auth;
 
+import dev.suite.shared.Json;
+import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
@@ -13,6 +17,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.CodeMismatc
 import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthResponse;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidPasswordException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.LimitExceededException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
@@ -30,11 +35,11 @@ public final class AuthService {
     private final Users users;
     private final String clientId;
     private final PasswordPolicy policy;
-    private final dev.suite.shared.data.RateLimiter limiter;
+    private final RateLimiter limiter;
     private final int perEmailPerMinute;
 
     public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy,
-                       dev.suite.shared.data.RateLimiter limiter, int perEmailPerMinute) {
+                       RateLimiter limiter, int perEmailPerMinute) {
         this.cognito = cognito;
         this.users = users;
         this.clientId = clientId;
@@ -44,7 +49,7 @@ public final class AuthService {
     }
 
     private void limit(String action, String email) {
-        limiter.hit(action + "#" + email, perEmailPerMinute, java.time.Duration.ofMinutes(1), action + " attempts for this email");
+        limiter.hit(action + "#" + email, perEmailPerMinute, Duration.ofMinutes(1), action + " attempts for this email");
     }
 
     Map<String, Object> register(Requests.Register r) {
@@ -117,7 +122,7 @@ public final class AuthService {
         try {
             cognito.forgotPassword(b -> b.clientId(clientId).username(r.email()));
         } catch (UserNotFoundException | NotAuthorizedException
-                 | software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException e) {
+                 | InvalidParameterException e) {
             // Same answer whether or not the account exists (or is confirmed): no account enumeration.
         } catch (CognitoIdentityProviderException e) {
             throw common(e);
@@ -198,7 +203,7 @@ public final class AuthService {
     static Integer lifetime(String jwt) {
         try {
             String[] parts = jwt.split("\\.");
-            var payload = dev.suite.shared.Json.EVENTS.readTree(java.util.Base64.getUrlDecoder().decode(parts[1]));
+            var payload = Json.EVENTS.readTree(Base64.getUrlDecoder().decode(parts[1]));
             return (int) (payload.get("exp").asLong() - payload.get("iat").asLong());
         } catch (Exception e) {
             return null;
@@ -211,7 +216,7 @@ public final class AuthService {
                 || e instanceof TooManyFailedAttemptsException || e.isThrottlingException()) {
             return ApiException.tooManyRequests("too many attempts; wait and retry", 30);
         }
-        if (e instanceof software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException) {
+        if (e instanceof InvalidParameterException) {
             return ApiException.badRequest("INVALID_REQUEST", "the account service refused the request: check the fields");
         }
         return new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service failed; retry shortly");

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.suite.shared.Config;
-import dev.suite.shared.data.Users;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Config;
+import dev.suite.shared.data.RateLimiter;
+import dev.suite.shared.data.Users;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
 
 /** The auth routes on their events/ samples against cognito-local and DynamoDB Local. */
@@ -213,7 +216,7 @@ class AuthHandlerTest {
     @Test
     void alreadyConfirmedIs409() {
         AuthHandler h = new AuthHandler(config, service(failingCognito(
-                software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException.builder()
+                NotAuthorizedException.builder()
                         .message("User cannot be confirmed. Current status is CONFIRMED").build())));
         assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 409, "ALREADY_CONFIRMED");
     }
@@ -277,7 +280,7 @@ class AuthHandlerTest {
 
     private static AuthService service(CognitoIdentityProviderClient cognito) {
         return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
-                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), dev.suite.shared.data.RateLimiter.from(emu.dynamo(), config), 5);
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config), 5);
     }
 
     static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {
@@ -287,7 +290,7 @@ class AuthHandlerTest {
                     calls.incrementAndGet();
                     try {
                         return m.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });

@@ -1,13 +1,13 @@
 package dev.suite.chat;
 
-import dev.suite.chat.api.ChatAuthorizerHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.suite.shared.Json;
+import dev.suite.chat.api.ChatAuthorizerHandler;
 import dev.suite.emulators.Emulators;
-import dev.suite.testkit.Events;
+import dev.suite.shared.Json;
 import dev.suite.shared.SyntheticContext;
+import dev.suite.testkit.Events;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,32 +1,34 @@
 package dev.suite.chat;
 
-import dev.suite.chat.domain.Attachments;
-import dev.suite.chat.store.ChatStore;
-import dev.suite.chat.api.ChatRoomsHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.chat.api.ChatRoomsHandler;
+import dev.suite.chat.domain.Attachments;
+import dev.suite.chat.store.ChatStore;
+import dev.suite.emulators.Emulators;
 import dev.suite.shared.Config;
 import dev.suite.shared.Ids;
+import dev.suite.shared.S3Clients;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Users;
-import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
-import dev.suite.testkit.Faults;
 import dev.suite.testkit.Events.Response;
+import dev.suite.testkit.Faults;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -112,7 +114,7 @@ class ChatRoomsHandlerTest {
         assertEquals(201, r.status());
         assertEquals("group", r.text("type"));
         assertEquals("Quit together", r.text("name"));
-        Map<String, String> roles = new java.util.HashMap<>();
+        Map<String, String> roles = new HashMap<>();
         r.json().get("members").forEach(x -> roles.put(x.get("userId").asText(), x.get("role").asText()));
         assertEquals(Map.of(owner, "owner", m, "member"), roles);
     }
@@ -255,8 +257,8 @@ class ChatRoomsHandlerTest {
         HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ok.text("uploadUrl")))
                 .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put.body());
-        Attachments attachments = new Attachments(dev.suite.shared.S3Clients.client(config), dev.suite.shared.S3Clients.presigner(config),
-                config.require("MEDIA_BUCKET"), java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC());
+        Attachments attachments = new Attachments(S3Clients.client(config), S3Clients.presigner(config),
+                config.require("MEDIA_BUCKET"), Duration.ofMinutes(15), Clock.systemUTC());
         assertEquals("text/plain", attachments.check(room, key));
 
         for (String voice : List.of("audio/webm", "audio/ogg", "audio/mpeg", "audio/mp4", "image/png", "application/pdf")) {

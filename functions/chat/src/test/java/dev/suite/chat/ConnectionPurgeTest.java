@@ -1,11 +1,11 @@
 package dev.suite.chat;
 
-import dev.suite.chat.api.ConnectionPurgeHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.suite.shared.push.Connections;
+import dev.suite.chat.api.ConnectionPurgeHandler;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.SyntheticContext;
+import dev.suite.shared.push.Connections;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

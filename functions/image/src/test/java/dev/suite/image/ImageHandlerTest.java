@@ -1,8 +1,5 @@
 package dev.suite.image;
 
-import dev.suite.image.domain.ImageService;
-import dev.suite.image.provider.ClipDrop;
-import dev.suite.image.api.ImageHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -12,18 +9,28 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.suite.shared.Config;
-import dev.suite.shared.data.Credits;
-import dev.suite.image.domain.ImageRecord;
-import dev.suite.image.store.Images;
-import dev.suite.shared.data.Users;
 import dev.suite.emulators.Emulators;
+import dev.suite.image.api.ImageHandler;
+import dev.suite.image.domain.ImageRecord;
+import dev.suite.image.domain.ImageService;
+import dev.suite.image.provider.ClipDrop;
+import dev.suite.image.store.Images;
+import dev.suite.shared.Config;
+import dev.suite.shared.S3Clients;
+import dev.suite.shared.data.Credits;
+import dev.suite.shared.data.RateLimiter;
+import dev.suite.shared.data.Users;
+import dev.suite.testkit.Emf;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -45,6 +52,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Image routes against DynamoDB Local, S3Proxy and MockWebServer as ClipDrop. */
 class ImageHandlerTest {
@@ -166,44 +178,44 @@ class ImageHandlerTest {
     }
 
     /** DynamoDB that fails the calls a test names, and passes the rest to DynamoDB Local. */
-    static software.amazon.awssdk.services.dynamodb.DynamoDbClient faulty(String method, RuntimeException failure) {
+    static DynamoDbClient faulty(String method, RuntimeException failure) {
         var real = emu.dynamo();
-        return (software.amazon.awssdk.services.dynamodb.DynamoDbClient) java.lang.reflect.Proxy.newProxyInstance(
-                ImageHandlerTest.class.getClassLoader(), new Class<?>[] {software.amazon.awssdk.services.dynamodb.DynamoDbClient.class},
+        return (DynamoDbClient) Proxy.newProxyInstance(
+                ImageHandlerTest.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
                 (p, m, args) -> {
                     if (m.getName().equals(method)) {
                         throw failure;
                     }
                     try {
                         return m.invoke(real, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
     }
 
-    static ImageHandler with(software.amazon.awssdk.services.dynamodb.DynamoDbClient dynamo) {
+    static ImageHandler with(DynamoDbClient dynamo) {
         return new ImageHandler(config, new ImageService(dynamo, new Images(dynamo, credits, config.require("IMAGES_TABLE")),
                 new Users(dynamo, credits), credits, ClipDrop.from(config, () -> "test-clipdrop-key"),
-                dev.suite.shared.S3Clients.client(config), dev.suite.shared.S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
-                java.time.Duration.ofMinutes(15), java.time.Clock.systemUTC(),
-                new dev.suite.shared.data.RateLimiter(dynamo, config.require("RATE_LIMITS_TABLE"), java.time.Clock.systemUTC()), 1000));
+                S3Clients.client(config), S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
+                Duration.ofMinutes(15), Clock.systemUTC(),
+                new RateLimiter(dynamo, config.require("RATE_LIMITS_TABLE"), Clock.systemUTC()), 1000));
     }
 
     @Test
     void dynamoThrottlingAndTransactionConflictsAreA503AndMoveNoCredit() {
         String user = newUser(3);
-        var conflict = software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException.builder().message("conflict")
-                .cancellationReasons(software.amazon.awssdk.services.dynamodb.model.CancellationReason.builder().code("TransactionConflict").build(),
-                        software.amazon.awssdk.services.dynamodb.model.CancellationReason.builder().code("None").build())
+        var conflict = TransactionCanceledException.builder().message("conflict")
+                .cancellationReasons(CancellationReason.builder().code("TransactionConflict").build(),
+                        CancellationReason.builder().code("None").build())
                 .build();
         Response r = Events.call("image-generate").as(user, "u@example.com").body(Map.of("prompt", "conflict"))
                 .invoke(with(faulty("transactWriteItems", conflict)));
         assertError(r, 503, "SERVICE_BUSY");
         assertEquals("1", r.headers().get("Retry-After"));
-        var throttled = software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException.builder()
+        var throttled = ProvisionedThroughputExceededException.builder()
                 .message("slow down").statusCode(400)
-                .awsErrorDetails(software.amazon.awssdk.awscore.exception.AwsErrorDetails.builder()
+                .awsErrorDetails(AwsErrorDetails.builder()
                         .errorCode("ProvisionedThroughputExceededException").build()).build();
         assertError(Events.call("user-credits").as(user, "u@example.com").invoke(with(faulty("getItem", throttled))), 503, "SERVICE_BUSY");
         assertEquals(3, balance(user), "no credit moved");
@@ -217,13 +229,13 @@ class ImageHandlerTest {
     @Test
     void generatedAndFailedImagesAreEmfMetrics() {
         String user = newUser(2);
-        String out = dev.suite.testkit.Emf.stdout(() -> {
+        String out = Emf.stdout(() -> {
             assertEquals(201, generate(user, "counted").status());
             next = new MockResponse().setResponseCode(500);
             assertEquals(502, generate(user, "counted failure").status());
         });
-        var generated = dev.suite.testkit.Emf.emf(out, "ImagesGenerated");
-        var failed = dev.suite.testkit.Emf.emf(out, "ImagesFailed");
+        var generated = Emf.emf(out, "ImagesGenerated");
+        var failed = Emf.emf(out, "ImagesFailed");
         assertEquals(1, generated.size(), out);
         assertEquals(1, failed.size(), out);
         assertEquals("Suite", generated.get(0).at("/_aws/CloudWatchMetrics/0/Namespace").asText());

@@ -1,18 +1,19 @@
 package dev.suite.image;
 
-import dev.suite.image.api.PendingImagesSweepHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.suite.shared.Config;
-import dev.suite.shared.Json;
-import dev.suite.shared.Times;
-import dev.suite.shared.data.Credits;
+import dev.suite.emulators.Emulators;
+import dev.suite.image.api.PendingImagesSweepHandler;
 import dev.suite.image.domain.ImageRecord;
 import dev.suite.image.store.Images;
-import dev.suite.shared.data.Users;
-import dev.suite.emulators.Emulators;
-import dev.suite.testkit.Events;
+import dev.suite.shared.Config;
+import dev.suite.shared.Ids;
+import dev.suite.shared.Json;
 import dev.suite.shared.SyntheticContext;
+import dev.suite.shared.Times;
+import dev.suite.shared.data.Credits;
+import dev.suite.shared.data.Users;
+import dev.suite.testkit.Events;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +41,7 @@ class PendingImagesSweepTest {
 
     /** A generation charged at {@code at} whose function then crashed: PENDING, credit taken. */
     static String stuck(String userId, Instant at) {
-        String id = dev.suite.shared.Ids.at(at);
+        String id = Ids.at(at);
         images.charge(new ImageRecord(id, userId, "crashed", ImageRecord.PENDING, "images/" + userId + "/" + id + ".png",
                 Times.iso(at), null), at);
         return id;

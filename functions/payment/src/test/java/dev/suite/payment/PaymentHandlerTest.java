@@ -1,20 +1,22 @@
 package dev.suite.payment;
 
-import dev.suite.payment.domain.PaymentService;
-import dev.suite.payment.api.PaymentHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.emulators.Emulators;
+import dev.suite.payment.api.PaymentHandler;
+import dev.suite.payment.domain.CreditPackage;
+import dev.suite.payment.domain.PaymentRecord;
+import dev.suite.payment.domain.PaymentService;
+import dev.suite.payment.provider.Vnpay;
+import dev.suite.payment.store.Payments;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Users;
-import dev.suite.payment.domain.PaymentRecord;
-import dev.suite.payment.store.Payments;
-import dev.suite.payment.provider.Vnpay;
-import dev.suite.emulators.Emulators;
+import dev.suite.testkit.Emf;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
 import java.net.URI;
@@ -22,7 +24,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import okhttp3.OkHttpClient;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -34,6 +35,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,7 +133,7 @@ class PaymentHandlerTest {
         String user = newUser();
         Clock fixed = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
         PaymentService service = new PaymentService(payments, Vnpay.from(config),
-                dev.suite.payment.domain.CreditPackage.parse("starter:10:20000"), "http://localhost:3000/payment/vnpay-return",
+                CreditPackage.parse("starter:10:20000"), "http://localhost:3000/payment/vnpay-return",
                 "other", Duration.ofMinutes(15), "127.0.0.1", fixed);
         var out = service.create(user, "starter", "NCB", "en", "203.0.113.10");
         assertEquals("2026-11-23T10:15:00.000Z", out.get("expiresAt"));
@@ -220,14 +225,14 @@ class PaymentHandlerTest {
         String user = newUser();
         String paid = buy(user, "pro");
         String cancelled = buy(user, "starter");
-        String out = dev.suite.testkit.Emf.stdout(() -> {
+        String out = Emf.stdout(() -> {
             assertIpn(ipn(vnpayParams(paid, 200000, "00", "00")), "00");
             assertIpn(ipn(vnpayParams(cancelled, 20000, "24", "02")), "00");
         });
-        var bought = dev.suite.testkit.Emf.emf(out, "CreditsBought");
+        var bought = Emf.emf(out, "CreditsBought");
         assertEquals(1, bought.size(), out);
         assertEquals(120, bought.get(0).get("CreditsBought").asInt());
-        assertEquals(1, dev.suite.testkit.Emf.emf(out, "PaymentsFailed").size(), out);
+        assertEquals(1, Emf.emf(out, "PaymentsFailed").size(), out);
     }
 
     @Test
@@ -292,8 +297,8 @@ class PaymentHandlerTest {
 
     @Test
     void aVnpayTimeoutLeavesThePaymentPendingAndCreditsNothing() throws Exception {
-        try (okhttp3.mockwebserver.MockWebServer slow = new okhttp3.mockwebserver.MockWebServer()) {
-            slow.enqueue(new okhttp3.mockwebserver.MockResponse().setHeadersDelay(5, java.util.concurrent.TimeUnit.SECONDS).setBody("{}"));
+        try (MockWebServer slow = new MockWebServer()) {
+            slow.enqueue(new MockResponse().setHeadersDelay(5, TimeUnit.SECONDS).setBody("{}"));
             slow.start();
             PaymentHandler h = new PaymentHandler(config.with(Map.of("VNPAY_API_URL", slow.url("/api").toString(), "VNPAY_CALL_TIMEOUT_MS", "500")));
             String user = newUser();

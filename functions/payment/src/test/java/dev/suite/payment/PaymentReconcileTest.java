@@ -1,20 +1,20 @@
 package dev.suite.payment;
 
-import dev.suite.payment.api.PaymentReconcileHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.suite.emulators.Emulators;
+import dev.suite.payment.api.PaymentReconcileHandler;
+import dev.suite.payment.domain.PaymentRecord;
+import dev.suite.payment.provider.Vnpay;
+import dev.suite.payment.store.Payments;
 import dev.suite.shared.Config;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Json;
+import dev.suite.shared.SyntheticContext;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Users;
-import dev.suite.payment.domain.PaymentRecord;
-import dev.suite.payment.store.Payments;
-import dev.suite.payment.provider.Vnpay;
-import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
-import dev.suite.shared.SyntheticContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;

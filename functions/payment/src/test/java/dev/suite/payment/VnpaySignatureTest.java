@@ -5,12 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.suite.payment.provider.Vnpay;
-import java.time.Duration;
-import okhttp3.OkHttpClient;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TimeZone;
+import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
 /**

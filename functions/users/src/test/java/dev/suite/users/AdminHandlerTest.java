@@ -1,7 +1,5 @@
 package dev.suite.users;
 
-import dev.suite.users.api.PreTokenGenerationHandler;
-import dev.suite.users.api.AdminHandler;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,11 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.suite.shared.data.Users;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.data.Users;
 import dev.suite.testkit.Events;
-import dev.suite.testkit.Faults;
 import dev.suite.testkit.Events.Response;
+import dev.suite.testkit.Faults;
+import dev.suite.users.api.AdminHandler;
+import dev.suite.users.api.PreTokenGenerationHandler;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -153,7 +154,7 @@ class AdminHandlerTest {
         assertEquals("Coach", users.get(target.userId()).orElseThrow().role());
         // the next token carries it
         var event = Events.json("cognito-pre-token-generation");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) event.get("request").get("userAttributes")).put("sub", target.userId());
+        ((ObjectNode) event.get("request").get("userAttributes")).put("sub", target.userId());
         var out = Events.invoke(new PreTokenGenerationHandler(emu.functionConfig("PreTokenGenerationFunction")), event);
         assertEquals("Coach", out.at("/response/claimsOverrideDetails/claimsToAddOrOverride/role").asText());
     }

@@ -1,18 +1,18 @@
 package dev.suite.users;
 
-import dev.suite.users.api.PostConfirmationHandler;
-import dev.suite.users.api.PreTokenGenerationHandler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.suite.emulators.Emulators;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.LedgerEntry;
 import dev.suite.shared.data.Users;
-import dev.suite.emulators.Emulators;
 import dev.suite.testkit.Events;
+import dev.suite.users.api.PostConfirmationHandler;
+import dev.suite.users.api.PreTokenGenerationHandler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

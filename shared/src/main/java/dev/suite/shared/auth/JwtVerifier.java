@@ -3,8 +3,10 @@ package dev.suite.shared.auth;
 import com.auth0.jwk.Jwk;
 import com.auth0.jwk.JwkException;
 import com.auth0.jwk.JwkProvider;
+import com.auth0.jwk.SigningKeyNotFoundException;
 import com.auth0.jwk.UrlJwkProvider;
 import com.auth0.jwt.JWT;
+import com.auth0.jwt.JWTVerifier;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
 import com.auth0.jwt.interfaces.Claim;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -64,7 +67,7 @@ public final class JwtVerifier {
         private static final long MISS_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
         private final UrlJwkProvider source;
         private final Clock clock;
-        private final java.util.concurrent.ConcurrentHashMap<String, Jwk> keys = new java.util.concurrent.ConcurrentHashMap<>();
+        private final ConcurrentHashMap<String, Jwk> keys = new ConcurrentHashMap<>();
         private volatile long fetchedAt = Long.MIN_VALUE / 2;
 
         CachedJwks(UrlJwkProvider source, Clock clock) {
@@ -85,7 +88,7 @@ public final class JwtVerifier {
                     return jwk;
                 }
                 if (jwk == null && now - fetchedAt < MISS_INTERVAL_MS) {
-                    throw new com.auth0.jwk.SigningKeyNotFoundException("no key " + keyId, null);
+                    throw new SigningKeyNotFoundException("no key " + keyId, null);
                 }
                 keys.clear();
                 for (Jwk k : source.getAll()) {
@@ -96,7 +99,7 @@ public final class JwtVerifier {
                 fetchedAt = now;
                 jwk = keys.get(keyId);
                 if (jwk == null) {
-                    throw new com.auth0.jwk.SigningKeyNotFoundException("no key " + keyId, null);
+                    throw new SigningKeyNotFoundException("no key " + keyId, null);
                 }
                 return jwk;
             }
@@ -150,7 +153,7 @@ public final class JwtVerifier {
         }
         DecodedJWT jwt;
         try {
-            var verification = (com.auth0.jwt.JWTVerifier.BaseVerification) JWT.require(Algorithm.RSA256(key, null))
+            var verification = (JWTVerifier.BaseVerification) JWT.require(Algorithm.RSA256(key, null))
                     .withIssuer(issuer)
                     .withClaim("token_use", expectedUse.name())
                     .withClaimPresence("sub")

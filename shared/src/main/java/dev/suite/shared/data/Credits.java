@@ -1,8 +1,8 @@
 package dev.suite.shared.data;
 
 import dev.suite.shared.Config;
-import dev.suite.shared.Times;
 import dev.suite.shared.Ids;
+import dev.suite.shared.Times;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

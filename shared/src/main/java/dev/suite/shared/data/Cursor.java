@@ -3,6 +3,7 @@ package dev.suite.shared.data;
 import com.fasterxml.jackson.core.type.TypeReference;
 import dev.suite.shared.Json;
 import dev.suite.shared.http.ApiException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -59,7 +60,7 @@ public final class Cursor {
             }
             if (v.startsWith("n:")) {
                 try {
-                    new java.math.BigDecimal(value);
+                    new BigDecimal(value);
                 } catch (NumberFormatException ex) {
                     throw invalid();
                 }

@@ -1,13 +1,17 @@
 package dev.suite.shared.http;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dev.suite.shared.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /** Parses a JSON request body into a typed request and validates it. */
@@ -27,7 +31,7 @@ public final class Body {
         if (body.length > maxBytes) {
             throw new ApiException(413, "PAYLOAD_TOO_LARGE", "the body must be at most " + maxBytes + " bytes");
         }
-        if (body.length == 0 || new String(body, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (body.length == 0 || new String(body, StandardCharsets.UTF_8).isBlank()) {
             throw ApiException.badRequest("BODY_REQUIRED", "a JSON object body is required");
         }
         String contentType = request.header("Content-Type");
@@ -42,14 +46,14 @@ public final class Body {
             value = Json.MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
             throw new ApiException(400, "UNKNOWN_FIELD", "unknown field '" + e.getPropertyName() + "'",
-                    e.getPropertyName(), java.util.Map.of());
+                    e.getPropertyName(), Map.of());
         } catch (MismatchedInputException e) {
             String field = path(e);
             if (field.isEmpty()) {
                 throw ApiException.badRequest("MALFORMED_JSON", "the body must be a JSON object");
             }
             throw ApiException.invalid(field, "has the wrong type");
-        } catch (com.fasterxml.jackson.core.exc.InputCoercionException e) {
+        } catch (InputCoercionException e) {
             String field = e.getProcessor() == null ? null : currentName(e.getProcessor());
             throw field == null ? ApiException.badRequest("MALFORMED_JSON", "a number in the body is out of range")
                     : ApiException.invalid(field, "is out of range");
@@ -73,7 +77,7 @@ public final class Body {
         return value;
     }
 
-    private static String currentName(com.fasterxml.jackson.core.JsonParser p) {
+    private static String currentName(JsonParser p) {
         try {
             return p.currentName();
         } catch (IOException e) {

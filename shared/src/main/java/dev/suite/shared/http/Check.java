@@ -2,6 +2,7 @@ package dev.suite.shared.http;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Field checks used by request records; each failure is a 400 that names the field. */
@@ -57,7 +58,7 @@ public final class Check {
 
     /** Trimmed and lower-cased email address. */
     public static String email(String field, String value) {
-        String v = text(field, value, 3, 254).toLowerCase(java.util.Locale.ROOT);
+        String v = text(field, value, 3, 254).toLowerCase(Locale.ROOT);
         if (!EMAIL.matcher(v).matches()) {
             throw ApiException.invalid(field, "must be a valid email address");
         }

@@ -7,6 +7,7 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
+import dev.suite.shared.SyntheticContext;
 import dev.suite.shared.auth.Caller;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.UUID;
 import org.slf4j.Logger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /**
  * Runs one REST route group: logging context, routing, and the one error contract
@@ -40,7 +43,7 @@ public final class Dispatcher {
     public Dispatcher primeWith(String name, APIGatewayProxyRequestEvent... requests) {
         Priming.register(name, () -> {
             for (APIGatewayProxyRequestEvent r : requests) {
-                handle(r, new dev.suite.shared.SyntheticContext(name));
+                handle(r, new SyntheticContext(name));
             }
         }, () -> { });
         return this;
@@ -100,11 +103,11 @@ public final class Dispatcher {
 
     /** A transaction cancelled by a conflicting write or throttling: nothing was written, the client may retry. */
     static boolean contended(AwsServiceException e) {
-        if (e instanceof software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException t && t.hasCancellationReasons()) {
+        if (e instanceof TransactionCanceledException t && t.hasCancellationReasons()) {
             return t.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code())
                     || "ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code()));
         }
-        return e instanceof software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
+        return e instanceof TransactionConflictException;
     }
 
     static String requestId(APIGatewayProxyRequestEvent event, Context context) {

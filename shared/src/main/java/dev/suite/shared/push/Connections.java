@@ -1,8 +1,8 @@
 package dev.suite.shared.push;
 
-import dev.suite.shared.data.Dynamo;
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
+import dev.suite.shared.data.Dynamo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 
 /** Open WebSocket connections: who is behind each, until when (API Gateway closes them after 2 hours). */

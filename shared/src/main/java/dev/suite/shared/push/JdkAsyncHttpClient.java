@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 import org.reactivestreams.FlowAdapters;
 import software.amazon.awssdk.http.SdkHttpFullResponse;
@@ -48,7 +49,7 @@ public final class JdkAsyncHttpClient implements SdkAsyncHttpClient {
         CompletableFuture<Void> done = new CompletableFuture<>();
         http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofPublisher()).whenComplete((response, error) -> {
             if (error != null) {
-                Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
                 request.responseHandler().onError(cause);
                 done.completeExceptionally(cause);
                 return;

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
+import dev.suite.shared.SyntheticContext;
 import dev.suite.shared.auth.JwtVerifier;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +32,7 @@ public final class ChatAuthorizerHandler implements RequestHandler<Map<String, O
     public ChatAuthorizerHandler(JwtVerifier verifier) {
         this.verifier = verifier;
         Priming.register("ChatAuthorizerHandler", () -> handleRequest(Map.of("methodArn", "priming",
-                "queryStringParameters", Map.of("token", "priming.not.a-token")), new dev.suite.shared.SyntheticContext("priming")), () -> { });
+                "queryStringParameters", Map.of("token", "priming.not.a-token")), new SyntheticContext("priming")), () -> { });
     }
 
     @Override

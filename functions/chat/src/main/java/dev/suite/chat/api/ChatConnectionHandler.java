@@ -8,6 +8,7 @@ import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
+import dev.suite.shared.SyntheticContext;
 import dev.suite.shared.push.Connections;
 import java.time.Clock;
 import java.time.Instant;
@@ -30,7 +31,7 @@ public final class ChatConnectionHandler implements RequestHandler<APIGatewayV2W
         this.clock = clock;
         // Priming disconnects a connection that never existed: a DeleteItem of nothing.
         Priming.register("ChatConnectionHandler", () -> handleRequest(WebSocketEvents.synthetic("$disconnect", null),
-                new dev.suite.shared.SyntheticContext("priming")), () -> { });
+                new SyntheticContext("priming")), () -> { });
     }
 
     @Override

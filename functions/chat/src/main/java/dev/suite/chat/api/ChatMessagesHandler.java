@@ -1,25 +1,27 @@
 package dev.suite.chat.api;
 
-import dev.suite.chat.store.ChatStore;
-import dev.suite.chat.domain.Attachments;
-import dev.suite.shared.push.Push;
-import dev.suite.chat.domain.Messaging;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.chat.domain.Attachments;
+import dev.suite.chat.domain.Messaging;
+import dev.suite.chat.store.ChatStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
 import dev.suite.shared.S3Clients;
-import dev.suite.shared.push.Connections;
+import dev.suite.shared.SyntheticContext;
 import dev.suite.shared.http.ApiException;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.push.Push;
 import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -47,7 +49,7 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         // Priming: a typing frame from nobody to no room: JSON, membership read, an error frame to a connection
         // that does not exist (410), which deletes nothing.
         Priming.register("ChatMessagesHandler", () -> handleRequest(WebSocketEvents.synthetic("typing",
-                "{\"action\":\"typing\",\"roomId\":\"priming\"}"), new dev.suite.shared.SyntheticContext("priming")), () -> { });
+                "{\"action\":\"typing\",\"roomId\":\"priming\"}"), new SyntheticContext("priming")), () -> { });
     }
 
     @Override
@@ -112,7 +114,7 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
 
     private static JsonNode strict(JsonNode body, String... allowed) {
         var names = body.fieldNames();
-        java.util.Set<String> ok = java.util.Set.of(allowed);
+        Set<String> ok = Set.of(allowed);
         while (names.hasNext()) {
             String n = names.next();
             if (!ok.contains(n)) {

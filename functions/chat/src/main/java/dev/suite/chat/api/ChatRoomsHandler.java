@@ -1,25 +1,28 @@
 package dev.suite.chat.api;
 
-import dev.suite.chat.store.ChatStore;
-import dev.suite.chat.domain.Attachments;
-import dev.suite.chat.domain.ChatService;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.suite.chat.domain.Attachments;
+import dev.suite.chat.domain.ChatService;
+import dev.suite.chat.store.ChatStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.S3Clients;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
-import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Chat REST routes: rooms, history, members, attachments. */
@@ -65,14 +68,14 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
             if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
                 throw ApiException.invalid("fileName", "must be a plain file name (no '/', '\\\\' or leading '.')");
             }
-            String type = Check.required("contentType", contentType).toLowerCase(java.util.Locale.ROOT);
+            String type = Check.required("contentType", contentType).toLowerCase(Locale.ROOT);
             if (!Attachments.TYPES.contains(type)) {
                 throw new ApiException(415, "UNSUPPORTED_ATTACHMENT_TYPE", "contentType must be one of " + String.join(", ",
-                        new java.util.TreeSet<>(Attachments.TYPES)), "contentType", java.util.Map.of());
+                        new TreeSet<>(Attachments.TYPES)), "contentType", Map.of());
             }
             long bytes = Check.required("size", size);
             if (bytes < 1 || bytes > Attachments.MAX_BYTES) {
-                throw new ApiException(413, "ATTACHMENT_TOO_LARGE", "size must be 1 byte to 25 MB", "size", java.util.Map.of());
+                throw new ApiException(413, "ATTACHMENT_TOO_LARGE", "size must be 1 byte to 25 MB", "size", Map.of());
             }
             return new NewAttachment(Check.id("roomId", roomId), file, type, bytes);
         }

@@ -55,7 +55,7 @@ public final class Attachments {
     /** The uploaded object's content type; 400 when the key is not an upload of this room or was never uploaded. */
     public String check(String roomId, String key) {
         if (!key.startsWith(prefix(roomId)) || key.contains("..") || key.length() > 400) {
-            throw dev.suite.shared.http.ApiException.invalid("attachmentKey", "must be a key from POST /chat/attachments for this room");
+            throw ApiException.invalid("attachmentKey", "must be a key from POST /chat/attachments for this room");
         }
         try {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));

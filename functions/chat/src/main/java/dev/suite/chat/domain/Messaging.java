@@ -1,17 +1,17 @@
 package dev.suite.chat.domain;
 
-import dev.suite.shared.push.Push;
 import dev.suite.chat.store.ChatStore;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
+import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Check;
+import dev.suite.shared.push.Push;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,8 +71,8 @@ public final class Messaging {
             int delivered = push.send(from.client(), targets, Json.write(Views.message(stored.message(), attachments)));
             long tookMs = (System.nanoTime() - started) / 1_000_000;
             LOG.info("message fanned out to {}/{} connections in {} ms", delivered, targets.size(), tookMs);
-            dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.MESSAGES_SENT, 1);
-            dev.suite.shared.Metrics.millis(dev.suite.shared.Metrics.FANOUT_LATENCY, tookMs);
+            Metrics.count(Metrics.MESSAGES_SENT, 1);
+            Metrics.millis(Metrics.FANOUT_LATENCY, tookMs);
         }
         Map<String, Object> ack = new LinkedHashMap<>();
         ack.put("type", "ack");

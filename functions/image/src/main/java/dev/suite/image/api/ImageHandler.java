@@ -1,22 +1,23 @@
 package dev.suite.image.api;
 
-import dev.suite.image.provider.ClipDrop;
-import dev.suite.image.domain.ImageService;
-import dev.suite.image.store.Images;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.suite.image.domain.ImageService;
+import dev.suite.image.provider.ClipDrop;
+import dev.suite.image.store.Images;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.S3Clients;
 import dev.suite.shared.Secrets;
 import dev.suite.shared.data.Credits;
+import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
-import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
 import java.time.Clock;
@@ -45,7 +46,7 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
         return new ImageService(dynamo, Images.from(dynamo, config), Users.from(dynamo, config), Credits.from(config),
                 ClipDrop.from(config, Secrets.supplier(config, "CLIPDROP_API_KEY")), S3Clients.client(config),
                 S3Clients.presigner(config), config.require("MEDIA_BUCKET"), S3Clients.presignTtl(config), Clock.systemUTC(),
-                dev.suite.shared.data.RateLimiter.from(dynamo, config), config.getInt("GENERATION_LIMIT_PER_MINUTE", 10));
+                RateLimiter.from(dynamo, config), config.getInt("GENERATION_LIMIT_PER_MINUTE", 10));
     }
 
     public ImageHandler(Config config, ImageService images) {

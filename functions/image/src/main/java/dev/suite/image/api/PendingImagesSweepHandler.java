@@ -1,9 +1,9 @@
 package dev.suite.image.api;
 
-import dev.suite.image.store.Images;
-import dev.suite.image.domain.ImageRecord;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.suite.image.domain.ImageRecord;
+import dev.suite.image.store.Images;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
@@ -39,7 +39,7 @@ public final class PendingImagesSweepHandler implements RequestHandler<Map<Strin
         this.images = images;
         this.maxAge = maxAge;
         this.clock = clock;
-        Priming.register("PendingImagesSweepHandler", () -> images.pendingBefore(java.time.Instant.EPOCH, 1), () -> { });
+        Priming.register("PendingImagesSweepHandler", () -> images.pendingBefore(Instant.EPOCH, 1), () -> { });
     }
 
     @Override

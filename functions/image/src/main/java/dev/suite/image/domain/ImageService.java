@@ -4,10 +4,12 @@ import dev.suite.image.provider.ClipDrop;
 import dev.suite.image.store.Images;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
+import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.LedgerEntry;
+import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
@@ -24,7 +26,6 @@ import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -44,11 +45,11 @@ public final class ImageService {
     private final String bucket;
     private final Duration urlTtl;
     private final Clock clock;
-    private final dev.suite.shared.data.RateLimiter limiter;
+    private final RateLimiter limiter;
     private final int perMinute;
 
     public ImageService(DynamoDbClient dynamo, Images images, Users users, Credits credits, ClipDrop clipDrop, S3Client s3,
-                        S3Presigner presigner, String bucket, Duration urlTtl, Clock clock, dev.suite.shared.data.RateLimiter limiter,
+                        S3Presigner presigner, String bucket, Duration urlTtl, Clock clock, RateLimiter limiter,
                         int perMinute) {
         this.limiter = limiter;
         this.perMinute = perMinute;
@@ -96,7 +97,7 @@ public final class ImageService {
             deleteObject(image.s3Key());
             throw new ApiException(504, "GENERATION_TIMEOUT", "the generation took too long and was refunded; retry");
         }
-        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.IMAGES_GENERATED, 1);
+        Metrics.count(Metrics.IMAGES_GENERATED, 1);
         long left = users.get(userId).map(UserRecord::credits).orElse(0L);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("imageId", imageId);
@@ -107,7 +108,7 @@ public final class ImageService {
     }
 
     private void refund(ImageRecord image, String reason) {
-        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.IMAGES_FAILED, 1);
+        Metrics.count(Metrics.IMAGES_FAILED, 1);
         try {
             boolean refunded = images.refund(image.imageId(), image.userId(), reason, Instant.now(clock));
             LOG.info(refunded ? "generation {} failed ({}): refunded" : "generation {} failed ({}): already settled", image.imageId(), reason);

@@ -6,7 +6,6 @@ import dev.suite.shared.Log;
 import dev.suite.shared.http.ApiException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 import okhttp3.MediaType;

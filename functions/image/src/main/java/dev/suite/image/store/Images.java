@@ -1,10 +1,10 @@
 package dev.suite.image.store;
 
 import dev.suite.image.domain.ImageRecord;
-import dev.suite.shared.data.Dynamo;
-import dev.suite.shared.data.Credits;
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
+import dev.suite.shared.data.Credits;
+import dev.suite.shared.data.Dynamo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,20 +1,20 @@
 package dev.suite.payment.api;
 
-import dev.suite.payment.provider.Vnpay;
-import dev.suite.payment.domain.CreditPackage;
-import dev.suite.payment.store.Payments;
-import dev.suite.payment.domain.PaymentService;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.suite.payment.domain.CreditPackage;
+import dev.suite.payment.domain.PaymentService;
+import dev.suite.payment.provider.Vnpay;
+import dev.suite.payment.store.Payments;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.http.ApiException;
-import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
 import java.net.URLEncoder;

@@ -1,10 +1,10 @@
 package dev.suite.payment.api;
 
-import dev.suite.payment.domain.PaymentRecord;
-import dev.suite.payment.store.Payments;
-import dev.suite.payment.provider.Vnpay;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
+import dev.suite.payment.domain.PaymentRecord;
+import dev.suite.payment.provider.Vnpay;
+import dev.suite.payment.store.Payments;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;

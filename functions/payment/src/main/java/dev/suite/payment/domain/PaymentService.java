@@ -1,7 +1,7 @@
 package dev.suite.payment.domain;
 
-import dev.suite.payment.store.Payments;
 import dev.suite.payment.provider.Vnpay;
+import dev.suite.payment.store.Payments;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Times;

@@ -3,31 +3,30 @@ package dev.suite.payment.provider;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Config;
 import dev.suite.shared.Http;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import dev.suite.shared.Json;
 import dev.suite.shared.Secrets;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import okhttp3.MediaType;
+import okhttp3.OkHttpClient;
+import okhttp3.Request;
+import okhttp3.RequestBody;
+import okhttp3.Response;
 
 /**
  * VNPAY 2.1.0: the signed payment URL, signature checks of IPN and return parameters, and querydr. Dates are
@@ -112,7 +111,7 @@ public final class Vnpay {
         }
         String expected = sign(params);
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                given.toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
+                given.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** What querydr said, with its signature already checked. */
@@ -172,7 +171,7 @@ public final class Vnpay {
                     text(r, "vnp_PromotionAmount"));
             String expected = hmacSha512(hashSecret.get(), signed);
             if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
-                    text(r, "vnp_SecureHash").toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
+                    text(r, "vnp_SecureHash").toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
                 throw new QueryFailed("querydr response signature does not match");
             }
         } else if ("00".equals(code)) {

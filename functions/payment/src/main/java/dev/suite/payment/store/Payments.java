@@ -1,10 +1,11 @@
 package dev.suite.payment.store;
 
-import dev.suite.payment.provider.Vnpay;
 import dev.suite.payment.domain.PaymentRecord;
+import dev.suite.payment.provider.Vnpay;
 import dev.suite.shared.Config;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
+import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Dynamo;
@@ -96,7 +97,7 @@ public final class Payments {
             return false;
         }
         LOG.info("payment {} settled: {} credits", p.transactionId(), p.credits());
-        dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.CREDITS_BOUGHT, p.credits());
+        Metrics.count(Metrics.CREDITS_BOUGHT, p.credits());
         return true;
     }
 
@@ -104,7 +105,7 @@ public final class Payments {
     public boolean markFailed(String transactionId, String responseCode, Instant now) {
         boolean failed = finish(transactionId, PaymentRecord.FAILED, responseCode, now);
         if (failed) {
-            dev.suite.shared.Metrics.count(dev.suite.shared.Metrics.PAYMENTS_FAILED, 1);
+            Metrics.count(Metrics.PAYMENTS_FAILED, 1);
         }
         return failed;
     }

@@ -1,6 +1,5 @@
 package dev.suite.users.api;
 
-import dev.suite.users.domain.AdminService;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
@@ -12,14 +11,16 @@ import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.ApiRequest;
-import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
+import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
+import dev.suite.users.domain.AdminService;
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -72,7 +73,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
                 });
         this.gateway = new Dispatcher(config, router).primeWith("AdminHandler",
                 Dispatcher.synthetic("GET", "/admin/users", null, null),
-                Dispatcher.synthetic("PUT", "/admin/users/{username}/role", java.util.Map.of("username", "priming"), "{\"role\":\"User\"}"));
+                Dispatcher.synthetic("PUT", "/admin/users/{username}/role", Map.of("username", "priming"), "{\"role\":\"User\"}"));
     }
 
     private static Caller admin(ApiRequest r) {

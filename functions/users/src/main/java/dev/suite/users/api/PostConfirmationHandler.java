@@ -1,13 +1,14 @@
 package dev.suite.users.api;
 
-import dev.suite.users.domain.Onboarding;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.Priming;
 import dev.suite.shared.Log;
+import dev.suite.shared.Priming;
 import dev.suite.shared.data.Users;
+import dev.suite.users.domain.Onboarding;
 import java.time.Clock;
+import java.util.Locale;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 
@@ -47,7 +48,7 @@ public final class PostConfirmationHandler extends TriggerHandler {
         }
         Log.user(userId);
         boolean created = onboarding.onConfirmed(text(event, "userPoolId"), text(event, "userName"), userId,
-                email.toLowerCase(java.util.Locale.ROOT), text(event, "request", "userAttributes", "name"));
+                email.toLowerCase(Locale.ROOT), text(event, "request", "userAttributes", "name"));
         LOG.info(created ? "user onboarded" : "user was already onboarded");
         if (!event.has("response") || event.get("response").isNull()) {
             event.putObject("response");

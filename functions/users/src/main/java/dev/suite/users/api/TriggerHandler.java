@@ -2,12 +2,14 @@ package dev.suite.users.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.util.UUID;
 
 /**
  * A Cognito trigger: reads the event as JSON, lets the subclass fill {@code response}, writes the event back
@@ -31,14 +33,14 @@ abstract class TriggerHandler implements RequestStreamHandler {
         e.put("triggerSource", source);
         e.put("userPoolId", "priming");
         e.put("userName", "priming");
-        e.putObject("request").putObject("userAttributes").put("sub", "priming-" + java.util.UUID.randomUUID())
+        e.putObject("request").putObject("userAttributes").put("sub", "priming-" + UUID.randomUUID())
                 .put("email", "priming@example.invalid");
         e.putObject("response");
         return e;
     }
 
     static String text(ObjectNode node, String... path) {
-        com.fasterxml.jackson.databind.JsonNode n = node;
+        JsonNode n = node;
         for (String p : path) {
             n = n == null ? null : n.get(p);
         }
