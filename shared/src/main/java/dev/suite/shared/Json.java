@@ -83,12 +83,4 @@ public final class Json {
             throw new UncheckedIOException(e);
         }
     }
-
-    public static <T> T read(String json, Class<T> type) {
-        try {
-            return MAPPER.readValue(json, type);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -1,6 +1,5 @@
 package dev.suite.shared.http;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** What a route returns: a status, a body to write as JSON (or null), extra headers. */
@@ -22,9 +21,4 @@ public record ApiResponse(int status, Object body, Map<String, String> headers) 
         return new ApiResponse(302, null, Map.of("Location", location));
     }
 
-    public ApiResponse withHeader(String name, String value) {
-        Map<String, String> h = new LinkedHashMap<>(headers);
-        h.put(name, value);
-        return new ApiResponse(status, body, h);
-    }
 }

@@ -49,12 +49,6 @@ public final class Check {
         return v;
     }
 
-    public static String optionalText(String field, String value, int max) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        return text(field, value, 1, max);
-    }
 
     /** Trimmed and lower-cased email address. */
     public static String email(String field, String value) {

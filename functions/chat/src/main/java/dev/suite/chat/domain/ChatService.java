@@ -139,12 +139,7 @@ public final class ChatService {
     public Map<String, Object> addMember(String caller, String roomId, String userId, String role) {
         ChatStore.Room room = groupRoom(roomId, caller);
         ChatStore.Member me = membership(roomId, caller);
-        if (me.role().equals("member")) {
-            throw ApiException.forbidden("only the owner or an admin adds members");
-        }
-        if (role.equals("admin") && !me.role().equals("owner")) {
-            throw ApiException.forbidden("only the owner adds admins");
-        }
+        MemberRules.add(me.role(), role);
         requireUser(userId);
         if (!store.addMember(new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))))) {
             throw ApiException.conflict("ALREADY_MEMBER", "this user is already a member");
@@ -155,12 +150,7 @@ public final class ChatService {
     public Map<String, Object> changeRole(String caller, String roomId, String userId, String role) {
         groupRoom(roomId, caller);
         ChatStore.Member me = membership(roomId, caller);
-        if (!me.role().equals("owner")) {
-            throw ApiException.forbidden("only the owner changes roles");
-        }
-        if (caller.equals(userId)) {
-            throw ApiException.conflict("OWNER_ROLE", "hand ownership to another member instead of changing your own role");
-        }
+        MemberRules.changeRole(me.role(), caller.equals(userId));
         store.member(roomId, userId).orElseThrow(() -> ApiException.notFound("member"));
         if (role.equals("owner")) {
             switch (store.transferOwnership(roomId, caller, userId)) {
@@ -178,20 +168,13 @@ public final class ChatService {
         ChatStore.Member me = membership(roomId, caller);
         ChatStore.Room room = store.room(roomId).orElseThrow(() -> ApiException.notFound("room"));
         if (caller.equals(userId)) {
-            if (me.role().equals("owner")) {
-                throw ApiException.conflict("OWNER_MUST_TRANSFER", "hand ownership to another member before leaving");
-            }
+            MemberRules.leave(me.role());
             store.removeMember(roomId, caller);
             return;
         }
-        if (room.type().equals("direct")) {
-            throw ApiException.forbidden("nobody can be removed from a direct room; leave it instead");
-        }
-        ChatStore.Member target = store.member(roomId, userId).orElseThrow(() -> ApiException.notFound("member"));
-        boolean allowed = me.role().equals("owner") || (me.role().equals("admin") && target.role().equals("member"));
-        if (!allowed) {
-            throw ApiException.forbidden(me.role().equals("admin") ? "an admin removes members only" : "only the owner or an admin removes members");
-        }
+        boolean direct = room.type().equals("direct");
+        String targetRole = direct ? null : store.member(roomId, userId).orElseThrow(() -> ApiException.notFound("member")).role();
+        MemberRules.remove(me.role(), targetRole, direct);
         store.removeMember(roomId, userId);
     }
 
