@@ -261,7 +261,7 @@ class ImageHandlerTest {
         assertError(generate(user, "cat"), 402, "INSUFFICIENT_CREDITS");
         assertEquals(0, balance(user));
         assertEquals(0, objects(user));
-        assertEquals(0, images.page(user, 10, null).count());
+        assertEquals(0, images.page(user, 10, null).items().size());
         assertError(generate(UUID.randomUUID().toString(), "cat"), 402, "INSUFFICIENT_CREDITS");
     }
 
@@ -320,7 +320,7 @@ class ImageHandlerTest {
             assertEquals(0, objects(user), f.code() + ": no object left");
             var page = images.page(user, 10, null).items();
             assertEquals(1, page.size());
-            assertEquals(ImageRecord.FAILED, page.get(0).get("status").s());
+            assertEquals(ImageRecord.FAILED, page.get(0).status());
             var ledger = credits.latest(emu.dynamo(), user, 10);
             assertEquals(3, ledger.size(), "signup, charge, one refund");
             assertEquals(1, ledger.stream().filter(e -> e.reason().equals("refund")).count());

@@ -1,9 +1,11 @@
 package dev.suite.shared.data;
 
+import dev.suite.shared.http.Page;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -74,12 +76,14 @@ public final class Dynamo {
     }
 
     /** One page of a user's rows from a user + createdAt index, newest first. */
-    public static QueryResponse newestFirst(DynamoDbClient dynamo, String table, String index,
-                                            String userId, int limit, Map<String, AttributeValue> start) {
-        return dynamo.query(b -> b.tableName(table).indexName(index)
+    public static Page<Map<String, AttributeValue>> newestFirst(DynamoDbClient dynamo, String table, String index, Set<String> pageKeys,
+                                                                String userId, int limit, String cursor) {
+        Map<String, AttributeValue> start = Cursor.decode(cursor, pageKeys, Map.of("userId", userId));
+        QueryResponse r = dynamo.query(b -> b.tableName(table).indexName(index)
                 .keyConditionExpression("userId = :u")
                 .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
                 .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+        return new Page<>(r.items(), r.hasLastEvaluatedKey() ? Cursor.encode(r.lastEvaluatedKey()) : null);
     }
 
     /** Rows of a sparse index keyed by {@code pending = "1"} whose sort key is below the cutoff. */

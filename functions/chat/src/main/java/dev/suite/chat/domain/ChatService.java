@@ -20,7 +20,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /**
  * Rooms and members. Roles: owner (one per group room), admin, member. Add: owner or admin (only the owner adds
@@ -129,11 +128,7 @@ public final class ChatService {
 
     public Page<Map<String, Object>> history(String caller, String roomId, String before, int limit) {
         membership(roomId, caller);
-        QueryResponse r = store.history(roomId, before, limit);
-        List<Map<String, Object>> items = new ArrayList<>();
-        r.items().forEach(i -> items.add(Views.message(ChatStore.message(i), attachments)));
-        String next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey().get("messageId").s() : null;
-        return new Page<>(items, next);
+        return store.history(roomId, before, limit).map(m -> Views.message(m, attachments));
     }
 
     public Map<String, Object> addMember(String caller, String roomId, String userId, String role) {

@@ -3,6 +3,7 @@ package dev.suite.chat.store;
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.http.Page;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -180,8 +181,9 @@ public final class ChatStore {
                 m.attachmentType(), m.clientMessageId(), first.get("createdAt").s()), false);
     }
 
-    public QueryResponse history(String roomId, String before, int limit) {
-        return dynamo.query(b -> {
+    /** A room's messages newest first, older than {@code before}; the next cursor is the next {@code before}. */
+    public Page<Message> history(String roomId, String before, int limit) {
+        QueryResponse r = dynamo.query(b -> {
             b.tableName(messages).scanIndexForward(false).limit(limit);
             if (before == null) {
                 b.keyConditionExpression("roomId = :r").expressionAttributeValues(Map.of(":r", s(roomId)));
@@ -189,6 +191,8 @@ public final class ChatStore {
                 b.keyConditionExpression("roomId = :r AND messageId < :b").expressionAttributeValues(Map.of(":r", s(roomId), ":b", s(before)));
             }
         });
+        String next = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey().get("messageId").s() : null;
+        return new Page<>(r.items().stream().map(ChatStore::message).toList(), next);
     }
 
     static Room room(Map<String, AttributeValue> i) {

@@ -7,7 +7,6 @@ import dev.suite.shared.Log;
 import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
-import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.LedgerEntry;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
@@ -21,19 +20,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Generation paid in credits (charge, call, store, settle or refund once) and the user's images and ledger. */
 public final class ImageService {
     private static final Logger LOG = Log.get(ImageService.class);
-    private static final Set<String> PAGE_KEYS = Set.of("imageId", "userId", "createdAt");
 
     private final DynamoDbClient dynamo;
     private final Images images;
@@ -119,12 +115,7 @@ public final class ImageService {
     }
 
     public Page<Map<String, Object>> list(String userId, int limit, String cursor) {
-        QueryResponse r = images.page(userId, limit, Cursor.decode(cursor, PAGE_KEYS, Map.of("userId", userId)));
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (var item : r.items()) {
-            items.add(view(Images.record(item)));
-        }
-        return new Page<>(items, r.hasLastEvaluatedKey() ? Cursor.encode(r.lastEvaluatedKey()) : null);
+        return images.page(userId, limit, cursor).map(this::view);
     }
 
     public Map<String, Object> get(String userId, String imageId) {

@@ -5,17 +5,18 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.http.Page;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Put;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -25,6 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * carries {@code pending = "1"}, which puts it in the sparse pending-index the sweeper reads.
  */
 public final class Images {
+    private static final Set<String> PAGE_KEYS = Set.of("imageId", "userId", "createdAt");
     public static final String BY_USER = "user-createdAt-index";
     public static final String PENDING_INDEX = "pending-index";
     private final DynamoDbClient dynamo;
@@ -116,9 +118,9 @@ public final class Images {
         }
     }
 
-    /** A user's images, newest first. */
-    public QueryResponse page(String userId, int limit, Map<String, AttributeValue> start) {
-        return Dynamo.newestFirst(dynamo, table, BY_USER, userId, limit, start);
+    /** A user's images, newest first; the cursor cannot reach another user's rows. */
+    public Page<ImageRecord> page(String userId, int limit, String cursor) {
+        return Dynamo.newestFirst(dynamo, table, BY_USER, PAGE_KEYS, userId, limit, cursor).map(Images::record);
     }
 
     /** Rows still PENDING that were created before the cutoff (from the sparse index). */

@@ -5,24 +5,19 @@ import dev.suite.payment.store.Payments;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Times;
-import dev.suite.shared.data.Cursor;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
 /** Buying credit packages through VNPAY; every credit goes through {@link Payments#settlePaid}. */
 public final class PaymentService {
     private static final Logger LOG = Log.get(PaymentService.class);
-    private static final Set<String> PAGE_KEYS = Set.of("transactionId", "userId", "createdAt");
 
     /** The IPN answer VNPAY expects. */
     public record IpnAnswer(String rspCode, String message) {
@@ -152,10 +147,7 @@ public final class PaymentService {
     }
 
     public Page<Map<String, Object>> list(String userId, int limit, String cursor) {
-        QueryResponse r = payments.page(userId, limit, Cursor.decode(cursor, PAGE_KEYS, Map.of("userId", userId)));
-        List<Map<String, Object>> items = new ArrayList<>();
-        r.items().forEach(i -> items.add(view(Payments.record(i))));
-        return new Page<>(items, r.hasLastEvaluatedKey() ? Cursor.encode(r.lastEvaluatedKey()) : null);
+        return payments.page(userId, limit, cursor).map(PaymentService::view);
     }
 
     public Map<String, Object> get(String userId, String transactionId) {

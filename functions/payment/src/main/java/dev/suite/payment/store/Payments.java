@@ -9,17 +9,18 @@ import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.http.Page;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * conditional transaction. IPN, return page and reconciliation all settle through here.
  */
 public final class Payments {
+    private static final Set<String> PAGE_KEYS = Set.of("transactionId", "userId", "createdAt");
     private static final Logger LOG = Log.get(Payments.class);
     public static final String BY_USER = "user-createdAt-index";
     public static final String PENDING_INDEX = "pending-expiry-index";
@@ -129,8 +131,9 @@ public final class Payments {
         }
     }
 
-    public QueryResponse page(String userId, int limit, Map<String, AttributeValue> start) {
-        return Dynamo.newestFirst(dynamo, table, BY_USER, userId, limit, start);
+    /** A user's payments, newest first; the cursor cannot reach another user's rows. */
+    public Page<PaymentRecord> page(String userId, int limit, String cursor) {
+        return Dynamo.newestFirst(dynamo, table, BY_USER, PAGE_KEYS, userId, limit, cursor).map(Payments::record);
     }
 
     /** PENDING rows whose payment window closed before {@code cutoff} (sparse index). */
