@@ -133,10 +133,12 @@ public final class Events {
             return event;
         }
 
+        /** Calls the handler; the answer is checked against openapi.yaml for the event's route (an AssertionError if it breaks it). */
         public Response invoke(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {
             APIGatewayProxyResponseEvent r = handler.handleRequest(event, new SyntheticContext());
-            return new Response(r.getStatusCode(), r.getHeaders() == null ? Map.of() : r.getHeaders(), r.getBody(),
-                    event.getRequestContext().getRequestId());
+            Map<String, String> headers = r.getHeaders() == null ? Map.of() : r.getHeaders();
+            Contract.response(event.getHttpMethod(), event.getResource(), r.getStatusCode(), headers, r.getBody());
+            return new Response(r.getStatusCode(), headers, r.getBody(), event.getRequestContext().getRequestId());
         }
     }
 
