@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.push.Connections;
+import dev.suite.testkit.Contract;
 import dev.suite.testkit.Emf;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -32,6 +33,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,11 @@ class ChatE2ETest {
         rt.close();
     }
 
+    @AfterEach
+    void framesKeptToTheContract() {
+        Contract.assertNoFrameViolations();
+    }
+
     record User(String id, String token) {
     }
 
@@ -64,7 +71,9 @@ class ChatE2ETest {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
-        String r = HTTP.send(b.build(), BodyHandlers.ofString()).body();
+        var answer = HTTP.send(b.build(), BodyHandlers.ofString());
+        Contract.http(method, path, answer.statusCode(), answer.headers().map(), answer.body());
+        String r = answer.body();
         return r.isEmpty() ? null : Json.EVENTS.readTree(r);
     }
 
@@ -87,6 +96,12 @@ class ChatE2ETest {
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
             partial.append(data);
             if (last) {
+                try {
+                    // every frame received is held to asyncapi.yaml; a violation fails the test in @AfterEach
+                    Contract.frame(partial.toString());
+                } catch (AssertionError queued) {
+                    // kept by Contract for assertNoFrameViolations()
+                }
                 try {
                     frames.add(Json.EVENTS.readTree(partial.toString()));
                 } catch (Exception e) {

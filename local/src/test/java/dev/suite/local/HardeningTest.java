@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.emulators.Paths;
 import dev.suite.emulators.Template;
 import dev.suite.shared.Json;
+import dev.suite.testkit.Contract;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -90,12 +91,15 @@ class HardeningTest {
             b.header("Authorization", "Bearer " + bearer);
         }
         HttpRequest request = b.build();
+        HttpResponse<String> r;
         try {
-            return HTTP.send(request, BodyHandlers.ofString());
+            r = HTTP.send(request, BodyHandlers.ofString());
         } catch (IOException closedUnderUs) {
             // a pooled keep-alive connection the server had closed (after a request it refused to parse): resend once
-            return HTTP.send(request, BodyHandlers.ofString());
+            r = HTTP.send(request, BodyHandlers.ofString());
         }
+        Contract.http(method, request.uri().getRawPath(), r.statusCode(), r.headers().map(), r.body());
+        return r;
     }
 
     /** The sample event of a route from events/. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
+import dev.suite.testkit.Contract;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -65,6 +66,7 @@ class LocalRuntimeTest {
             b.header("Authorization", "Bearer " + token);
         }
         HttpResponse<String> r = HTTP.send(b.build(), BodyHandlers.ofString());
+        Contract.http(method, path, r.statusCode(), r.headers().map(), r.body());
         JsonNode json = r.body().isEmpty() ? null : Json.EVENTS.readTree(r.body());
         return new Answer(r.statusCode(), json, r);
     }
@@ -138,6 +140,7 @@ class LocalRuntimeTest {
         String landing = paid.headers().firstValue("Location").orElseThrow();
         assertTrue(landing.startsWith(rt.baseUrl() + "/payment/vnpay-return?"), landing);
         HttpResponse<String> back = HTTP.send(HttpRequest.newBuilder(URI.create(landing)).build(), BodyHandlers.ofString());
+        Contract.http("GET", URI.create(landing).getPath(), back.statusCode(), back.headers().map(), back.body());
         assertEquals(200, back.statusCode(), back.body());
         assertEquals("SUCCEEDED", Json.EVENTS.readTree(back.body()).get("status").asText());
         assertEquals(15, call("GET", "/user/credits", null, token).json().get("credits").asInt(), "5 at signup + 10 bought");
