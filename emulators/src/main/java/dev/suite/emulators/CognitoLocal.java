@@ -95,26 +95,8 @@ public final class CognitoLocal implements AutoCloseable {
         }
     }
 
-    private static synchronized void install(Path pkg) throws IOException {
-        if (Files.exists(pkg.resolve("node_modules/cognito-local/lib/bin/start.js"))) {
-            return;
-        }
-        // Never inherit stdin/stdout: under Surefire they are the fork's command channel.
-        Path log = Files.createTempFile("npm-ci", ".log");
-        ProcessBuilder pb = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error")
-                .directory(pkg.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        try {
-            Process p = pb.start();
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                throw new IOException("npm ci for cognito-local failed in " + pkg + ":\n" + Files.readString(log));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted installing cognito-local", e);
-        }
+    private static void install(Path pkg) throws IOException {
+        Npm.ci(pkg, "node_modules/cognito-local/lib/bin/start.js");
     }
 
     private void pump() {
