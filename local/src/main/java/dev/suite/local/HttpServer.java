@@ -118,6 +118,15 @@ final class HttpServer {
             }
             return;
         }
+        if (ApiDocs.serves(path) && request.getMethod().equals("GET")) {
+            try {
+                RestGateway.HttpResponse out = ApiDocs.handle(path);
+                write(response, callback, out.status(), out.headers(), out.body());
+            } catch (IOException e) {
+                write(response, callback, 503, Map.of("Content-Type", "text/plain"), String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
         if (path.startsWith("/_local/schedules/") && request.getMethod().equals("POST")) {
             try {
                 String result = runtime.fire(path.substring("/_local/schedules/".length()));

@@ -7,6 +7,7 @@ import dev.suite.emulators.Template;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.auth.JwtVerifier;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -271,6 +272,8 @@ public final class LocalRuntime implements AutoCloseable {
         if (ws.declared()) {
             out.println("  WebSocket    " + wsUrl() + "/?token=<idToken>   (routes " + String.join(", ", ws.routes().keySet()) + ")");
         }
+        out.println("  API docs     " + baseUrl() + ApiDocs.DOCS + "   (" + baseUrl() + ApiDocs.OPENAPI + ", " + baseUrl() + ApiDocs.ASYNCAPI
+                + ", WebSocket frames " + baseUrl() + ApiDocs.DOCS + "/websocket)");
         out.println("  DynamoDB     http://127.0.0.1:" + emulators.dynamoPort());
         out.println("  S3           http://127.0.0.1:" + emulators.s3Port());
         out.println("  Cognito      " + emulators.cognitoLocal().endpoint() + "  pool " + emulators.userPoolId()
@@ -332,6 +335,15 @@ public final class LocalRuntime implements AutoCloseable {
         LocalRuntime rt = start(new Options(port, wsPort, data, inMemory, Map.of(), true), System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(rt::close, "shutdown"));
         rt.printBanner();
+        Thread docs = new Thread(() -> {
+            try {
+                ApiDocs.install();
+            } catch (IOException e) {
+                System.out.println("[docs] the API reference renderer could not be installed (npm ci in contract/): " + e.getMessage());
+            }
+        }, "docs-install");
+        docs.setDaemon(true);
+        docs.start();
         long check = System.nanoTime();
         rt.http.selfCheck();
         System.out.printf("ready%n");
