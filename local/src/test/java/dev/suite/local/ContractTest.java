@@ -17,7 +17,6 @@ import dev.suite.testkit.Contract;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -101,7 +100,7 @@ class ContractTest {
             for (Iterator<Map.Entry<String, JsonNode>> it = op.path("responses").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> r = it.next();
                 JsonNode response = r.getValue().has("$ref") ? Contract.openapi().at(r.getValue().get("$ref").asText().substring(1)) : r.getValue();
-                Set<String> codes = codesIn(response.path("description").asText());
+                Set<String> codes = Contract.codes(response.path("description").asText());
                 if (Integer.parseInt(r.getKey()) >= 400) {
                     assertFalse(codes.isEmpty(), route + " " + r.getKey() + ": an error response lists its codes in backticks");
                 }
@@ -113,15 +112,6 @@ class ContractTest {
             }
         }
         assertTrue(unknown.isEmpty(), "codes in openapi.yaml the README's error table does not list: " + unknown);
-    }
-
-    static Set<String> codesIn(String text) {
-        Set<String> out = new LinkedHashSet<>();
-        Matcher m = Pattern.compile("`([A-Z][A-Z0-9_]+)`").matcher(text);
-        while (m.find()) {
-            out.add(m.group(1));
-        }
-        return out;
     }
 
     @Test
@@ -205,19 +195,13 @@ class ContractTest {
     void theFramesTheChatModuleEmitsAreAsyncApisServerMessages() throws Exception {
         Set<String> emitted = new TreeSet<>();
         Pattern type = Pattern.compile("put\\(\"type\", \"([a-z]+)\"\\)");
-        try (Stream<Path> files = Files.walk(Paths.root().resolve("functions/chat/src/main/java"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher m = type.matcher(Files.readString(f));
-                while (m.find()) {
-                    emitted.add(m.group(1));
-                }
-            }
-        }
-        try (Stream<Path> files = Files.walk(Paths.root().resolve("shared/src/main/java/dev/suite/shared/push"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                Matcher m = type.matcher(Files.readString(f));
-                while (m.find()) {
-                    emitted.add(m.group(1));
+        for (String dir : new String[] {"functions/chat/src/main/java", "shared/src/main/java/dev/suite/shared/push"}) {
+            try (Stream<Path> files = Files.walk(Paths.root().resolve(dir))) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                    Matcher m = type.matcher(Files.readString(f));
+                    while (m.find()) {
+                        emitted.add(m.group(1));
+                    }
                 }
             }
         }

@@ -10,7 +10,9 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,9 @@ class TypeScriptClientTest {
                 return "000000";
             }
         }, "node", "journey.js");
+        try (Stream<Path> files = Files.walk(out)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
         assertEquals(0, journey.exit(), "the TypeScript journey failed:\n" + journey.output());
         assertTrue(journey.output().contains("journey ok"), journey.output());
     }

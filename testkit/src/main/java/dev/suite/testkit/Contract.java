@@ -229,7 +229,8 @@ public final class Contract {
         return "op:" + op.path("operationId").asText(Integer.toHexString(System.identityHashCode(op))) + "/responses/" + status;
     }
 
-    static Set<String> codes(String description) {
+    /** The error codes a response description lists, in backticks. */
+    public static Set<String> codes(String description) {
         Set<String> out = new LinkedHashSet<>();
         Matcher m = CODE.matcher(description);
         while (m.find()) {
