@@ -194,7 +194,8 @@ class ContractTest {
     @Test
     void theFramesTheChatModuleEmitsAreAsyncApisServerMessages() throws Exception {
         Set<String> emitted = new TreeSet<>();
-        Pattern type = Pattern.compile("put\\(\"type\", \"([a-z]+)\"\\)");
+        // a frame's type as the code sets it: put("type", "ack") into a map, or new Views.Ack("ack", ...) as a record
+        Pattern type = Pattern.compile("(?:put\\(\"type\", |new (?:Views\\.)?(?:Message|Ack|Typing|ErrorFrame)\\()\"([a-z]+)\"");
         for (String dir : new String[] {"functions/chat/src/main/java", "shared/src/main/java/dev/suite/shared/push"}) {
             try (Stream<Path> files = Files.walk(Paths.root().resolve(dir))) {
                 for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
