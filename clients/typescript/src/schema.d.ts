@@ -387,7 +387,7 @@ export interface paths {
         put?: never;
         /**
          * Create a direct or group room
-         * @description A direct pair always gets the same room (200 when it exists already). The creator owns a group.
+         * @description A direct pair always gets the same room (200 when it exists already). The creator owns a group; with an `Idempotency-Key`, a retry of a group creation answers the same room instead of a second one.
          */
         post: operations["createRoom"];
         delete?: never;
@@ -1944,7 +1944,10 @@ export interface operations {
     createRoom: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a group creation safe to retry (1 to 64 letters, digits, `-` or `_`; a UUID fits). */
+                "Idempotency-Key"?: components["schemas"]["Id"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2085,7 +2088,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `ALREADY_MEMBER` */
+            /** @description `ALREADY_MEMBER`, `ROOM_FULL` (the room is at its member cap) */
             409: {
                 headers: {
                     [name: string]: unknown;
