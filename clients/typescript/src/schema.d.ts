@@ -2088,7 +2088,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `ALREADY_MEMBER`, `ROOM_FULL` (the room is at its member cap) */
+            /** @description `ALREADY_MEMBER` */
             409: {
                 headers: {
                     [name: string]: unknown;
