@@ -12,7 +12,6 @@ import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
-import java.util.Map;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -48,7 +47,7 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
                 .add("POST", "/auth/logout", r -> {
                     r.caller();
                     auth.logout(Body.parse(r, Requests.Logout.class));
-                    return ApiResponse.ok(Map.of("loggedOut", true));
+                    return ApiResponse.ok(new Views.LoggedOut(true));
                 });
         this.gateway = new Dispatcher(config, router).primeWith("AuthHandler",
                 Dispatcher.synthetic("GET", "/auth/me", null, null),

@@ -5,9 +5,9 @@ import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
@@ -52,17 +52,13 @@ public final class AuthService {
         limiter.hit(action + "#" + email, perEmailPerMinute, Duration.ofMinutes(1), action + " attempts for this email");
     }
 
-    Map<String, Object> register(Requests.Register r) {
+    Views.Registered register(Requests.Register r) {
         checkPolicy(r.password(), "password");
         try {
             SignUpResponse res = cognito.signUp(b -> b.clientId(clientId).username(r.email()).password(r.password())
                     .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
                             AttributeType.builder().name("name").value(r.name()).build()));
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("userId", res.userSub());
-            out.put("email", r.email());
-            out.put("confirmed", Boolean.TRUE.equals(res.userConfirmed()));
-            return out;
+            return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
         } catch (UsernameExistsException e) {
             throw ApiException.conflict("EMAIL_EXISTS", "an account with this email already exists");
         } catch (InvalidPasswordException e) {
@@ -72,10 +68,10 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> confirm(Requests.Confirm r) {
+    Views.Confirmed confirm(Requests.Confirm r) {
         try {
             cognito.confirmSignUp(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()));
-            return Map.of("confirmed", true);
+            return new Views.Confirmed(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
         } catch (ExpiredCodeException e) {
@@ -87,7 +83,7 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> login(Requests.Login r) {
+    Views.Tokens login(Requests.Login r) {
         limit("login", r.email());
         try {
             InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
@@ -105,7 +101,7 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> refresh(Requests.Refresh r) {
+    Views.Tokens refresh(Requests.Refresh r) {
         try {
             InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
                     .authParameters(Map.of("REFRESH_TOKEN", r.refreshToken())));
@@ -117,7 +113,7 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> forgotPassword(Requests.Forgot r) {
+    Views.Notice forgotPassword(Requests.Forgot r) {
         limit("forgot", r.email());
         try {
             cognito.forgotPassword(b -> b.clientId(clientId).username(r.email()));
@@ -127,14 +123,14 @@ public final class AuthService {
         } catch (CognitoIdentityProviderException e) {
             throw common(e);
         }
-        return Map.of("message", "if an account exists for this email, a reset code was sent to it");
+        return new Views.Notice("if an account exists for this email, a reset code was sent to it");
     }
 
-    Map<String, Object> resetPassword(Requests.Reset r) {
+    Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
             cognito.confirmForgotPassword(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
-            return Map.of("reset", true);
+            return new Views.PasswordReset(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
         } catch (ExpiredCodeException e) {
@@ -146,17 +142,10 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> me(String userId) {
+    Views.Me me(String userId) {
         UserRecord u = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
                 "no profile for this account yet; confirm the account first"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("userId", u.userId());
-        out.put("email", u.email());
-        out.put("name", u.name());
-        out.put("role", u.role());
-        out.put("credits", u.credits());
-        out.put("createdAt", u.createdAt());
-        return out;
+        return new Views.Me(u.userId(), u.email(), u.name(), u.role(), u.credits(), u.createdAt());
     }
 
     void logout(Requests.Logout r) {
@@ -183,30 +172,23 @@ public final class AuthService {
                 + ", with no leading or trailing spaces", field, Map.of());
     }
 
-    private static Map<String, Object> tokens(InitiateAuthResponse res, boolean withRefresh) {
+    private static Views.Tokens tokens(InitiateAuthResponse res, boolean withRefresh) {
         AuthenticationResultType a = res.authenticationResult();
         if (a == null) {
             throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("idToken", a.idToken());
-        out.put("accessToken", a.accessToken());
-        if (withRefresh) {
-            out.put("refreshToken", a.refreshToken());
-        }
-        out.put("expiresIn", a.expiresIn() != null ? a.expiresIn() : lifetime(a.idToken()));
-        out.put("tokenType", "Bearer");
-        return out;
+        return new Views.Tokens(a.idToken(), a.accessToken(), withRefresh ? a.refreshToken() : null,
+                a.expiresIn() != null ? a.expiresIn() : lifetime(a.idToken()), "Bearer");
     }
 
-    /** Seconds from issue to expiry of a JWT, for providers that leave ExpiresIn out (cognito-local). */
-    static Integer lifetime(String jwt) {
+    /** Seconds from issue to expiry of a JWT, for providers that leave ExpiresIn out (cognito-local); an hour if unreadable. */
+    static int lifetime(String jwt) {
         try {
             String[] parts = jwt.split("\\.");
             var payload = Json.EVENTS.readTree(Base64.getUrlDecoder().decode(parts[1]));
             return (int) (payload.get("exp").asLong() - payload.get("iat").asLong());
-        } catch (Exception e) {
-            return null;
+        } catch (RuntimeException | IOException e) {
+            return 3600;
         }
     }
 

@@ -1,18 +1,16 @@
 package dev.suite.users.domain;
 
 import dev.suite.shared.auth.Role;
+import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.Dynamo;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,6 +28,15 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 
 /** Admin operations: list users with their role and credits; change a user's role. */
 public final class AdminService {
+    /** A user of the pool as an admin sees it: Cognito's account and the profile's role and credits. */
+    public record UserView(String username, String userId, String email, String status, Boolean enabled, String role, long credits,
+                           String createdAt) {
+    }
+
+    /** The answer to a role change. */
+    public record RoleChange(String username, String userId, String role) {
+    }
+
     private final CognitoIdentityProviderClient cognito;
     private final DynamoDbClient dynamo;
     private final Users users;
@@ -51,13 +58,12 @@ public final class AdminService {
      * One page of users. The cursor wraps Cognito's pagination token ("t:") or, where the provider ignores
      * Limit and returns everything (cognito-local), an offset ("o:"), so clients page the same way on both.
      */
-    public Page<Map<String, Object>> listUsers(int limit, String cursor) {
+    public Page<UserView> listUsers(int limit, String cursor) {
         String token = null;
         int offset = 0;
-        if (cursor != null) {
-            String plain;
+        String plain = Cursor.unwrap(cursor);
+        if (plain != null) {
             try {
-                plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 if (plain.startsWith("t:") && plain.length() > 2) {
                     token = plain.substring(2);
                 } else if (plain.startsWith("o:")) {
@@ -69,7 +75,7 @@ public final class AdminService {
                     throw new IllegalArgumentException();
                 }
             } catch (IllegalArgumentException e) {
-                throw invalidCursor();
+                throw Cursor.invalid();
             }
         }
         String paginationToken = token;
@@ -77,7 +83,7 @@ public final class AdminService {
         try {
             res = cognito.listUsers(b -> b.userPoolId(poolId).limit(limit).paginationToken(paginationToken));
         } catch (InvalidParameterException e) {
-            throw invalidCursor();
+            throw Cursor.invalid();
         }
         List<UserType> page = res.users();
         String next;
@@ -90,28 +96,17 @@ public final class AdminService {
             next = res.paginationToken() == null || res.paginationToken().isEmpty() ? null : "t:" + res.paginationToken();
         }
         Map<String, UserRecord> profiles = profiles(page.stream().map(u -> attr(u.attributes(), "sub")).toList());
-        List<Map<String, Object>> items = new ArrayList<>();
+        List<UserView> items = new ArrayList<>();
         for (UserType u : page) {
             String sub = attr(u.attributes(), "sub");
             UserRecord p = sub == null ? null : profiles.get(sub);
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("username", u.username());
-            item.put("userId", sub);
-            item.put("email", attr(u.attributes(), "email"));
-            item.put("status", u.userStatusAsString());
-            item.put("enabled", u.enabled());
-            item.put("role", p == null ? Role.User.name() : p.role());
-            item.put("credits", p == null ? 0 : p.credits());
-            item.put("createdAt", u.userCreateDate() == null ? null : u.userCreateDate().toString());
-            items.add(item);
+            items.add(new UserView(u.username(), sub, attr(u.attributes(), "email"), u.userStatusAsString(), u.enabled(),
+                    p == null ? Role.User.name() : p.role(), p == null ? 0 : p.credits(),
+                    u.userCreateDate() == null ? null : u.userCreateDate().toString()));
         }
-        return new Page<>(items, next == null ? null
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
+        return new Page<>(items, Cursor.wrap(next));
     }
 
-    private static ApiException invalidCursor() {
-        return ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
-    }
 
     private Map<String, UserRecord> profiles(List<String> ids) {
         Map<String, UserRecord> out = new HashMap<>();
@@ -124,7 +119,7 @@ public final class AdminService {
         return out;
     }
 
-    public Map<String, Object> setRole(String callerId, String username, Role role) {
+    public RoleChange setRole(String callerId, String username, Role role) {
         AdminGetUserResponse user;
         try {
             user = cognito.adminGetUser(b -> b.userPoolId(poolId).username(username));
@@ -151,11 +146,7 @@ public final class AdminService {
                 // an unconfirmed user has no profile yet; Cognito's group is the record until they confirm
             }
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("username", realUsername);
-        out.put("userId", sub);
-        out.put("role", role.name());
-        return out;
+        return new RoleChange(realUsername, sub, role.name());
     }
 
     private int adminCount() {
