@@ -29,7 +29,6 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
     private static final Logger LOG = Log.get(ChatMessagesHandler.class);
     private final Messaging messaging;
     private final Push push;
-    private final Connections connections;
 
     public ChatMessagesHandler() {
         this(Config.fromSystem());
@@ -40,11 +39,19 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
     }
 
     private ChatMessagesHandler(Config config, DynamoDbClient dynamo) {
-        this.connections = Connections.from(dynamo, config);
-        this.push = new Push(config, connections);
-        this.messaging = new Messaging(ChatStore.from(dynamo, config),
+        this(config, dynamo, new Push(config, Connections.from(dynamo, config)));
+    }
+
+    private ChatMessagesHandler(Config config, DynamoDbClient dynamo, Push push) {
+        this(new Messaging(ChatStore.from(dynamo, config),
                 new Attachments(S3Clients.client(config), S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
-                        S3Clients.presignTtl(config), Clock.systemUTC()), push, Clock.systemUTC());
+                        S3Clients.presignTtl(config), Clock.systemUTC()), push, Clock.systemUTC()), push);
+    }
+
+    /** The collaborators, for tests and the local runtime. */
+    public ChatMessagesHandler(Messaging messaging, Push push) {
+        this.messaging = messaging;
+        this.push = push;
         // Priming: a typing frame from nobody to no room: JSON, membership read, an error frame to a connection
         // that does not exist (410), which deletes nothing.
         Priming.register("ChatMessagesHandler", () -> handleRequest(WebSocketEvents.synthetic("typing",

@@ -31,12 +31,14 @@ public final class ChatService {
     private final Users users;
     private final Attachments attachments;
     private final Clock clock;
+    private final int memberCap;
 
-    public ChatService(ChatStore store, Users users, Attachments attachments, Clock clock) {
+    public ChatService(ChatStore store, Users users, Attachments attachments, Clock clock, int memberCap) {
         this.store = store;
         this.users = users;
         this.attachments = attachments;
         this.clock = clock;
+        this.memberCap = memberCap;
     }
 
     public record Created(boolean created, Views.Room room) {
@@ -52,6 +54,10 @@ public final class ChatService {
         List<ChatStore.Member> members = List.of(new ChatStore.Member(roomId, caller, "member", now),
                 new ChatStore.Member(roomId, other, "member", now));
         boolean created = store.createRoom(new ChatStore.Room(roomId, "direct", null, caller, now, now), members);
+        if (!created) {
+            // either side opening the pair again brings back whoever had left it
+            members.forEach(m -> store.addMember(m, 2));
+        }
         return new Created(created, Views.room(store.room(roomId).orElseThrow(), store.members(roomId)));
     }
 
@@ -66,7 +72,11 @@ public final class ChatService {
         }
     }
 
-    public Created createGroup(String caller, String name, List<String> memberIds) {
+    /**
+     * A group room owned by the caller. With an {@code idempotencyKey} (the Idempotency-Key header), a retry with the
+     * same key gets the first room back (200) instead of a second room.
+     */
+    public Created createGroup(String caller, String name, List<String> memberIds, String idempotencyKey) {
         Set<String> others = new LinkedHashSet<>(memberIds);
         others.remove(caller);
         if (others.size() > MAX_INITIAL_MEMBERS) {
@@ -78,7 +88,12 @@ public final class ChatService {
         List<ChatStore.Member> members = new ArrayList<>();
         members.add(new ChatStore.Member(roomId, caller, "owner", now));
         others.forEach(u -> members.add(new ChatStore.Member(roomId, u, "member", now)));
-        store.createRoom(new ChatStore.Room(roomId, "group", name, caller, now, now), members);
+        String key = idempotencyKey == null ? null : "room#" + caller + "#" + idempotencyKey;
+        String existing = store.createRoom(new ChatStore.Room(roomId, "group", name, caller, now, now), members, key);
+        if (existing != null) {
+            ChatStore.Room first = store.room(existing).orElseThrow(() -> ApiException.notFound("room"));
+            return new Created(false, Views.room(first, store.members(existing)));
+        }
         return new Created(true, Views.room(store.room(roomId).orElseThrow(), members));
     }
 
@@ -127,8 +142,10 @@ public final class ChatService {
         ChatStore.Member me = membership(roomId, caller);
         MemberRules.add(me.role(), role);
         requireUser(userId);
-        if (!store.addMember(new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))))) {
-            throw ApiException.conflict("ALREADY_MEMBER", "this user is already a member");
+        switch (store.addMember(new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))), memberCap)) {
+            case ALREADY_MEMBER -> throw ApiException.conflict("ALREADY_MEMBER", "this user is already a member");
+            case ROOM_FULL -> throw ApiException.conflict("ROOM_FULL", "this room has its " + memberCap + " members; remove one first");
+            default -> { }
         }
         return new Views.Membership(roomId, userId, role);
     }

@@ -73,13 +73,18 @@ public final class Messaging {
         ChatStore.Stored stored = store.store(message, now.plus(Duration.ofDays(1)).getEpochSecond());
         if (stored.fresh()) {
             store.touch(roomId, now);
+            Metrics.count(Metrics.MESSAGES_SENT, 1);
+        }
+        if (!stored.delivered()) {
+            // Stored first, then fanned out; a fan-out that fails leaves the message undelivered, and the client's retry
+            // (same clientMessageId) fans it out again: at least once, clients dedupe on messageId.
             List<String> targets = memberConnections(roomId, null, now);
             targets.remove(from.connectionId());
             long started = System.nanoTime();
             int delivered = push.send(from.client(), targets, Json.write(Views.message(stored.message(), attachments)));
             long tookMs = (System.nanoTime() - started) / 1_000_000;
+            store.markDelivered(roomId, stored.message().messageId());
             LOG.info("message fanned out to {}/{} connections in {} ms", delivered, targets.size(), tookMs);
-            Metrics.count(Metrics.MESSAGES_SENT, 1);
             Metrics.millis(Metrics.FANOUT_LATENCY, tookMs);
         }
         Views.Ack ack = new Views.Ack("ack", clientMessageId, stored.message().messageId(), stored.message().createdAt());
