@@ -25,7 +25,7 @@ public final class PostConfirmationHandler extends TriggerHandler {
     public PostConfirmationHandler(Config config) {
         this(new Onboarding(Users.from(Clients.dynamo(config), config),
                 Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
-                config.getLong("STARTING_CREDITS", 5), Clock.systemUTC()));
+                config.getLong("STARTING_CREDITS", 5), Clock.systemUTC(), config.get("ADMIN_EMAIL", "")));
     }
 
     public PostConfirmationHandler(Onboarding onboarding) {
