@@ -12,6 +12,8 @@ import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.push.Push;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -32,7 +34,8 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
         return new AuthService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
                 Users.from(dynamo, config), config.require("USER_POOL_CLIENT_ID"),
                 PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),
-                RateLimiter.from(dynamo, config), config.getInt("LOGIN_LIMIT_PER_MINUTE", 5));
+                RateLimiter.from(dynamo, config), config.getInt("LOGIN_LIMIT_PER_MINUTE", 5),
+                new Push(config, Connections.from(dynamo, config)));
     }
 
     public AuthHandler(Config config, AuthService auth) {
@@ -45,8 +48,7 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
                 .add("POST", "/auth/reset-password", r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class))))
                 .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller().userId())))
                 .add("POST", "/auth/logout", r -> {
-                    r.caller();
-                    auth.logout(Body.parse(r, Requests.Logout.class));
+                    auth.logout(Body.parse(r, Requests.Logout.class), r.caller().userId());
                     return ApiResponse.ok(new Views.LoggedOut(true));
                 });
         this.gateway = new Dispatcher(config, router).primeWith("AuthHandler",

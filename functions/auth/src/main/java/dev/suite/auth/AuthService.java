@@ -5,8 +5,10 @@ import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
+import dev.suite.shared.push.Push;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
@@ -37,9 +39,11 @@ public final class AuthService {
     private final PasswordPolicy policy;
     private final RateLimiter limiter;
     private final int perEmailPerMinute;
+    private final Push push;
 
     public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy,
-                       RateLimiter limiter, int perEmailPerMinute) {
+                       RateLimiter limiter, int perEmailPerMinute, Push push) {
+        this.push = push;
         this.cognito = cognito;
         this.users = users;
         this.clientId = clientId;
@@ -148,7 +152,8 @@ public final class AuthService {
         return new Views.Me(u.userId(), u.email(), u.name(), u.role(), u.credits(), u.createdAt());
     }
 
-    void logout(Requests.Logout r) {
+    /** Revokes the refresh token (and the tokens issued from it), then closes the user's open WebSocket connections. */
+    void logout(Requests.Logout r, String userId) {
         try {
             cognito.revokeToken(b -> b.clientId(clientId).token(r.refreshToken()));
         } catch (NotAuthorizedException e) {
@@ -159,6 +164,7 @@ public final class AuthService {
             }
             throw common(e);
         }
+        push.disconnect(userId, Instant.now());
     }
 
     private void checkPolicy(String password, String field) {

@@ -11,6 +11,8 @@ import dev.suite.emulators.Emulators;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
 import java.lang.reflect.InvocationTargetException;
@@ -280,7 +282,8 @@ class AuthHandlerTest {
 
     private static AuthService service(CognitoIdentityProviderClient cognito) {
         return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
-                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config), 5);
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config), 5,
+                new Push(config, Connections.from(emu.dynamo(), config)));
     }
 
     static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {

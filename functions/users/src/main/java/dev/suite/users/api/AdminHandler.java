@@ -17,6 +17,8 @@ import dev.suite.shared.http.Check;
 import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.push.Push;
 import dev.suite.users.domain.AdminService;
 import java.time.Clock;
 import java.util.Arrays;
@@ -47,7 +49,8 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
 
     public static AdminService service(Config config, DynamoDbClient dynamo) {
         return new AdminService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
-                dynamo, Users.from(dynamo, config), config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC());
+                dynamo, Users.from(dynamo, config), config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC(),
+                new Push(config, Connections.from(dynamo, config)));
     }
 
     public AdminHandler(Config config, AdminService admin) {

@@ -1,5 +1,6 @@
 package dev.suite.users.domain;
 
+import dev.suite.shared.Log;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.Dynamo;
@@ -7,6 +8,8 @@ import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
+import dev.suite.shared.push.Push;
+import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AdminGetUserResponse;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
@@ -24,10 +30,10 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoun
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** Admin operations: list users with their role and credits; change a user's role. */
 public final class AdminService {
+    private static final Logger LOG = Log.get(AdminService.class);
     /** A user of the pool as an admin sees it: Cognito's account and the profile's role and credits. */
     public record UserView(String username, String userId, String email, String status, Boolean enabled, String role, long credits,
                            String createdAt) {
@@ -43,9 +49,13 @@ public final class AdminService {
     private final String usersTable;
     private final String poolId;
     private final Clock clock;
+    private final RoleStore roles;
+    private final Push push;
 
     public AdminService(CognitoIdentityProviderClient cognito, DynamoDbClient dynamo, Users users, String usersTable,
-                        String poolId, Clock clock) {
+                        String poolId, Clock clock, Push push) {
+        this.roles = new RoleStore(dynamo, usersTable);
+        this.push = push;
         this.cognito = cognito;
         this.dynamo = dynamo;
         this.users = users;
@@ -119,6 +129,13 @@ public final class AdminService {
         return out;
     }
 
+    /**
+     * Changes a user's role. The decision is one conditional DynamoDB transaction (the profile's role and the count of
+     * enabled admins, which never goes below one), so concurrent demotions cannot leave no admin. Cognito's groups
+     * follow: the new group is added before the old ones are removed, and when a removal fails the change is undone,
+     * so the user keeps exactly one role. Then the user's open WebSocket connections are closed: their next
+     * {@code $connect} and their next token carry the new role.
+     */
     public RoleChange setRole(String callerId, String username, Role role) {
         AdminGetUserResponse user;
         try {
@@ -130,28 +147,64 @@ public final class AdminService {
         String sub = attr(user.userAttributes(), "sub");
         List<String> groups = cognito.adminListGroupsForUser(b -> b.userPoolId(poolId).username(realUsername))
                 .groups().stream().map(GroupType::groupName).toList();
-        if (groups.contains(Role.Admin.name()) && role != Role.Admin && adminCount() <= 1) {
-            throw ApiException.conflict("LAST_ADMIN", "this is the last admin; promote another admin first");
+        Optional<UserRecord> profile = sub == null ? Optional.empty() : users.get(sub);
+        Role from = profile.flatMap(p -> Role.parse(p.role())).orElse(Role.highest(groups));
+        if (!roles.counted()) {
+            roles.startCount(enabledAdmins());
         }
-        cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(role.name()));
-        for (Role other : Role.values()) {
-            if (other != role && groups.contains(other.name())) {
-                cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(other.name()));
+        Instant now = Instant.now(clock);
+        if (from != role) {
+            switch (roles.change(sub == null ? realUsername : sub, profile.isPresent(), from, role, now)) {
+                case LAST_ADMIN -> throw ApiException.conflict("LAST_ADMIN", "this is the last admin; promote another admin first");
+                case RACED -> throw ApiException.conflict("ROLE_CHANGED", "the role changed meanwhile; read it again and retry");
+                default -> { }
             }
+        }
+        try {
+            cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(role.name()));
+            for (Role other : Role.values()) {
+                if (other != role && groups.contains(other.name())) {
+                    cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(other.name()));
+                }
+            }
+        } catch (SdkException e) {
+            undo(realUsername, sub, profile.isPresent(), groups, from, role);
+            throw ApiException.unavailable("ROLE_CHANGE_FAILED", "the role could not be changed (nothing changed); retry shortly", 2);
         }
         if (sub != null) {
-            try {
-                users.setRole(sub, role.name(), Instant.now(clock));
-            } catch (ConditionalCheckFailedException noProfileYet) {
-                // an unconfirmed user has no profile yet; Cognito's group is the record until they confirm
-            }
+            push.disconnect(sub, now);
         }
         return new RoleChange(realUsername, sub, role.name());
     }
 
-    private int adminCount() {
-        var r = cognito.listUsersInGroup(b -> b.userPoolId(poolId).groupName(Role.Admin.name()).limit(2));
-        return r.users().size();
+    /** Back to the groups and the profile role the user had: best effort, each step logged when it fails. */
+    private void undo(String username, String sub, boolean hasProfile, List<String> groups, Role from, Role to) {
+        try {
+            if (!groups.contains(to.name())) {
+                cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(username).groupName(to.name()));
+            }
+            for (String g : groups) {
+                cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(username).groupName(g));
+            }
+        } catch (SdkException e) {
+            LOG.error("undoing the groups of {} failed: {}", username, e.getClass().getSimpleName());
+        }
+        if (from != to && roles.change(sub == null ? username : sub, hasProfile, to, from, Instant.now(clock)) != RoleStore.Outcome.CHANGED) {
+            LOG.error("undoing the role of {} in the profile failed", username);
+        }
+    }
+
+    /** Enabled members of the Admin group (disabled accounts cannot act, so they do not count). */
+    private long enabledAdmins() {
+        long n = 0;
+        String token = null;
+        do {
+            String page = token;
+            var r = cognito.listUsersInGroup(b -> b.userPoolId(poolId).groupName(Role.Admin.name()).nextToken(page));
+            n += r.users().stream().filter(u -> !Boolean.FALSE.equals(u.enabled())).count();
+            token = r.nextToken();
+        } while (token != null && !token.isEmpty());
+        return n;
     }
 
     private static String attr(List<AttributeType> attributes, String name) {

@@ -2,6 +2,7 @@ package dev.suite.users.domain;
 
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Users;
+import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
@@ -19,8 +20,11 @@ public final class Onboarding {
     private final long startingCredits;
     private final Clock clock;
     private final String adminEmail;
+    private final RoleStore roles;
 
-    public Onboarding(Users users, CognitoIdentityProviderClient cognito, long startingCredits, Clock clock, String adminEmail) {
+    public Onboarding(Users users, RoleStore roles, CognitoIdentityProviderClient cognito, long startingCredits, Clock clock,
+                      String adminEmail) {
+        this.roles = roles;
         this.users = users;
         this.cognito = cognito;
         this.startingCredits = startingCredits;
@@ -38,6 +42,9 @@ public final class Onboarding {
         Role role = firstRole(email);
         boolean created = users.create(userId, email, name, role.name(), startingCredits, Instant.now(clock));
         cognito.adminAddUserToGroup(b -> b.userPoolId(userPoolId).username(username).groupName(role.name()));
+        if (created && role == Role.Admin) {
+            roles.countNewAdmin();
+        }
         return created;
     }
 }
