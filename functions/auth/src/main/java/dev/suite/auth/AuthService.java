@@ -1,11 +1,13 @@
 package dev.suite.auth;
 
 import dev.suite.shared.Json;
+import dev.suite.shared.auth.Caller;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -146,9 +148,8 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> me(String userId) {
-        UserRecord u = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
-                "no profile for this account yet; confirm the account first"));
+    Map<String, Object> me(Caller caller) {
+        UserRecord u = users.ensure(caller, Instant.now());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("userId", u.userId());
         out.put("email", u.email());

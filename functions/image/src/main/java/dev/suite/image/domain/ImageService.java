@@ -6,6 +6,7 @@ import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
+import dev.suite.shared.auth.Caller;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.LedgerEntry;
 import dev.suite.shared.data.RateLimiter;
@@ -61,9 +62,11 @@ public final class ImageService {
         this.clock = clock;
     }
 
-    public Map<String, Object> generate(String userId, String prompt) {
+    public Map<String, Object> generate(Caller caller, String prompt) {
+        String userId = caller.userId();
         limiter.hit("generate#" + userId, perMinute, Duration.ofMinutes(1), "generations");
         Instant now = Instant.now(clock);
+        users.ensure(caller, now);
         String imageId = Ids.at(now);
         ImageRecord image = new ImageRecord(imageId, userId, prompt, ImageRecord.PENDING,
                 "images/" + userId + "/" + imageId + ".png", Times.iso(now), null);
@@ -133,9 +136,9 @@ public final class ImageService {
         deleteObject(image.s3Key());
     }
 
-    public Map<String, Object> credits(String userId, int limit) {
-        UserRecord user = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
-                "no profile for this account yet; confirm the account first"));
+    public Map<String, Object> credits(Caller caller, int limit) {
+        String userId = caller.userId();
+        UserRecord user = users.ensure(caller, Instant.now(clock));
         List<Map<String, Object>> ledger = new ArrayList<>();
         for (LedgerEntry e : credits.latest(dynamo, userId, limit)) {
             Map<String, Object> m = new LinkedHashMap<>();
