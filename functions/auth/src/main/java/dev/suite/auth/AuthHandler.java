@@ -46,7 +46,7 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
                 .add("POST", "/auth/refresh", r -> ApiResponse.ok(auth.refresh(Body.parse(r, Requests.Refresh.class))))
                 .add("POST", "/auth/forgot-password", r -> ApiResponse.ok(auth.forgotPassword(Body.parse(r, Requests.Forgot.class))))
                 .add("POST", "/auth/reset-password", r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class))))
-                .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller().userId())))
+                .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller())))
                 .add("POST", "/auth/logout", r -> {
                     auth.logout(Body.parse(r, Requests.Logout.class), r.caller().userId());
                     return ApiResponse.ok(new Views.LoggedOut(true));

@@ -1,6 +1,7 @@
 package dev.suite.auth;
 
 import dev.suite.shared.Json;
+import dev.suite.shared.auth.Caller;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
@@ -146,9 +147,8 @@ public final class AuthService {
         }
     }
 
-    Views.Me me(String userId) {
-        UserRecord u = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
-                "no profile for this account yet; confirm the account first"));
+    Views.Me me(Caller caller) {
+        UserRecord u = users.ensure(caller, Instant.now());
         return new Views.Me(u.userId(), u.email(), u.name(), u.role(), u.credits(), u.createdAt());
     }
 

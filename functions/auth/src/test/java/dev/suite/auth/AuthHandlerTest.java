@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.Config;
+import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.push.Connections;
@@ -257,7 +258,21 @@ class AuthHandlerTest {
     @Test
     void meWithoutClaimsIs401AndWithoutProfileIs404() {
         assertError(Events.call("auth-me").anonymous().invoke(handler), 401, "UNAUTHORIZED");
-        assertError(Events.call("auth-me").as(UUID.randomUUID().toString(), "x@example.com", "User").invoke(handler), 404, "PROFILE_NOT_FOUND");
+        assertError(Events.call("auth-me").as(UUID.randomUUID().toString(), null, "User").invoke(handler), 404, "PROFILE_NOT_FOUND");
+    }
+
+    @Test
+    void meCreatesTheProfileAFailedPostConfirmationDidNot() {
+        String userId = UUID.randomUUID().toString();
+        Response me = Events.call("auth-me").as(userId, "Healed@Example.com", "User").invoke(handler);
+        assertEquals(200, me.status(), me::toString);
+        assertEquals("healed@example.com", me.text("email"));
+        assertEquals("User", me.text("role"));
+        assertEquals(5, me.json().get("credits").asInt(), "STARTING_CREDITS");
+        assertEquals(200, Events.call("auth-me").as(userId, "healed@example.com", "User").invoke(handler).status());
+        Credits credits = Credits.from(config);
+        assertEquals(1, credits.latest(emu.dynamo(), userId, 10).size(), "one ledger entry however many calls");
+        assertEquals(5, credits.ledgerSum(emu.dynamo(), userId));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
+import dev.suite.shared.auth.Caller;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.LedgerEntry;
 import dev.suite.shared.data.RateLimiter;
@@ -73,9 +74,11 @@ public final class ImageService {
         this.clock = clock;
     }
 
-    public Generated generate(String userId, String prompt) {
+    public Generated generate(Caller caller, String prompt) {
+        String userId = caller.userId();
         limiter.hit("generate#" + userId, perMinute, Duration.ofMinutes(1), "generations");
         Instant now = Instant.now(clock);
+        users.ensure(caller, now);
         String imageId = Ids.at(now);
         ImageRecord image = new ImageRecord(imageId, userId, prompt, ImageRecord.PENDING,
                 "images/" + userId + "/" + imageId + ".png", Times.iso(now), null);
@@ -140,10 +143,9 @@ public final class ImageService {
         deleteObject(image.s3Key());
     }
 
-    public Balance credits(String userId, int limit) {
-        UserRecord user = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
-                "no profile for this account yet; confirm the account first"));
-        return new Balance(user.credits(), credits.latest(dynamo, userId, limit));
+    public Balance credits(Caller caller, int limit) {
+        UserRecord user = users.ensure(caller, Instant.now(clock));
+        return new Balance(user.credits(), credits.latest(dynamo, caller.userId(), limit));
     }
 
     private ImageRecord owned(String userId, String imageId) {
