@@ -9,6 +9,9 @@ import dev.suite.shared.Json;
 import dev.suite.shared.auth.JwtVerifier;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -310,29 +313,60 @@ public final class LocalRuntime implements AutoCloseable {
         }
     }
 
+    static final String USAGE = "usage: local/run [--port N] [--ws-port N] [--data DIR] [--in-memory] [--admin EMAIL]";
+
+    private static void fail(String message) {
+        System.err.println("local/run: " + message);
+        System.exit(2);
+    }
+
+    /** One line saying the port is taken and which flag moves it, or null when it is free. */
+    static String portInUse(int port, String flag) {
+        if (port == 0) {
+            return null;
+        }
+        try (ServerSocket probe = new ServerSocket()) {
+            probe.setReuseAddress(true);
+            probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return null;
+        } catch (IOException e) {
+            return "port " + port + " on 127.0.0.1 is in use (another local/run?); stop it or choose another with " + flag + " N";
+        }
+    }
+
     public static void main(String[] args) {
         long started = System.nanoTime();
         int port = 3000;
         int wsPort = 3001;
         Path data = Paths.root().resolve(".local");
         boolean inMemory = false;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[++i]);
-                case "--ws-port" -> wsPort = Integer.parseInt(args[++i]);
-                case "--data" -> data = Path.of(args[++i]);
-                case "--in-memory" -> inMemory = true;
-                case "--help", "-h" -> {
-                    System.out.println("usage: local/run [--port N] [--ws-port N] [--data DIR] [--in-memory]");
-                    return;
-                }
-                default -> {
-                    System.err.println("unknown option " + args[i] + " (try --help)");
-                    System.exit(2);
+        String admin = null;
+        try {
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--port" -> port = Integer.parseInt(args[++i]);
+                    case "--ws-port" -> wsPort = Integer.parseInt(args[++i]);
+                    case "--data" -> data = Path.of(args[++i]);
+                    case "--in-memory" -> inMemory = true;
+                    case "--admin" -> admin = args[++i];
+                    case "--help", "-h" -> {
+                        System.out.println(USAGE);
+                        return;
+                    }
+                    default -> fail("unknown option " + args[i] + " (try --help)");
                 }
             }
+        } catch (NumberFormatException | ArrayIndexOutOfBoundsException e) {
+            fail("an option is missing its value or it is not a number; " + USAGE);
         }
-        LocalRuntime rt = start(new Options(port, wsPort, data, inMemory, Map.of(), true), System.out);
+        for (String problem : new String[] {portInUse(port, "--port"), portInUse(wsPort, "--ws-port")}) {
+            if (problem != null) {
+                fail(problem);
+            }
+        }
+        Map<String, Map<String, String>> overrides = admin == null ? Map.of()
+                : Map.of("PostConfirmationFunction", Map.of("ADMIN_EMAIL", admin));
+        LocalRuntime rt = start(new Options(port, wsPort, data, inMemory, overrides, true), System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(rt::close, "shutdown"));
         rt.printBanner();
         Thread docs = new Thread(() -> {

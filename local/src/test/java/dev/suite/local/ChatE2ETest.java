@@ -1,6 +1,7 @@
 package dev.suite.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
+import dev.suite.shared.data.Users;
 import dev.suite.shared.push.Connections;
 import dev.suite.testkit.Contract;
 import dev.suite.testkit.Emf;
@@ -28,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -90,7 +93,19 @@ class ChatE2ETest {
     static final class Client implements WebSocket.Listener {
         final LinkedBlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
         final StringBuilder partial = new StringBuilder();
+        final CompletableFuture<Integer> closed = new CompletableFuture<>();
         WebSocket socket;
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.complete(-1);
+        }
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
@@ -320,5 +335,34 @@ class ChatE2ETest {
             ExecutionException e = assertThrows(ExecutionException.class, () -> connect(token));
             assertTrue(e.getCause() instanceof WebSocketHandshakeException, String.valueOf(e.getCause()));
         }
+    }
+
+    /** Logout and a role change end the user's live sessions: every open connection is closed by the server. */
+    @Test
+    void logoutAndARoleChangeCloseTheUsersOpenConnections() throws Exception {
+        String email = "bye" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", "B"), null);
+        call("POST", "/auth/confirm", Map.of("email", email, "code", rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5))), null);
+        JsonNode tokens = call("POST", "/auth/login", Map.of("email", email, "password", "Passw0rdOk"), null);
+        String idToken = tokens.get("idToken").asText();
+        Client phone = connect(idToken);
+        Client laptop = connect(idToken);
+        User other = user();
+        Client bystander = connect(other.token());
+        call("POST", "/auth/logout", Map.of("refreshToken", tokens.get("refreshToken").asText()), idToken);
+        assertNotNull(phone.closed.get(3, TimeUnit.SECONDS), "the phone's connection is closed");
+        assertNotNull(laptop.closed.get(3, TimeUnit.SECONDS), "the laptop's too");
+        assertFalse(bystander.closed.isDone(), "nobody else's");
+
+        User admin = user();
+        var cognito = rt.emulators().cognito();
+        cognito.adminAddUserToGroup(b -> b.userPoolId(rt.emulators().userPoolId()).username(admin.id()).groupName("Admin"));
+        Users.from(rt.emulators().dynamo(), rt.emulators().functionConfig("AdminFunction")).setRole(admin.id(), "Admin", Instant.now());
+        String adminEmail = cognito.adminGetUser(b -> b.userPoolId(rt.emulators().userPoolId()).username(admin.id())).userAttributes().stream()
+                .filter(a -> a.name().equals("email")).findFirst().orElseThrow().value();
+        String adminToken = call("POST", "/auth/login", Map.of("email", adminEmail, "password", "Passw0rdOk"), null).get("idToken").asText();
+        JsonNode changed = call("PUT", "/admin/users/" + other.id() + "/role", Map.of("role", "Coach"), adminToken);
+        assertEquals("Coach", changed.get("role").asText(), changed::toString);
+        assertNotNull(bystander.closed.get(3, TimeUnit.SECONDS), "a role change closes that user's connections");
     }
 }

@@ -2,6 +2,8 @@ package dev.suite.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -42,7 +44,10 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicNode;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -190,45 +195,37 @@ class HardeningTest {
         return out;
     }
 
-    @Test
-    void noInputBreaksAnyRouteAndInvalidInputWritesNothing() throws Exception {
+    /** One test per case, named by route and case, so a failure names what broke. */
+    @TestFactory
+    List<DynamicNode> noInputBreaksAnyRouteAndInvalidInputWritesNothing() throws Exception {
         Template t = Template.repo();
         Map<String, List<Map<String, AttributeValue>>> before = tables(t);
-        int tried = 0;
-        List<String> failures = new ArrayList<>();
+        List<DynamicTest> invalid = new ArrayList<>();
+        List<DynamicTest> odd = new ArrayList<>();
         for (Template.ApiRoute r : t.apiRoutes()) {
-            for (Case c : cases(r)) {
-                if (!c.invalid()) {
-                    continue;
-                }
-                tried++;
-                try {
-                    HttpResponse<String> res = send(c.method(), c.path(), c.contentType(), c.body(), r.authorized() ? token : null);
-                    check(c, res, failures);
-                } catch (IOException e) {
-                    failures.add(c.route() + " " + c.what() + " -> connection failed: " + e.getMessage());
-                }
-            }
-        }
-        assertEquals(List.of(), failures);
-        assertEquals(before, tables(t), "invalid input wrote nothing");
-        int odd = 0;
-        for (Template.ApiRoute r : t.apiRoutes()) {
+            String bearer = r.authorized() ? token : null;
             for (Case c : cases(r)) {
                 if (c.invalid()) {
-                    continue;
-                }
-                odd++;
-                HttpResponse<String> res = send(c.method(), c.path(), c.contentType(), c.body(), r.authorized() ? token : null);
-                if (res.statusCode() >= 500) {
-                    failures.add(c + " -> " + res.statusCode() + " " + res.body());
+                    invalid.add(dynamicTest(c.route() + ": " + c.what(), () -> {
+                        List<String> failures = new ArrayList<>();
+                        check(c, send(c.method(), c.path(), c.contentType(), c.body(), bearer), failures);
+                        assertEquals(List.of(), failures);
+                    }));
+                } else {
+                    odd.add(dynamicTest(c.route() + ": " + c.what(), () -> {
+                        HttpResponse<String> res = send(c.method(), c.path(), c.contentType(), c.body(), bearer);
+                        assertTrue(res.statusCode() < 500, () -> res.statusCode() + " " + abbreviate(res.body()));
+                    }));
                 }
             }
         }
-        assertEquals(List.of(), failures);
-        System.out.printf("hostile input: %d invalid cases (all 4xx in the error contract, nothing written) and %d odd but valid values "
-                + "(none 5xx) across %d routes%n", tried, odd, t.apiRoutes().size());
-        assertTrue(tried > 300, "cases tried: " + tried);
+        assertTrue(invalid.size() > 300, "cases: " + invalid.size());
+        System.out.printf("hostile input: %d invalid cases and %d odd but valid values across %d routes%n",
+                invalid.size(), odd.size(), t.apiRoutes().size());
+        return List.of(
+                dynamicContainer("invalid input answers a 4xx in the error contract", invalid),
+                dynamicTest("invalid input wrote nothing", () -> assertEquals(before, tables(t))),
+                dynamicContainer("odd but valid values never answer 5xx", odd));
     }
 
     private static void check(Case c, HttpResponse<String> res, List<String> failures) {

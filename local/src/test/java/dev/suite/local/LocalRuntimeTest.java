@@ -2,6 +2,7 @@ package dev.suite.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,6 +12,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -259,5 +262,19 @@ class LocalRuntimeTest {
             }
         }
         assertNotNull(poolId);
+    }
+
+    @Test
+    void aPortInUseIsOneLineNamingTheFlag() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            String message = LocalRuntime.portInUse(taken.getLocalPort(), "--port");
+            assertNotNull(message);
+            assertTrue(message.contains(Integer.toString(taken.getLocalPort())) && message.contains("--port N") && !message.contains("\n"), message);
+        }
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = free.getLocalPort();
+            free.close();
+            assertNull(LocalRuntime.portInUse(port, "--ws-port"));
+        }
     }
 }

@@ -16,6 +16,8 @@ public final class Metrics {
     public static final String MESSAGES_SENT = "MessagesSent";
     public static final String FANOUT_LATENCY = "FanoutLatency";
     public static final String PAYMENTS_FOR_REVIEW = "PaymentsForReview";
+    /** Payments the reconciler could not process in a run (logged with the transactionId; retried with backoff). */
+    public static final String RECONCILE_FAILURES = "ReconcileFailures";
 
     private static final String NAMESPACE = Config.fromSystem().get("POWERTOOLS_METRICS_NAMESPACE", "Suite");
 

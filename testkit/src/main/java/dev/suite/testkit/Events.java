@@ -123,6 +123,15 @@ public final class Events {
             return this;
         }
 
+        /** The source address API Gateway saw (requestContext.identity.sourceIp). */
+        public Call from(String sourceIp) {
+            if (event.getRequestContext().getIdentity() == null) {
+                event.getRequestContext().setIdentity(new APIGatewayProxyRequestEvent.RequestIdentity());
+            }
+            event.getRequestContext().getIdentity().setSourceIp(sourceIp);
+            return this;
+        }
+
         public Call anonymous() {
             event.getRequestContext().setAuthorizer(null);
             header("Authorization", null);

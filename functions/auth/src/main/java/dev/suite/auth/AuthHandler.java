@@ -12,7 +12,8 @@ import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
-import java.util.Map;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.push.Push;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -33,22 +34,27 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
         return new AuthService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
                 Users.from(dynamo, config), config.require("USER_POOL_CLIENT_ID"),
                 PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),
-                RateLimiter.from(dynamo, config), config.getInt("LOGIN_LIMIT_PER_MINUTE", 5));
+                RateLimiter.from(dynamo, config), limits(config),
+                new Push(config, Connections.from(dynamo, config)));
+    }
+
+    static AuthService.Limits limits(Config config) {
+        return new AuthService.Limits(config.getInt("LOGIN_LIMIT_PER_MINUTE", 5), config.getInt("LOGIN_FAILURES_PER_IP_PER_MINUTE", 30),
+                config.getInt("REGISTER_LIMIT_PER_IP_PER_MINUTE", 10));
     }
 
     public AuthHandler(Config config, AuthService auth) {
         Router router = new Router()
-                .add("POST", "/auth/register", r -> ApiResponse.created(auth.register(Body.parse(r, Requests.Register.class))))
+                .add("POST", "/auth/register", r -> ApiResponse.created(auth.register(Body.parse(r, Requests.Register.class), r.sourceIp())))
                 .add("POST", "/auth/confirm", r -> ApiResponse.ok(auth.confirm(Body.parse(r, Requests.Confirm.class))))
-                .add("POST", "/auth/login", r -> ApiResponse.ok(auth.login(Body.parse(r, Requests.Login.class))))
+                .add("POST", "/auth/login", r -> ApiResponse.ok(auth.login(Body.parse(r, Requests.Login.class), r.sourceIp())))
                 .add("POST", "/auth/refresh", r -> ApiResponse.ok(auth.refresh(Body.parse(r, Requests.Refresh.class))))
-                .add("POST", "/auth/forgot-password", r -> ApiResponse.ok(auth.forgotPassword(Body.parse(r, Requests.Forgot.class))))
+                .add("POST", "/auth/forgot-password", r -> ApiResponse.ok(auth.forgotPassword(Body.parse(r, Requests.Forgot.class), r.sourceIp())))
                 .add("POST", "/auth/reset-password", r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class))))
-                .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller().userId())))
+                .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller())))
                 .add("POST", "/auth/logout", r -> {
-                    r.caller();
-                    auth.logout(Body.parse(r, Requests.Logout.class));
-                    return ApiResponse.ok(Map.of("loggedOut", true));
+                    auth.logout(Body.parse(r, Requests.Logout.class), r.caller().userId());
+                    return ApiResponse.ok(new Views.LoggedOut(true));
                 });
         this.gateway = new Dispatcher(config, router).primeWith("AuthHandler",
                 Dispatcher.synthetic("GET", "/auth/me", null, null),

@@ -1,14 +1,20 @@
 package dev.suite.auth;
 
 import dev.suite.shared.Json;
+import dev.suite.shared.Log;
+import dev.suite.shared.auth.Caller;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
+import dev.suite.shared.push.Push;
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
+import org.slf4j.Logger;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
@@ -31,40 +37,56 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UsernameExi
 
 /** Account operations on the Cognito user pool and the Users table. No AWS event types here. */
 public final class AuthService {
+    private static final Logger LOG = Log.get(AuthService.class);
     private final CognitoIdentityProviderClient cognito;
     private final Users users;
     private final String clientId;
     private final PasswordPolicy policy;
+    private static final Duration MINUTE = Duration.ofMinutes(1);
     private final RateLimiter limiter;
-    private final int perEmailPerMinute;
+    private final Limits limits;
+    private final Push push;
+
+    /**
+     * Per minute: failed logins (and forgot-password requests) per email from one source address, failed logins
+     * (and forgot-password requests) per source address, registrations per source address. Failures are counted,
+     * not attempts, and per address: someone else's failures never block the owner's right password.
+     */
+    public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {
+    }
 
     public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy,
-                       RateLimiter limiter, int perEmailPerMinute) {
+                       RateLimiter limiter, Limits limits, Push push) {
+        this.push = push;
         this.cognito = cognito;
         this.users = users;
         this.clientId = clientId;
         this.policy = policy;
         this.limiter = limiter;
-        this.perEmailPerMinute = perEmailPerMinute;
+        this.limits = limits;
     }
 
-    private void limit(String action, String email) {
-        limiter.hit(action + "#" + email, perEmailPerMinute, Duration.ofMinutes(1), action + " attempts for this email");
-    }
-
-    Map<String, Object> register(Requests.Register r) {
+    /**
+     * Registers an account. An email that already has one gets the same answer (201, a fresh id that names no account),
+     * so the route tells nobody which emails have accounts; the owner of an unconfirmed account gets the code again.
+     */
+    Views.Registered register(Requests.Register r, String sourceIp) {
         checkPolicy(r.password(), "password");
+        limiter.hit("register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
         try {
             SignUpResponse res = cognito.signUp(b -> b.clientId(clientId).username(r.email()).password(r.password())
                     .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
                             AttributeType.builder().name("name").value(r.name()).build()));
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("userId", res.userSub());
-            out.put("email", r.email());
-            out.put("confirmed", Boolean.TRUE.equals(res.userConfirmed()));
-            return out;
+            return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
         } catch (UsernameExistsException e) {
-            throw ApiException.conflict("EMAIL_EXISTS", "an account with this email already exists");
+            try {
+                cognito.resendConfirmationCode(b -> b.clientId(clientId).username(r.email()));
+            } catch (CognitoIdentityProviderException notSent) {
+                // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
+                LOG.info("confirmation code not sent again: {}", notSent.awsErrorDetails() == null ? notSent.getClass().getSimpleName()
+                        : notSent.awsErrorDetails().errorCode());
+            }
+            return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
         } catch (InvalidPasswordException e) {
             throw passwordPolicy("password");
         } catch (CognitoIdentityProviderException e) {
@@ -72,29 +94,35 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> confirm(Requests.Confirm r) {
+    Views.Confirmed confirm(Requests.Confirm r) {
         try {
             cognito.confirmSignUp(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()));
-            return Map.of("confirmed", true);
+            return new Views.Confirmed(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
         } catch (ExpiredCodeException e) {
             throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
         } catch (NotAuthorizedException e) {
-            throw ApiException.conflict("ALREADY_CONFIRMED", "this account is already confirmed; log in");
+            // an account already confirmed answers as a wrong code does: confirm tells nobody which accounts exist
+            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
         } catch (CognitoIdentityProviderException e) {
             throw common(e);
         }
     }
 
-    Map<String, Object> login(Requests.Login r) {
-        limit("login", r.email());
+    Views.Tokens login(Requests.Login r, String sourceIp) {
+        String fromAddress = "login-failures#" + sourceIp;
+        String forEmail = "login-failures#" + r.email() + "#" + sourceIp;
+        limiter.check(fromAddress, limits.perAddress(), MINUTE, "failed logins from this address");
+        limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "failed logins for this email");
         try {
             InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                     .authParameters(Map.of("USERNAME", r.email(), "PASSWORD", r.password())));
             return tokens(res, true);
         } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
-            // One answer for an unknown account and a wrong password: no account enumeration.
+            // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
+            limiter.count(fromAddress, MINUTE);
+            limiter.count(forEmail, MINUTE);
             throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
         } catch (UserNotConfirmedException e) {
             throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
@@ -105,7 +133,7 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> refresh(Requests.Refresh r) {
+    Views.Tokens refresh(Requests.Refresh r) {
         try {
             InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
                     .authParameters(Map.of("REFRESH_TOKEN", r.refreshToken())));
@@ -117,8 +145,9 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> forgotPassword(Requests.Forgot r) {
-        limit("forgot", r.email());
+    Views.Notice forgotPassword(Requests.Forgot r, String sourceIp) {
+        limiter.hit("forgot#" + sourceIp, limits.perAddress(), MINUTE, "forgot-password requests from this address");
+        limiter.hit("forgot#" + r.email() + "#" + sourceIp, limits.perEmailAndAddress(), MINUTE, "forgot-password requests for this email");
         try {
             cognito.forgotPassword(b -> b.clientId(clientId).username(r.email()));
         } catch (UserNotFoundException | NotAuthorizedException
@@ -127,14 +156,14 @@ public final class AuthService {
         } catch (CognitoIdentityProviderException e) {
             throw common(e);
         }
-        return Map.of("message", "if an account exists for this email, a reset code was sent to it");
+        return new Views.Notice("if an account exists for this email, a reset code was sent to it");
     }
 
-    Map<String, Object> resetPassword(Requests.Reset r) {
+    Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
             cognito.confirmForgotPassword(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
-            return Map.of("reset", true);
+            return new Views.PasswordReset(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
         } catch (ExpiredCodeException e) {
@@ -146,20 +175,13 @@ public final class AuthService {
         }
     }
 
-    Map<String, Object> me(String userId) {
-        UserRecord u = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
-                "no profile for this account yet; confirm the account first"));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("userId", u.userId());
-        out.put("email", u.email());
-        out.put("name", u.name());
-        out.put("role", u.role());
-        out.put("credits", u.credits());
-        out.put("createdAt", u.createdAt());
-        return out;
+    Views.Me me(Caller caller) {
+        UserRecord u = users.ensure(caller, Instant.now());
+        return new Views.Me(u.userId(), u.email(), u.name(), u.role(), u.credits(), u.createdAt());
     }
 
-    void logout(Requests.Logout r) {
+    /** Revokes the refresh token (and the tokens issued from it), then closes the user's open WebSocket connections. */
+    void logout(Requests.Logout r, String userId) {
         try {
             cognito.revokeToken(b -> b.clientId(clientId).token(r.refreshToken()));
         } catch (NotAuthorizedException e) {
@@ -170,6 +192,7 @@ public final class AuthService {
             }
             throw common(e);
         }
+        push.disconnect(userId, Instant.now());
     }
 
     private void checkPolicy(String password, String field) {
@@ -183,30 +206,23 @@ public final class AuthService {
                 + ", with no leading or trailing spaces", field, Map.of());
     }
 
-    private static Map<String, Object> tokens(InitiateAuthResponse res, boolean withRefresh) {
+    private static Views.Tokens tokens(InitiateAuthResponse res, boolean withRefresh) {
         AuthenticationResultType a = res.authenticationResult();
         if (a == null) {
             throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("idToken", a.idToken());
-        out.put("accessToken", a.accessToken());
-        if (withRefresh) {
-            out.put("refreshToken", a.refreshToken());
-        }
-        out.put("expiresIn", a.expiresIn() != null ? a.expiresIn() : lifetime(a.idToken()));
-        out.put("tokenType", "Bearer");
-        return out;
+        return new Views.Tokens(a.idToken(), a.accessToken(), withRefresh ? a.refreshToken() : null,
+                a.expiresIn() != null ? a.expiresIn() : lifetime(a.idToken()), "Bearer");
     }
 
-    /** Seconds from issue to expiry of a JWT, for providers that leave ExpiresIn out (cognito-local). */
-    static Integer lifetime(String jwt) {
+    /** Seconds from issue to expiry of a JWT, for providers that leave ExpiresIn out (cognito-local); an hour if unreadable. */
+    static int lifetime(String jwt) {
         try {
             String[] parts = jwt.split("\\.");
             var payload = Json.EVENTS.readTree(Base64.getUrlDecoder().decode(parts[1]));
             return (int) (payload.get("exp").asLong() - payload.get("iat").asLong());
-        } catch (Exception e) {
-            return null;
+        } catch (RuntimeException | IOException e) {
+            return 3600;
         }
     }
 

@@ -3,21 +3,27 @@ package dev.suite.auth;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.Config;
+import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,7 +84,7 @@ class AuthHandlerTest {
         assertEquals(200, confirmed.status(), confirmed::toString);
         assertTrue(confirmed.json().get("confirmed").asBoolean());
         // Confirming twice: cognito-local clears the code (CODE_EXPIRED); real Cognito answers
-        // NotAuthorizedException, mapped to 409 ALREADY_CONFIRMED (alreadyConfirmedIs409 below).
+        // NotAuthorizedException, which answers as a wrong code does (alreadyConfirmedAnswersAsAWrongCode below).
         assertEquals(400, confirm(email, code(email)).status());
 
         Response tokens = login(email, PASSWORD);
@@ -127,29 +133,75 @@ class AuthHandlerTest {
                 401, "INVALID_REFRESH_TOKEN");
     }
 
+    static Response loginFrom(String ip, String email, String password) {
+        return Events.call("auth-login").from(ip).body(Map.of("email", email, "password", password)).invoke(handler);
+    }
+
+    /** Failures are counted, per email and address: an attacker's failures never lock the owner out. */
     @Test
-    void loginAndForgotPasswordAreLimitedPerEmail() {
+    void failedLoginsAreLimitedWithoutLockingOutTheOwner() {
         String email = newEmail();
+        register(email, PASSWORD);
+        confirm(email, code(email));
+        String attacker = "203.0.113." + (1 + (int) (Math.random() * 200));
         for (int i = 0; i < 5; i++) {
-            assertError(login(email, PASSWORD), 401, "INVALID_CREDENTIALS");
+            assertError(loginFrom(attacker, email, "Wr0ngPassword"), 401, "INVALID_CREDENTIALS");
         }
-        Response limited = login(email, PASSWORD);
+        Response limited = loginFrom(attacker, email, "Wr0ngPassword");
         assertError(limited, 429, "TOO_MANY_REQUESTS");
         long retry = Long.parseLong(limited.headers().get("Retry-After"));
         assertTrue(retry >= 1 && retry <= 60, "Retry-After " + retry);
-        assertError(login(newEmail(), PASSWORD), 401, "INVALID_CREDENTIALS");
-        String other = newEmail();
-        for (int i = 0; i < 5; i++) {
-            assertEquals(200, Events.call("auth-forgot-password").body(Map.of("email", other)).invoke(handler).status());
+        assertEquals(200, loginFrom("198.51.100.7", email, PASSWORD).status(), "the owner, elsewhere, logs in");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, loginFrom("198.51.100.7", email, PASSWORD).status(), "successes are not counted");
         }
-        assertError(Events.call("auth-forgot-password").body(Map.of("email", other)).invoke(handler), 429, "TOO_MANY_REQUESTS");
     }
 
     @Test
-    void existingEmailIs409() {
+    void oneAddressIsLimitedAcrossEmailsAndRegistrationsArePerAddress() {
+        String address = "192.0.2." + (1 + (int) (Math.random() * 200));
+        for (int i = 0; i < 30; i++) {
+            assertError(loginFrom(address, newEmail(), PASSWORD), 401, "INVALID_CREDENTIALS");
+        }
+        assertError(loginFrom(address, newEmail(), PASSWORD), 429, "TOO_MANY_REQUESTS");
+        String registrar = "192.0.2." + (201 + (int) (Math.random() * 50));
+        for (int i = 0; i < 10; i++) {
+            assertEquals(201, Events.call("auth-register").from(registrar)
+                    .body(Map.of("email", newEmail(), "password", PASSWORD, "name", "R")).invoke(handler).status());
+        }
+        assertError(Events.call("auth-register").from(registrar).body(Map.of("email", newEmail(), "password", PASSWORD, "name", "R"))
+                .invoke(handler), 429, "TOO_MANY_REQUESTS");
+        String other = newEmail();
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, Events.call("auth-forgot-password").from(address).body(Map.of("email", other)).invoke(handler).status());
+        }
+        assertError(Events.call("auth-forgot-password").from(address).body(Map.of("email", other)).invoke(handler), 429, "TOO_MANY_REQUESTS");
+        assertEquals(200, Events.call("auth-forgot-password").from("198.51.100.9").body(Map.of("email", other)).invoke(handler).status(),
+                "the owner asks from elsewhere");
+    }
+
+    /** register answers the same for a taken email as for a new one; the owner of an unconfirmed account gets the code again. */
+    @Test
+    void anExistingEmailRegistersAsANewOneWould() {
         String email = newEmail();
-        assertEquals(201, register(email, PASSWORD).status());
-        assertError(register(email.toUpperCase(), PASSWORD), 409, "EMAIL_EXISTS");
+        Response first = register(email, PASSWORD);
+        assertEquals(201, first.status());
+        Instant before = Instant.now();
+        Response again = register(email.toUpperCase(), PASSWORD);
+        assertEquals(201, again.status(), again::toString);
+        assertEquals(Set.of("userId", "email", "confirmed"), fieldNames(again.json()));
+        assertEquals(email, again.text("email"));
+        assertFalse(again.json().get("confirmed").asBoolean());
+        assertNotEquals(first.text("userId"), again.text("userId"), "the id of the existing account is not revealed");
+        assertNotNull(emu.cognitoLocal().codeAfter(email, before, Duration.ofSeconds(5)), "the owner is sent the code again");
+        confirm(email, code(email));
+        assertEquals(201, register(email, PASSWORD).status(), "a confirmed account too");
+    }
+
+    static Set<String> fieldNames(JsonNode node) {
+        Set<String> out = new HashSet<>();
+        node.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 
     @Test
@@ -214,11 +266,11 @@ class AuthHandlerTest {
     }
 
     @Test
-    void alreadyConfirmedIs409() {
+    void alreadyConfirmedAnswersAsAWrongCode() {
         AuthHandler h = new AuthHandler(config, service(failingCognito(
                 NotAuthorizedException.builder()
                         .message("User cannot be confirmed. Current status is CONFIRMED").build())));
-        assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 409, "ALREADY_CONFIRMED");
+        assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 400, "INVALID_CODE");
     }
 
     @Test
@@ -255,7 +307,21 @@ class AuthHandlerTest {
     @Test
     void meWithoutClaimsIs401AndWithoutProfileIs404() {
         assertError(Events.call("auth-me").anonymous().invoke(handler), 401, "UNAUTHORIZED");
-        assertError(Events.call("auth-me").as(UUID.randomUUID().toString(), "x@example.com", "User").invoke(handler), 404, "PROFILE_NOT_FOUND");
+        assertError(Events.call("auth-me").as(UUID.randomUUID().toString(), null, "User").invoke(handler), 404, "PROFILE_NOT_FOUND");
+    }
+
+    @Test
+    void meCreatesTheProfileAFailedPostConfirmationDidNot() {
+        String userId = UUID.randomUUID().toString();
+        Response me = Events.call("auth-me").as(userId, "Healed@Example.com", "User").invoke(handler);
+        assertEquals(200, me.status(), me::toString);
+        assertEquals("healed@example.com", me.text("email"));
+        assertEquals("User", me.text("role"));
+        assertEquals(5, me.json().get("credits").asInt(), "STARTING_CREDITS");
+        assertEquals(200, Events.call("auth-me").as(userId, "healed@example.com", "User").invoke(handler).status());
+        Credits credits = Credits.from(config);
+        assertEquals(1, credits.latest(emu.dynamo(), userId, 10).size(), "one ledger entry however many calls");
+        assertEquals(5, credits.ledgerSum(emu.dynamo(), userId));
     }
 
     @Test
@@ -280,7 +346,9 @@ class AuthHandlerTest {
 
     private static AuthService service(CognitoIdentityProviderClient cognito) {
         return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
-                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config), 5);
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config),
+                new AuthService.Limits(5, 30, 10),
+                new Push(config, Connections.from(emu.dynamo(), config)));
     }
 
     static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {

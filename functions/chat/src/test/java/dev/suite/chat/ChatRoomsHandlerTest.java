@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.suite.chat.api.ChatRoomsHandler;
 import dev.suite.chat.domain.Attachments;
+import dev.suite.chat.domain.ChatService;
 import dev.suite.chat.store.ChatStore;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.Config;
@@ -29,9 +30,16 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.GetItemRequest;
+import software.amazon.awssdk.services.dynamodb.model.GetItemResponse;
 
 class ChatRoomsHandlerTest {
     static Emulators emu;
@@ -79,12 +87,118 @@ class ChatRoomsHandlerTest {
         });
         ChatRoomsHandler raced = new ChatRoomsHandler(config, ChatRoomsHandler.service(config, racing));
         for (String role : List.of("owner", "admin")) {
-            store.addMember(new ChatStore.Member(room, leaving, "member", Times.iso(Instant.now())));
+            store.addMember(new ChatStore.Member(room, leaving, "member", Times.iso(Instant.now())), 1000);
             Response r = Events.call("chat-change-role").as(owner, "o@example.com").pathParam("roomId", room)
                     .pathParam("userId", leaving).body(Map.of("role", role)).invoke(raced);
             assertError(r, 404, "NOT_FOUND");
             assertEquals("owner", store.member(room, owner).orElseThrow().role(), "nothing handed over");
         }
+    }
+
+    @Test
+    void aRetriedGroupCreationWithTheSameIdempotencyKeyMakesOneRoom() throws Exception {
+        String owner = user();
+        String other = user();
+        String key = UUID.randomUUID().toString();
+        Map<String, Object> body = Map.of("type", "group", "name", "Retried", "memberIds", List.of(other));
+        List<Callable<Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            calls.add(() -> Events.call("chat-create-room").as(owner, "o@example.com").header("Idempotency-Key", key).body(body).invoke(handler));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        Set<String> ids = new HashSet<>();
+        int created = 0;
+        try {
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                Response r = f.get();
+                assertTrue(r.status() == 201 || r.status() == 200, r::toString);
+                created += r.status() == 201 ? 1 : 0;
+                ids.add(r.text("roomId"));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(1, ids.size(), "one room for one key");
+        assertEquals(1, created, "created once, found nine times");
+        long owned = store.roomsOf(owner, 100).stream().filter(id -> id.startsWith("gr-")).count();
+        assertEquals(1, owned, "the owner is in one group room");
+        Response other2 = Events.call("chat-create-room").as(owner, "o@example.com").header("Idempotency-Key", UUID.randomUUID().toString())
+                .body(body).invoke(handler);
+        assertEquals(201, other2.status(), "another key is another room");
+        assertError(Events.call("chat-create-room").as(owner, "o@example.com").header("Idempotency-Key", "not a key!").body(body).invoke(handler),
+                400, "VALIDATION_FAILED");
+    }
+
+    /** A replica that has not seen the write yet answers eventually consistent reads with nothing. */
+    @Test
+    void aCreatedRoomIsReadBackConsistentlyNeverA500() {
+        var lagging = Faults.dynamo(emu.dynamo(), "getItem", (call, args) -> Boolean.TRUE.equals(((GetItemRequest) args[0]).consistentRead())
+                ? null : GetItemResponse.builder().build());
+        ChatRoomsHandler h = new ChatRoomsHandler(config, ChatRoomsHandler.service(config, lagging));
+        String owner = user();
+        String other = user();
+        Response group = Events.call("chat-create-room").as(owner, "o@example.com")
+                .body(Map.of("type", "group", "name", "Fresh", "memberIds", List.of(other))).invoke(h);
+        assertEquals(201, group.status(), group::toString);
+        Response direct = Events.call("chat-create-room").as(owner, "o@example.com")
+                .body(Map.of("type", "direct", "memberIds", List.of(other))).invoke(h);
+        assertEquals(201, direct.status(), direct::toString);
+        assertEquals(2, direct.json().get("members").size());
+    }
+
+    @Test
+    void roomsHaveAMemberCapThatRacesCannotPass() throws Exception {
+        ChatRoomsHandler capped = new ChatRoomsHandler(config, new ChatService(store, users,
+                new Attachments(null, null, "unused", Duration.ofMinutes(1), Clock.systemUTC()),
+                Clock.systemUTC(), 5));
+        String owner = user();
+        String room = group(owner, user());
+        List<Callable<Response>> adds = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String candidate = user();
+            adds.add(() -> Events.call("chat-add-member").as(owner, "o@example.com").pathParam("roomId", room)
+                    .body(Map.of("userId", candidate)).invoke(capped));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        int added = 0;
+        int full = 0;
+        try {
+            for (Future<Response> f : pool.invokeAll(adds)) {
+                Response r = f.get();
+                if (r.status() == 201) {
+                    added++;
+                } else {
+                    assertError(r, 409, "ROOM_FULL");
+                    full++;
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(3, added, "2 members + 3 = the cap of 5");
+        assertEquals(7, full);
+        assertEquals(5, store.members(room).size());
+        // leaving frees a place
+        String leaver = store.members(room).stream().filter(m -> m.role().equals("member")).findFirst().orElseThrow().userId();
+        assertEquals(204, Events.call("chat-remove-member").as(leaver, "l@example.com").pathParam("roomId", room)
+                .pathParam("userId", leaver).invoke(capped).status());
+        assertEquals(201, Events.call("chat-add-member").as(owner, "o@example.com").pathParam("roomId", room)
+                .body(Map.of("userId", user())).invoke(capped).status());
+    }
+
+    @Test
+    void whoLeftADirectRoomIsBackWhenEitherSideOpensItAgain() {
+        String a = user();
+        String b = user();
+        String room = create(a, Map.of("type", "direct", "memberIds", List.of(b))).text("roomId");
+        assertEquals(204, Events.call("chat-remove-member").as(b, "b@example.com").pathParam("roomId", room).pathParam("userId", b)
+                .invoke(handler).status());
+        assertTrue(store.member(room, b).isEmpty());
+        Response again = create(a, Map.of("type", "direct", "memberIds", List.of(b)));
+        assertEquals(200, again.status());
+        assertEquals(room, again.text("roomId"));
+        assertEquals(2, again.json().get("members").size(), again::toString);
+        assertTrue(store.member(room, b).isPresent(), "b is back");
     }
 
     @Test

@@ -262,7 +262,13 @@ class ImageHandlerTest {
         assertEquals(0, balance(user));
         assertEquals(0, objects(user));
         assertEquals(0, images.page(user, 10, null).items().size());
-        assertError(generate(UUID.randomUUID().toString(), "cat"), 402, "INSUFFICIENT_CREDITS");
+        // no profile and no email claim to create one from: a clear 404, nothing charged
+        assertError(Events.call("image-generate").as(UUID.randomUUID().toString(), null, "User").body(Map.of("prompt", "cat"))
+                .invoke(handler), 404, "PROFILE_NOT_FOUND");
+        // a confirmed user whose PostConfirmation failed gets the profile (starting credits) and the image
+        String healed = UUID.randomUUID().toString();
+        assertEquals(201, generate(healed, "cat").status());
+        assertEquals(4, balance(healed));
     }
 
     @Test
@@ -401,7 +407,14 @@ class ImageHandlerTest {
         Set<String> fields = new HashSet<>();
         ledger.get(0).fieldNames().forEachRemaining(fields::add);
         assertTrue(fields.containsAll(Set.of("entryId", "delta", "reason", "createdAt")));
-        assertError(Events.call("user-credits").as(UUID.randomUUID().toString(), "x@example.com").invoke(handler), 404, "PROFILE_NOT_FOUND");
+        assertError(Events.call("user-credits").as(UUID.randomUUID().toString(), null).invoke(handler), 404, "PROFILE_NOT_FOUND");
+        // a confirmed user whose PostConfirmation failed: the profile is created with the starting credits, once
+        String healed = UUID.randomUUID().toString();
+        Response first = Events.call("user-credits").as(healed, "healed@example.com").invoke(handler);
+        assertEquals(200, first.status(), first::toString);
+        assertEquals(5, first.json().get("credits").asInt());
+        assertEquals(1, first.json().get("ledger").size());
+        assertEquals(1, Events.call("user-credits").as(healed, "healed@example.com").invoke(handler).json().get("ledger").size());
         assertError(Events.call("user-credits").anonymous().invoke(handler), 401, "UNAUTHORIZED");
     }
 }

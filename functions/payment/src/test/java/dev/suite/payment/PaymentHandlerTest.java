@@ -8,12 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.payment.api.PaymentHandler;
-import dev.suite.payment.domain.CreditPackage;
 import dev.suite.payment.domain.PaymentRecord;
 import dev.suite.payment.domain.PaymentService;
 import dev.suite.payment.provider.Vnpay;
 import dev.suite.payment.store.Payments;
 import dev.suite.shared.Config;
+import dev.suite.shared.auth.Caller;
+import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Users;
 import dev.suite.testkit.Emf;
@@ -23,13 +24,14 @@ import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -132,12 +134,11 @@ class PaymentHandlerTest {
     void thePaymentUrlCarriesEverySignedFieldInVietnamTime() throws Exception {
         String user = newUser();
         Clock fixed = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
-        PaymentService service = new PaymentService(payments, Vnpay.from(config),
-                CreditPackage.parse("starter:10:20000"), "http://localhost:3000/payment/vnpay-return",
-                "other", Duration.ofMinutes(15), "127.0.0.1", fixed);
-        var out = service.create(user, "starter", "NCB", "en", "203.0.113.10");
-        assertEquals("2026-11-23T10:15:00.000Z", out.get("expiresAt"));
-        String url = (String) out.get("paymentUrl");
+        PaymentService service = PaymentHandler.service(config.with(Map.of("CREDIT_PACKAGES", "starter:10:20000")), emu.dynamo(), fixed);
+        var out = service.create(new Caller(user, "u@example.com", Role.User, List.of()), "starter", "NCB", "en", "203.0.113.10", null)
+                .payment();
+        assertEquals("2026-11-23T10:15:00.000Z", out.expiresAt());
+        String url = out.paymentUrl();
         Map<String, String> q = new LinkedHashMap<>();
         for (String pair : URI.create(url).getRawQuery().split("&")) {
             String[] kv = pair.split("=", 2);
@@ -148,7 +149,7 @@ class PaymentHandlerTest {
         assertEquals("DEMOTMN1", q.get("vnp_TmnCode"));
         assertEquals("2000000", q.get("vnp_Amount"));
         assertEquals("VND", q.get("vnp_CurrCode"));
-        assertEquals(out.get("transactionId"), q.get("vnp_TxnRef"));
+        assertEquals(out.transactionId(), q.get("vnp_TxnRef"));
         assertTrue(q.get("vnp_OrderInfo").matches("[A-Za-z0-9 ]+"), q.get("vnp_OrderInfo"));
         assertEquals("other", q.get("vnp_OrderType"));
         assertEquals("en", q.get("vnp_Locale"));
@@ -347,5 +348,118 @@ class PaymentHandlerTest {
         String other = newUser();
         assertError(Events.call("payment-transaction-get").as(other, "o@example.com").pathParam("transactionId", a).invoke(handler), 404, "NOT_FOUND");
         assertEquals(0, Events.call("payment-transactions").as(other, "o@example.com").invoke(handler).json().get("items").size());
+    }
+
+    static Response pay(String userId, String email, String key, Object body) {
+        Events.Call c = Events.call("payment-pay-vnpay").as(userId, email).body(body);
+        if (key != null) {
+            c.header("Idempotency-Key", key);
+        }
+        return c.invoke(handler);
+    }
+
+    static int rows(String userId) {
+        return Events.call("payment-transactions").as(userId, "u@example.com").query("limit", "50").invoke(handler).json().get("items").size();
+    }
+
+    @Test
+    void twentyConcurrentRequestsWithOneIdempotencyKeyMakeOnePayment() throws Exception {
+        String user = newUser();
+        String key = UUID.randomUUID().toString();
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        List<Future<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            answers.add(pool.submit(() -> pay(user, "u@example.com", key, Map.of("packageId", "starter"))));
+        }
+        Set<String> ids = new HashSet<>();
+        Set<String> urls = new HashSet<>();
+        int created = 0;
+        for (Future<Response> f : answers) {
+            Response r = f.get();
+            assertTrue(r.status() == 201 || r.status() == 200, r::toString);
+            created += r.status() == 201 ? 1 : 0;
+            ids.add(r.text("transactionId"));
+            urls.add(r.text("paymentUrl"));
+        }
+        pool.shutdown();
+        assertEquals(1, created, "one call created the payment; the others got it again");
+        assertEquals(1, ids.size(), ids::toString);
+        assertEquals(1, urls.size());
+        assertEquals(1, rows(user), "one PENDING row");
+
+        Response again = pay(user, "u@example.com", key, Map.of("packageId", "starter"));
+        assertEquals(200, again.status());
+        assertEquals(ids.iterator().next(), again.text("transactionId"));
+        assertError(pay(user, "u@example.com", key, Map.of("packageId", "pro")), 409, "IDEMPOTENCY_KEY_REUSED");
+        assertEquals(201, pay(user, "u@example.com", UUID.randomUUID().toString(), Map.of("packageId", "starter")).status());
+        assertEquals(201, pay(newUser(), "o@example.com", key, Map.of("packageId", "starter")).status(), "keys are per user");
+        assertError(pay(user, "u@example.com", "no spaces allowed", Map.of("packageId", "starter")), 400, "VALIDATION_FAILED");
+        assertEquals(2, rows(user));
+    }
+
+    @Test
+    void aConfirmedUserWithoutProfileGetsOneOnFirstPaymentOrAClear404() throws Exception {
+        String noEmail = UUID.randomUUID().toString();
+        assertError(pay(noEmail, null, null, Map.of("packageId", "starter")), 404, "PROFILE_NOT_FOUND");
+        assertEquals(0, rows(noEmail), "nothing written");
+
+        // PostConfirmation failed for this user: ten concurrent first calls create one profile, one ledger entry.
+        String user = UUID.randomUUID().toString();
+        ExecutorService pool = Executors.newFixedThreadPool(10);
+        List<Future<Response>> answers = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            answers.add(pool.submit(() -> pay(user, "Late@Example.com", null, Map.of("packageId", "starter"))));
+        }
+        for (Future<Response> f : answers) {
+            assertEquals(201, f.get().status(), () -> f.toString());
+        }
+        pool.shutdown();
+        var profile = users.get(user).orElseThrow();
+        assertEquals("User", profile.role());
+        assertEquals("late@example.com", profile.email());
+        assertEquals(5, profile.credits(), "STARTING_CREDITS");
+        assertEquals(1, credits.latest(emu.dynamo(), user, 10).size(), "one ledger entry of the starting credits");
+        assertEquals(5, credits.ledgerSum(emu.dynamo(), user));
+
+        // and the payment credits that profile once
+        String txn = buy(user, "starter");
+        assertIpn(ipn(vnpayParams(txn, 20000, "00", "00")), "00");
+        assertEquals(15, balance(user));
+    }
+
+    @Test
+    void heldOrUnfinishedIpnStatusesLeaveThePaymentOpenForALaterSuccess() {
+        String user = newUser();
+        String txn = buy(user, "starter");
+        for (String held : List.of("01", "04", "05", "06", "07", "09")) {
+            assertIpn(ipn(vnpayParams(txn, 20000, held.equals("07") ? "07" : "00", held)), "00");
+            PaymentRecord p = payments.get(txn).orElseThrow();
+            assertEquals(PaymentRecord.PENDING, p.status(), "status " + held + " is not final");
+            assertEquals(held, p.lastStatus());
+        }
+        assertIpn(ipn(vnpayParams(txn, 20000, "00", "00")), "00");
+        assertEquals(PaymentRecord.SUCCEEDED, payments.get(txn).orElseThrow().status());
+        assertEquals(15, balance(user));
+    }
+
+    @Test
+    void responsesKeepTheirDocumentedShape() {
+        String user = newUser();
+        Response created = pay(user, "u@example.com", null, Map.of("packageId", "starter"));
+        assertEquals(List.of("transactionId", "paymentUrl", "expiresAt"), fields(created.json()));
+        String txn = created.text("transactionId");
+        Response one = Events.call("payment-transaction-get").as(user, "u@example.com").pathParam("transactionId", txn).invoke(handler);
+        assertEquals(List.of("transactionId", "packageId", "credits", "amountVnd", "status", "createdAt", "expiresAt", "responseCode",
+                "vnpTransactionNo", "bankCode", "payDate"), fields(one.json()));
+        assertTrue(one.json().get("responseCode").isNull(), "null fields are written, not left out");
+        assertEquals(List.of("RspCode", "Message"), fields(ipn(vnpayParams(txn, 20000, "00", "00"))));
+        assertEquals(List.of("transactionId", "status", "credits", "responseCode"), fields(returned(vnpayParams(txn, 20000, "00", "00")).json()));
+        assertEquals(List.of("packages"), fields(Events.call("payment-packages").invoke(handler).json()));
+    }
+
+    static List<String> fields(JsonNode n) {
+        List<String> out = new ArrayList<>();
+        n.fieldNames().forEachRemaining(out::add);
+        return out;
     }
 }

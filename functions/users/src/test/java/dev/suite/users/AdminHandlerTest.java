@@ -11,19 +11,33 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.data.Users;
+import dev.suite.shared.push.Connections;
+import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
 import dev.suite.testkit.Faults;
 import dev.suite.users.api.AdminHandler;
 import dev.suite.users.api.PreTokenGenerationHandler;
+import dev.suite.users.domain.AdminService;
+import dev.suite.users.store.RoleStore;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 
@@ -173,8 +187,7 @@ class AdminHandlerTest {
     @Test
     void theLastAdminCannotBeDemoted() {
         // Start from a pool with no admin but the one made here.
-        emu.cognito().listUsersInGroup(b -> b.userPoolId(emu.userPoolId()).groupName("Admin")).users().forEach(u ->
-                emu.cognito().adminRemoveUserFromGroup(b -> b.userPoolId(emu.userPoolId()).username(u.username()).groupName("Admin")));
+        onlyTheseAdmins();
         var only = onboarded("Admin");
         assertError(setRole(only, "Admin", only.username(), "User"), 409, "LAST_ADMIN");
         assertEquals(Set.of("Admin"), groups(only));
@@ -184,5 +197,64 @@ class AdminHandlerTest {
         assertEquals(200, demoted.status(), demoted::toString);
         assertEquals(Set.of("User"), groups(only));
         assertNull(null);
+    }
+
+    static void onlyTheseAdmins() {
+        emu.cognito().listUsersInGroup(b -> b.userPoolId(emu.userPoolId()).groupName("Admin")).users().forEach(u ->
+                emu.cognito().adminRemoveUserFromGroup(b -> b.userPoolId(emu.userPoolId()).username(u.username()).groupName("Admin")));
+        emu.dynamo().deleteItem(b -> b.tableName(emu.functionConfig("AdminFunction").require("USERS_TABLE"))
+                .key(Map.of("userId", AttributeValue.fromS(RoleStore.COUNTER))));
+    }
+
+    /** Two admins demoting each other, 20 requests at once: one demotion wins, one enabled admin is left. */
+    @Test
+    void concurrentMutualDemotionsNeverLeaveNoAdmin() throws Exception {
+        onlyTheseAdmins();
+        var a = onboarded("Admin");
+        var b = onboarded("Admin");
+        List<Callable<Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            calls.add(() -> setRole(a, "Admin", b.username(), "User"));
+            calls.add(() -> setRole(b, "Admin", a.username(), "User"));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            for (Future<Response> f : pool.invokeAll(calls)) {
+                Response r = f.get();
+                assertTrue(r.status() == 200 || (r.status() == 409 && Set.of("LAST_ADMIN", "ROLE_CHANGED").contains(r.errorCode())), r::toString);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        long cognitoAdmins = Stream.of(a, b).filter(u -> groups(u).contains("Admin")).count();
+        long profileAdmins = Stream.of(a, b).filter(u -> users.get(u.userId()).orElseThrow().role().equals("Admin")).count();
+        assertEquals(1, cognitoAdmins, "exactly one admin left in the pool");
+        assertEquals(1, profileAdmins, "and in the profiles");
+        for (var u : List.of(a, b)) {
+            assertEquals(1, groups(u).size(), "one role each: " + groups(u));
+        }
+    }
+
+    /** Adding to the new group worked, removing from the old one failed (once): the change is undone, one role stays. */
+    @Test
+    void aFailedGroupRemovalUndoesTheChange() {
+        var admin = onboarded("Admin");
+        var target = onboarded("Coach");
+        var config = emu.functionConfig("AdminFunction");
+        var failingRemove = Faults.intercept(CognitoIdentityProviderClient.class, emu.cognito(), "adminRemoveUserFromGroup",
+                (call, args) -> call == 1 ? TooManyRequestsException.builder().message("injected").statusCode(429).build() : null);
+        var users2 = Users.from(emu.dynamo(), config);
+        var flaky = new AdminHandler(config, new AdminService(failingRemove, emu.dynamo(), users2, config.require("USERS_TABLE"),
+                config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(emu.dynamo(), config))));
+        assertError(setRoleWith(flaky, admin, target.username(), "User"), 503, "ROLE_CHANGE_FAILED");
+        assertEquals(Set.of("Coach"), groups(target), "back to the one role it had");
+        assertEquals("Coach", users.get(target.userId()).orElseThrow().role());
+        assertEquals(200, setRole(admin, "Admin", target.username(), "User").status(), "and a retry works");
+        assertEquals(Set.of("User"), groups(target));
+    }
+
+    static Response setRoleWith(AdminHandler h, CognitoTestUsers.TestUser caller, String target, String role) {
+        return Events.call("admin-set-role").as(caller.userId(), caller.email(), "Admin")
+                .pathParam("username", target).body(Map.of("role", role)).invoke(h);
     }
 }

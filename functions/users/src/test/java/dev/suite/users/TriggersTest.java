@@ -16,6 +16,7 @@ import dev.suite.users.api.PreTokenGenerationHandler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -73,6 +74,24 @@ class TriggersTest {
         assertEquals(5, ledger.get(0).delta());
         assertEquals("signup", ledger.get(0).reason());
         assertEquals(List.of("User"), groups(u));
+    }
+
+    /** The deployment's first admin: ADMIN_EMAIL (the AdminEmail parameter) confirms into Admin, anyone else into User. */
+    @Test
+    void theConfiguredAdminEmailConfirmsIntoAdmin() {
+        var first = CognitoTestUsers.create(emu);
+        var other = CognitoTestUsers.create(emu);
+        PostConfirmationHandler withAdmin = new PostConfirmationHandler(config.with(Map.of("ADMIN_EMAIL", " " + first.email().toUpperCase() + " ")));
+        Events.invoke(withAdmin, confirmEvent(first, "PostConfirmation_ConfirmSignUp"));
+        Events.invoke(withAdmin, confirmEvent(other, "PostConfirmation_ConfirmSignUp"));
+        assertEquals(List.of("Admin"), groups(first));
+        assertEquals("Admin", users.get(first.userId()).orElseThrow().role());
+        assertEquals(List.of("User"), groups(other));
+        assertEquals("User", users.get(other.userId()).orElseThrow().role());
+        // the next token carries it
+        var event = Events.json("cognito-pre-token-generation");
+        ((ObjectNode) event.get("request").get("userAttributes")).put("sub", first.userId());
+        assertEquals("Admin", Events.invoke(preToken, event).at("/response/claimsOverrideDetails/claimsToAddOrOverride/role").asText());
     }
 
     @Test

@@ -4,8 +4,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** The verified caller, as API Gateway's Cognito authorizer passes it in {@code requestContext.authorizer.claims}. */
-public record Caller(String userId, String email, Role role, List<String> groups) {
+/**
+ * The verified caller, as API Gateway's Cognito authorizer passes it in {@code requestContext.authorizer.claims};
+ * {@code name} is the token's name claim (null when absent), used to create a profile the trigger missed.
+ */
+public record Caller(String userId, String email, Role role, List<String> groups, String name) {
+
+    public Caller(String userId, String email, Role role, List<String> groups) {
+        this(userId, email, role, groups, null);
+    }
 
     public boolean isAdmin() {
         return role == Role.Admin;
@@ -25,7 +32,8 @@ public record Caller(String userId, String email, Role role, List<String> groups
                 ? Role.parse(String.valueOf(claims.get("role"))).orElse(Role.User)
                 : Role.highest(groups);
         Object email = claims.get("email");
-        return new Caller(sub.toString(), email == null ? null : email.toString(), role, groups);
+        Object name = claims.get("name");
+        return new Caller(sub.toString(), email == null ? null : email.toString(), role, groups, name == null ? null : name.toString());
     }
 
     /**

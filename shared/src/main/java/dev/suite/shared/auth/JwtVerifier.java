@@ -13,19 +13,22 @@ import com.auth0.jwt.interfaces.Claim;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
+import dev.suite.shared.Log;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
 
 /**
  * Verifies Cognito JWTs: RS256 only, key from the pool's JWKS (cached), issuer, expiry, token_use, and the
@@ -59,16 +62,21 @@ public final class JwtVerifier {
     }
 
     /**
-     * Keys cached by key id for six hours; an unknown key id refetches the set at most once a minute, so a
-     * flood of forged key ids cannot hammer the JWKS endpoint. (jwks-rsa's own cache needs Guava: 3 MB.)
+     * Keys cached by key id. A known key is always answered from memory: once the set is older than six hours it is
+     * refreshed in the background (one refresh at a time), so no request waits on the JWKS endpoint. An unknown key id
+     * refetches the set in the caller's thread, at most once a minute, so a flood of forged key ids cannot hammer the
+     * endpoint. A failed fetch keeps the last good keys. (jwks-rsa's own cache needs Guava: 3 MB.)
      */
     static final class CachedJwks implements JwkProvider {
-        private static final long TTL_MS = TimeUnit.HOURS.toMillis(6);
-        private static final long MISS_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
+        static final long TTL_MS = TimeUnit.HOURS.toMillis(6);
+        static final long MISS_INTERVAL_MS = TimeUnit.MINUTES.toMillis(1);
+        private static final Logger LOG = Log.get(CachedJwks.class);
         private final UrlJwkProvider source;
         private final Clock clock;
-        private final ConcurrentHashMap<String, Jwk> keys = new ConcurrentHashMap<>();
+        private final AtomicBoolean refreshing = new AtomicBoolean();
+        private volatile Map<String, Jwk> keys = Map.of();
         private volatile long fetchedAt = Long.MIN_VALUE / 2;
+        private volatile long lastAttempt = Long.MIN_VALUE / 2;
 
         CachedJwks(UrlJwkProvider source, Clock clock) {
             this.source = source;
@@ -77,31 +85,48 @@ public final class JwtVerifier {
 
         @Override
         public Jwk get(String keyId) throws JwkException {
-            long now = clock.millis();
             Jwk jwk = keys.get(keyId);
-            if (jwk != null && now - fetchedAt < TTL_MS) {
+            if (jwk != null) {
+                if (clock.millis() - fetchedAt >= TTL_MS && refreshing.compareAndSet(false, true)) {
+                    Thread t = new Thread(() -> {
+                        try {
+                            refresh();
+                        } finally {
+                            refreshing.set(false);
+                        }
+                    }, "jwks-refresh");
+                    t.setDaemon(true);
+                    t.start();
+                }
                 return jwk;
             }
             synchronized (this) {
                 jwk = keys.get(keyId);
-                if (jwk != null && now - fetchedAt < TTL_MS) {
-                    return jwk;
+                if (jwk == null && clock.millis() - lastAttempt >= MISS_INTERVAL_MS) {
+                    refresh();
+                    jwk = keys.get(keyId);
                 }
-                if (jwk == null && now - fetchedAt < MISS_INTERVAL_MS) {
-                    throw new SigningKeyNotFoundException("no key " + keyId, null);
-                }
-                keys.clear();
+            }
+            if (jwk == null) {
+                throw new SigningKeyNotFoundException("no key " + keyId, null);
+            }
+            return jwk;
+        }
+
+        /** Fetches the set; on success it replaces the cached one whole, on failure the last good keys stay. */
+        void refresh() {
+            lastAttempt = clock.millis();
+            try {
+                Map<String, Jwk> fresh = new HashMap<>();
                 for (Jwk k : source.getAll()) {
                     if (k.getId() != null) {
-                        keys.put(k.getId(), k);
+                        fresh.put(k.getId(), k);
                     }
                 }
-                fetchedAt = now;
-                jwk = keys.get(keyId);
-                if (jwk == null) {
-                    throw new SigningKeyNotFoundException("no key " + keyId, null);
-                }
-                return jwk;
+                keys = Map.copyOf(fresh);
+                fetchedAt = clock.millis();
+            } catch (JwkException | RuntimeException e) {
+                LOG.warn("JWKS refresh failed, keeping the {} last good keys: {}", keys.size(), e.getClass().getSimpleName());
             }
         }
     }

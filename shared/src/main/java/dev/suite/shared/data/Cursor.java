@@ -74,7 +74,31 @@ public final class Cursor {
         return key;
     }
 
-    private static ApiException invalid() {
+    /**
+     * An opaque cursor for a position that is not a DynamoDB key (a provider's page token, an offset into a sorted
+     * list): the same base64url wrapping, read back by {@link #unwrap}.
+     */
+    public static String wrap(String position) {
+        return position == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The position a {@link #wrap}ped cursor holds (null for no cursor); 400 INVALID_CURSOR for anything else. */
+    public static String unwrap(String cursor) {
+        if (cursor == null || cursor.isEmpty()) {
+            return null;
+        }
+        try {
+            if (cursor.length() > 4096) {
+                throw new IllegalArgumentException("too long");
+            }
+            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw invalid();
+        }
+    }
+
+    /** The one answer to a cursor that is not one this API gave out. */
+    public static ApiException invalid() {
         return ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
     }
 }

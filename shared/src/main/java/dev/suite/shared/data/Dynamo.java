@@ -66,7 +66,8 @@ public final class Dynamo {
         return out;
     }
 
-    private static void pause(long millis) {
+    /** Sleeps for a backoff; an interrupt ends it with an IllegalStateException. */
+    public static void pause(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

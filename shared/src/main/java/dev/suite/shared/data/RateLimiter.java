@@ -29,22 +29,61 @@ public final class RateLimiter {
         return new RateLimiter(dynamo, config.require("RATE_LIMITS_TABLE"), Clock.systemUTC());
     }
 
+    /** Counts this call and answers 429 (with Retry-After) when it is beyond the limit of the current window. */
     public void hit(String key, int limit, Duration window, String what) {
-        long now = clock.millis();
-        long size = window.toMillis();
-        long start = now / size * size;
-        long end = start + size;
+        Window w = window(window);
         try {
             dynamo.updateItem(b -> b.tableName(table)
-                    .key(Map.of("id", AttributeValue.fromS(key + "#" + start)))
+                    .key(w.key(key))
                     .updateExpression("ADD #c :one SET expiresAt = if_not_exists(expiresAt, :exp)")
                     .conditionExpression("attribute_not_exists(#c) OR #c < :limit")
                     .expressionAttributeNames(Map.of("#c", "calls"))
                     .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":limit", AttributeValue.fromN(Integer.toString(limit)),
-                            ":exp", AttributeValue.fromN(Long.toString(end / 1000 + 60)))));
+                            ":exp", w.expires())));
         } catch (ConditionalCheckFailedException e) {
+            throw w.tooMany(limit, window, what);
+        }
+    }
+
+    /** Answers 429 when the key already counted {@code limit} events in the current window; counts nothing itself. */
+    public void check(String key, int limit, Duration window, String what) {
+        Window w = window(window);
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(w.key(key)).consistentRead(true)).item();
+        AttributeValue calls = item == null ? null : item.get("calls");
+        if (calls != null && Long.parseLong(calls.n()) >= limit) {
+            throw w.tooMany(limit, window, what);
+        }
+    }
+
+    /** Counts one event (a failed login, say) for the key in the current window. */
+    public void count(String key, Duration window) {
+        Window w = window(window);
+        dynamo.updateItem(b -> b.tableName(table).key(w.key(key))
+                .updateExpression("ADD #c :one SET expiresAt = if_not_exists(expiresAt, :exp)")
+                .expressionAttributeNames(Map.of("#c", "calls"))
+                .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":exp", w.expires())));
+    }
+
+    private Window window(Duration window) {
+        long now = clock.millis();
+        long size = window.toMillis();
+        long start = now / size * size;
+        return new Window(now, start, start + size);
+    }
+
+    /** A fixed window of time: its counter's key suffix, its expiry, and the wait until it ends. */
+    private record Window(long now, long start, long end) {
+        Map<String, AttributeValue> key(String key) {
+            return Map.of("id", AttributeValue.fromS(key + "#" + start));
+        }
+
+        AttributeValue expires() {
+            return AttributeValue.fromN(Long.toString(end / 1000 + 60));
+        }
+
+        ApiException tooMany(int limit, Duration window, String what) {
             long retry = Math.max(1, (end - now + 999) / 1000);
-            throw ApiException.tooManyRequests("too many " + what + "; at most " + limit + " per " + window.toSeconds() + " s, retry in "
+            return ApiException.tooManyRequests("too many " + what + "; at most " + limit + " per " + window.toSeconds() + " s, retry in "
                     + retry + " s", retry);
         }
     }

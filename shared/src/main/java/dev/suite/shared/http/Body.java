@@ -25,7 +25,6 @@ public final class Body {
         return parse(request, type, DEFAULT_MAX_BYTES);
     }
 
-    @SuppressWarnings("unchecked")
     public static <T> T parse(ApiRequest request, Class<T> type, int maxBytes) {
         byte[] body = request.bodyBytes();
         if (body.length > maxBytes) {
@@ -38,6 +37,15 @@ public final class Body {
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
             throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
         }
+        return read(body, type);
+    }
+
+    /**
+     * Reads a JSON object into a typed request with the strict mapper and validates it ({@link Validated}): the one
+     * way bodies and WebSocket frames become requests. Errors are 400s naming the field.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T read(byte[] body, Class<T> type) {
         if (firstNonSpace(body) != '{') {
             throw ApiException.badRequest("MALFORMED_JSON", "the body must be a JSON object");
         }

@@ -49,13 +49,15 @@ public final class Dispatcher {
         return this;
     }
 
-    /** A synthetic request for priming, from a caller nobody is (a fresh random id). */
+    /**
+     * A synthetic request for priming, from a caller nobody is (a fresh random id) and with no email claim, so a
+     * route that creates a missing profile ({@code Users.ensure}) only reads and answers 404.
+     */
     public static APIGatewayProxyRequestEvent synthetic(String method, String resource, Map<String, String> pathParams, String body) {
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext()
                 .withRequestId("priming").withStage("priming")
                 .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp("127.0.0.1"));
-        ctx.setAuthorizer(Map.of("claims", Map.of("sub", "priming-" + UUID.randomUUID(), "email", "priming@example.invalid",
-                "cognito:groups", "User")));
+        ctx.setAuthorizer(Map.of("claims", Map.of("sub", "priming-" + UUID.randomUUID(), "cognito:groups", "User")));
         return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource).withPath(resource)
                 .withPathParameters(pathParams).withBody(body).withRequestContext(ctx)
                 .withHeaders(Map.of("Content-Type", "application/json"));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,6 +70,33 @@ public final class Push {
             }
         }
         return out;
+    }
+
+    /**
+     * Closes every open connection of a user (logout, a role change: their next {@code $connect} is checked again)
+     * through the configured management endpoint, and forgets them. Returns how many were closed. Without a
+     * configured endpoint (no WebSocket API), there is nothing to close.
+     */
+    public int disconnect(String userId, Instant now) {
+        Optional<String> endpoint = config.get("WEBSOCKET_MANAGEMENT_ENDPOINT");
+        if (endpoint.isEmpty()) {
+            return 0;
+        }
+        ApiGatewayManagementApiAsyncClient client = clients.computeIfAbsent(endpoint.get(), e -> Clients.managementApi(config, e));
+        List<String> ids = connections.ofUser(userId, now);
+        List<CompletableFuture<?>> all = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            all.add(client.deleteConnection(b -> b.connectionId(id)).handle((ok, error) -> {
+                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                if (cause != null && !(cause instanceof GoneException)) {
+                    LOG.warn("closing a connection failed: {}", cause.getClass().getSimpleName());
+                }
+                connections.close(id);
+                return null;
+            }));
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        return ids.size();
     }
 
     /** Posts one frame to each connection; returns how many took it. */

@@ -2,12 +2,14 @@ package dev.suite.shared.auth;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.sun.net.httpserver.HttpServer;
 import dev.suite.shared.auth.JwtVerifier.InvalidTokenException;
 import dev.suite.shared.auth.JwtVerifier.TokenUse;
+import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -18,11 +20,15 @@ import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -169,6 +175,116 @@ class JwtVerifierTest {
     void garbageFails() {
         for (String t : new String[] {"", "abc", "a.b.c", "Bearer x"}) {
             assertThrows(InvalidTokenException.class, () -> verifier.verify(t, TokenUse.id));
+        }
+    }
+
+    /** A clock the test moves forward. */
+    static final class MovableClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+
+    /** A JWKS endpoint that can be made to fail or to hang, counting the fetches it answered. */
+    static final class FlakyJwks implements AutoCloseable {
+        final HttpServer server;
+        final AtomicInteger fetches = new AtomicInteger();
+        volatile boolean failing;
+        volatile long delayMs;
+
+        FlakyJwks() throws IOException {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.setExecutor(Executors.newCachedThreadPool());
+            server.createContext("/pool/.well-known/jwks.json", exchange -> {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                fetches.incrementAndGet();
+                byte[] body = (failing ? "{\"message\":\"unavailable\"}" : jwksJson(publicKey)).getBytes(StandardCharsets.UTF_8);
+                exchange.sendResponseHeaders(failing ? 503 : 200, body.length);
+                exchange.getResponseBody().write(body);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        URI uri() {
+            return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/pool/.well-known/jwks.json");
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    static String longLived() {
+        return JWT.create().withKeyId("k1").withIssuer(issuer).withSubject(sub).withAudience(CLIENT).withClaim("token_use", "id")
+                .withExpiresAt(Instant.now().plus(Duration.ofDays(30))).sign(Algorithm.RSA256(publicKey, privateKey));
+    }
+
+    @Test
+    void aFailedRefreshKeepsTheLastGoodKeys() throws Exception {
+        try (FlakyJwks endpoint = new FlakyJwks()) {
+            MovableClock clock = new MovableClock();
+            JwtVerifier v = new JwtVerifier(issuer, endpoint.uri(), Set.of(CLIENT), clock);
+            String token = longLived();
+            assertEquals(sub, v.verify(token, TokenUse.id).get("sub"));
+            endpoint.failing = true;
+            clock.advance(Duration.ofHours(7));
+            for (int i = 0; i < 20; i++) {
+                assertEquals(sub, v.verify(token, TokenUse.id).get("sub"), "still trusted while the endpoint fails");
+                Thread.sleep(20);
+            }
+            assertTrue(endpoint.fetches.get() >= 2, "a refresh was tried");
+            // an unknown key id during the outage does not wipe the known ones either
+            String unknownKid = JWT.create().withKeyId("k2").withIssuer(issuer).withSubject(sub).withAudience(CLIENT)
+                    .withClaim("token_use", "id").withExpiresAt(Instant.now().plus(Duration.ofDays(1))).sign(Algorithm.RSA256(publicKey, privateKey));
+            clock.advance(Duration.ofMinutes(2));
+            assertThrows(InvalidTokenException.class, () -> v.verify(unknownKid, TokenUse.id));
+            assertEquals(sub, v.verify(token, TokenUse.id).get("sub"));
+        }
+    }
+
+    @Test
+    void aStaleKeySetIsRefreshedWithoutHoldingRequests() throws Exception {
+        try (FlakyJwks endpoint = new FlakyJwks()) {
+            MovableClock clock = new MovableClock();
+            JwtVerifier v = new JwtVerifier(issuer, endpoint.uri(), Set.of(CLIENT), clock);
+            String token = longLived();
+            v.verify(token, TokenUse.id);
+            endpoint.delayMs = 1_500;
+            clock.advance(Duration.ofHours(7));
+            long started = System.nanoTime();
+            for (int i = 0; i < 50; i++) {
+                v.verify(token, TokenUse.id);
+            }
+            long tookMs = (System.nanoTime() - started) / 1_000_000;
+            assertTrue(tookMs < 1_000, "50 verifications during a slow refresh took " + tookMs + " ms");
+            long deadline = System.currentTimeMillis() + 5_000;
+            while (endpoint.fetches.get() < 2 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(2, endpoint.fetches.get(), "one background refresh, not one per request");
         }
     }
 }

@@ -4,24 +4,23 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.chat.domain.Attachments;
 import dev.suite.chat.domain.Messaging;
 import dev.suite.chat.store.ChatStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
 import dev.suite.shared.S3Clients;
 import dev.suite.shared.SyntheticContext;
 import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.Body;
 import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -30,7 +29,6 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
     private static final Logger LOG = Log.get(ChatMessagesHandler.class);
     private final Messaging messaging;
     private final Push push;
-    private final Connections connections;
 
     public ChatMessagesHandler() {
         this(Config.fromSystem());
@@ -41,11 +39,19 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
     }
 
     private ChatMessagesHandler(Config config, DynamoDbClient dynamo) {
-        this.connections = Connections.from(dynamo, config);
-        this.push = new Push(config, connections);
-        this.messaging = new Messaging(ChatStore.from(dynamo, config),
+        this(config, dynamo, new Push(config, Connections.from(dynamo, config)));
+    }
+
+    private ChatMessagesHandler(Config config, DynamoDbClient dynamo, Push push) {
+        this(new Messaging(ChatStore.from(dynamo, config),
                 new Attachments(S3Clients.client(config), S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
-                        S3Clients.presignTtl(config), Clock.systemUTC()), push, Clock.systemUTC());
+                        S3Clients.presignTtl(config), Clock.systemUTC()), push, Clock.systemUTC()), push);
+    }
+
+    /** The collaborators, for tests and the local runtime. */
+    public ChatMessagesHandler(Messaging messaging, Push push) {
+        this.messaging = messaging;
+        this.push = push;
         // Priming: a typing frame from nobody to no room: JSON, membership read, an error frame to a connection
         // that does not exist (410), which deletes nothing.
         Priming.register("ChatMessagesHandler", () -> handleRequest(WebSocketEvents.synthetic("typing",
@@ -64,18 +70,19 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
                     throw ApiException.unauthorized("this connection has no verified user");
                 }
                 String route = ctx.getRouteKey();
-                JsonNode body = parse(event.getBody());
+                byte[] frame = frame(event.getBody());
                 switch (route) {
-                    case "sendMessage" -> messaging.send(origin, Json.EVENTS.treeToValue(strict(body, "action", "roomId", "text",
-                            "attachmentKey", "clientMessageId"), Messaging.Send.class));
-                    case "typing" -> messaging.typing(origin, Json.EVENTS.treeToValue(strict(body, "action", "roomId"), Messaging.Typing.class));
-                    default -> throw ApiException.badRequest("UNKNOWN_ACTION",
-                            "unknown action; send {\"action\":\"sendMessage\",...} or {\"action\":\"typing\",\"roomId\":...}");
+                    case "sendMessage" -> messaging.send(origin, Body.read(frame, Messaging.Send.class));
+                    case "typing" -> messaging.typing(origin, Body.read(frame, Messaging.Typing.class));
+                    default -> {
+                        Body.read(frame, ObjectNode.class); // a frame that is not a JSON object is malformed first
+                        throw ApiException.badRequest("UNKNOWN_ACTION",
+                                "unknown action; send {\"action\":\"sendMessage\",...} or {\"action\":\"typing\",\"roomId\":...}");
+                    }
                 }
             } catch (ApiException e) {
-                messaging.error(origin, e.code(), e.getMessage());
-            } catch (JsonProcessingException e) {
-                messaging.error(origin, "MALFORMED_FRAME", "a field has the wrong type");
+                // a frame that is not JSON is a malformed frame, whatever the body parser calls it
+                messaging.error(origin, "MALFORMED_JSON".equals(e.code()) ? "MALFORMED_FRAME" : e.code(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.error("message route failed", e);
                 messaging.error(origin, "INTERNAL", "the message could not be handled; retry");
@@ -97,34 +104,12 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         return id == null ? null : id.toString();
     }
 
-    private static JsonNode parse(String body) {
+    /** The frame's bytes, at most 32 KiB; its JSON is read by the same strict parser as REST bodies. */
+    private static byte[] frame(String body) {
         if (body == null || body.length() > 32 * 1024) {
             throw ApiException.badRequest("MALFORMED_FRAME", "frames are JSON objects of at most 32 KiB");
         }
-        try {
-            JsonNode node = Json.MAPPER.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw ApiException.badRequest("MALFORMED_FRAME", "frames are JSON objects");
-            }
-            return node;
-        } catch (JsonProcessingException e) {
-            throw ApiException.badRequest("MALFORMED_FRAME", "the frame is not valid JSON");
-        }
+        return body.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static JsonNode strict(JsonNode body, String... allowed) {
-        var names = body.fieldNames();
-        Set<String> ok = Set.of(allowed);
-        while (names.hasNext()) {
-            String n = names.next();
-            if (!ok.contains(n)) {
-                throw ApiException.badRequest("UNKNOWN_FIELD", "unknown field '" + n + "'");
-            }
-            JsonNode v = body.get(n);
-            if (!v.isTextual() && !v.isNull()) {
-                throw ApiException.invalid(n, "must be a string");
-            }
-        }
-        return body;
-    }
 }

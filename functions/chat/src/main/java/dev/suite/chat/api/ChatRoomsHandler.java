@@ -12,6 +12,7 @@ import dev.suite.shared.Config;
 import dev.suite.shared.S3Clients;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.ApiRequest;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
 import dev.suite.shared.http.Check;
@@ -92,7 +93,13 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
     public static ChatService service(Config config, DynamoDbClient dynamo) {
         return new ChatService(ChatStore.from(dynamo, config), Users.from(dynamo, config),
                 new Attachments(S3Clients.client(config), S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
-                        S3Clients.presignTtl(config), Clock.systemUTC()), Clock.systemUTC());
+                        S3Clients.presignTtl(config), Clock.systemUTC()), Clock.systemUTC(), config.getInt("ROOM_MEMBER_CAP", 1000));
+    }
+
+    /** The optional Idempotency-Key header: 1 to 64 letters, digits, '-' or '_' (a UUID fits). */
+    static String idempotencyKey(ApiRequest r) {
+        String key = r.header("Idempotency-Key");
+        return key == null ? null : Check.id("Idempotency-Key", key);
     }
 
     public ChatRoomsHandler(Config config, ChatService chat) {
@@ -101,7 +108,7 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
                     String me = r.caller().userId();
                     NewRoom room = Body.parse(r, NewRoom.class);
                     ChatService.Created c = room.type().equals("direct") ? chat.createDirect(me, room.memberIds().get(0))
-                            : chat.createGroup(me, room.name(), room.memberIds());
+                            : chat.createGroup(me, room.name(), room.memberIds(), idempotencyKey(r));
                     return c.created() ? ApiResponse.created(c.room()) : ApiResponse.ok(c.room());
                 })
                 .add("GET", "/chat/rooms", r -> ApiResponse.ok(chat.myRooms(r.caller().userId(),

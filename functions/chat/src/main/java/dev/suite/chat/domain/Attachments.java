@@ -6,7 +6,6 @@ import dev.suite.shared.http.ApiException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -39,17 +38,12 @@ public final class Attachments {
         return "attachments/" + roomId + "/";
     }
 
-    public Map<String, Object> upload(String roomId, String fileName, String contentType, long size) {
+    public Views.Upload upload(String roomId, String fileName, String contentType, long size) {
         String key = prefix(roomId) + Ids.next() + "/" + fileName;
         String url = presigner.presignPutObject(b -> b.signatureDuration(ttl)
                 .putObjectRequest(p -> p.bucket(bucket).key(key).contentType(contentType).contentLength(size))).url().toString();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("attachmentKey", key);
-        out.put("uploadUrl", url);
-        out.put("method", "PUT");
-        out.put("headers", Map.of("Content-Type", contentType, "Content-Length", Long.toString(size)));
-        out.put("expiresAt", Times.iso(Instant.now(clock).plus(ttl)));
-        return out;
+        return new Views.Upload(key, url, "PUT", Map.of("Content-Type", contentType, "Content-Length", Long.toString(size)),
+                Times.iso(Instant.now(clock).plus(ttl)));
     }
 
     /** The uploaded object's content type; 400 when the key is not an upload of this room or was never uploaded. */

@@ -3,6 +3,7 @@ package dev.suite.chat.domain;
 import dev.suite.chat.store.ChatStore;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Times;
+import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
@@ -12,13 +13,10 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Comparator;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -33,15 +31,17 @@ public final class ChatService {
     private final Users users;
     private final Attachments attachments;
     private final Clock clock;
+    private final int memberCap;
 
-    public ChatService(ChatStore store, Users users, Attachments attachments, Clock clock) {
+    public ChatService(ChatStore store, Users users, Attachments attachments, Clock clock, int memberCap) {
         this.store = store;
         this.users = users;
         this.attachments = attachments;
         this.clock = clock;
+        this.memberCap = memberCap;
     }
 
-    public record Created(boolean created, Map<String, Object> room) {
+    public record Created(boolean created, Views.Room room) {
     }
 
     public Created createDirect(String caller, String other) {
@@ -54,7 +54,11 @@ public final class ChatService {
         List<ChatStore.Member> members = List.of(new ChatStore.Member(roomId, caller, "member", now),
                 new ChatStore.Member(roomId, other, "member", now));
         boolean created = store.createRoom(new ChatStore.Room(roomId, "direct", null, caller, now, now), members);
-        return new Created(created, view(store.room(roomId).orElseThrow(), store.members(roomId)));
+        if (!created) {
+            // either side opening the pair again brings back whoever had left it
+            members.forEach(m -> store.addMember(m, 2));
+        }
+        return new Created(created, Views.room(store.room(roomId).orElseThrow(), store.members(roomId)));
     }
 
     /** The same pair always gets the same room: the id is derived from the two sorted user ids. */
@@ -68,7 +72,11 @@ public final class ChatService {
         }
     }
 
-    public Created createGroup(String caller, String name, List<String> memberIds) {
+    /**
+     * A group room owned by the caller. With an {@code idempotencyKey} (the Idempotency-Key header), a retry with the
+     * same key gets the first room back (200) instead of a second room.
+     */
+    public Created createGroup(String caller, String name, List<String> memberIds, String idempotencyKey) {
         Set<String> others = new LinkedHashSet<>(memberIds);
         others.remove(caller);
         if (others.size() > MAX_INITIAL_MEMBERS) {
@@ -80,12 +88,17 @@ public final class ChatService {
         List<ChatStore.Member> members = new ArrayList<>();
         members.add(new ChatStore.Member(roomId, caller, "owner", now));
         others.forEach(u -> members.add(new ChatStore.Member(roomId, u, "member", now)));
-        store.createRoom(new ChatStore.Room(roomId, "group", name, caller, now, now), members);
-        return new Created(true, view(store.room(roomId).orElseThrow(), members));
+        String key = idempotencyKey == null ? null : "room#" + caller + "#" + idempotencyKey;
+        String existing = store.createRoom(new ChatStore.Room(roomId, "group", name, caller, now, now), members, key);
+        if (existing != null) {
+            ChatStore.Room first = store.room(existing).orElseThrow(() -> ApiException.notFound("room"));
+            return new Created(false, Views.room(first, store.members(existing)));
+        }
+        return new Created(true, Views.room(store.room(roomId).orElseThrow(), members));
     }
 
     /** My rooms, most recently active first; the cursor is the position after the last room of the page. */
-    public Page<Map<String, Object>> myRooms(String caller, int limit, String cursor) {
+    public Page<Views.RoomSummary> myRooms(String caller, int limit, String cursor) {
         List<ChatStore.Room> rooms = new ArrayList<>(store.rooms(store.roomsOf(caller, MAX_ROOMS_LISTED)));
         rooms.sort(Comparator.comparing(ChatStore.Room::lastActivityAt, Comparator.reverseOrder()).thenComparing(ChatStore.Room::roomId));
         int from = 0;
@@ -101,48 +114,43 @@ public final class ChatService {
                 }
             }
         }
-        List<Map<String, Object>> items = new ArrayList<>();
         int to = Math.min(rooms.size(), from + limit);
-        for (ChatStore.Room r : rooms.subList(from, to)) {
-            items.add(summary(r));
-        }
+        List<Views.RoomSummary> items = rooms.subList(from, to).stream().map(Views::summary).toList();
         String next = to < rooms.size() ? encodeCursor(rooms.get(to - 1)) : null;
         return new Page<>(items, next);
     }
 
     private static String encodeCursor(ChatStore.Room r) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString((r.lastActivityAt() + "|" + r.roomId()).getBytes(StandardCharsets.UTF_8));
+        return Cursor.wrap(r.lastActivityAt() + "|" + r.roomId());
     }
 
     private static String[] decodeCursor(String cursor) {
-        try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|", 2);
-            if (parts.length != 2) {
-                throw new IllegalArgumentException();
-            }
-            return parts;
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
+        String[] parts = Cursor.unwrap(cursor).split("\\|", 2);
+        if (parts.length != 2) {
+            throw Cursor.invalid();
         }
+        return parts;
     }
 
-    public Page<Map<String, Object>> history(String caller, String roomId, String before, int limit) {
+    public Page<Views.Message> history(String caller, String roomId, String before, int limit) {
         membership(roomId, caller);
         return store.history(roomId, before, limit).map(m -> Views.message(m, attachments));
     }
 
-    public Map<String, Object> addMember(String caller, String roomId, String userId, String role) {
+    public Views.Membership addMember(String caller, String roomId, String userId, String role) {
         ChatStore.Room room = groupRoom(roomId, caller);
         ChatStore.Member me = membership(roomId, caller);
         MemberRules.add(me.role(), role);
         requireUser(userId);
-        if (!store.addMember(new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))))) {
-            throw ApiException.conflict("ALREADY_MEMBER", "this user is already a member");
+        switch (store.addMember(new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))), memberCap)) {
+            case ALREADY_MEMBER -> throw ApiException.conflict("ALREADY_MEMBER", "this user is already a member");
+            case ROOM_FULL -> throw ApiException.conflict("ROOM_FULL", "this room has its " + memberCap + " members; remove one first");
+            default -> { }
         }
-        return Map.of("roomId", roomId, "userId", userId, "role", role);
+        return new Views.Membership(roomId, userId, role);
     }
 
-    public Map<String, Object> changeRole(String caller, String roomId, String userId, String role) {
+    public Views.Membership changeRole(String caller, String roomId, String userId, String role) {
         groupRoom(roomId, caller);
         ChatStore.Member me = membership(roomId, caller);
         MemberRules.changeRole(me.role(), caller.equals(userId));
@@ -156,7 +164,7 @@ public final class ChatService {
         } else if (!store.setRole(roomId, userId, role)) {
             throw ApiException.notFound("member");
         }
-        return Map.of("roomId", roomId, "userId", userId, "role", role);
+        return new Views.Membership(roomId, userId, role);
     }
 
     public void removeMember(String caller, String roomId, String userId) {
@@ -173,7 +181,7 @@ public final class ChatService {
         store.removeMember(roomId, userId);
     }
 
-    public Map<String, Object> attachment(String caller, String roomId, String fileName, String contentType, long size) {
+    public Views.Upload attachment(String caller, String roomId, String fileName, String contentType, long size) {
         membership(roomId, caller);
         return attachments.upload(roomId, fileName, contentType, size);
     }
@@ -196,23 +204,5 @@ public final class ChatService {
         if (users.get(userId).isEmpty()) {
             throw new ApiException(404, "USER_NOT_FOUND", "no user " + userId);
         }
-    }
-
-    private static Map<String, Object> summary(ChatStore.Room r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("roomId", r.roomId());
-        m.put("type", r.type());
-        m.put("name", r.name());
-        m.put("lastActivityAt", r.lastActivityAt());
-        m.put("createdAt", r.createdAt());
-        return m;
-    }
-
-    private static Map<String, Object> view(ChatStore.Room r, List<ChatStore.Member> members) {
-        Map<String, Object> m = summary(r);
-        List<Map<String, Object>> list = new ArrayList<>();
-        members.forEach(x -> list.add(Map.of("userId", x.userId(), "role", x.role())));
-        m.put("members", list);
-        return m;
     }
 }

@@ -8,13 +8,12 @@ import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Check;
+import dev.suite.shared.http.Validated;
 import dev.suite.shared.push.Push;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiAsyncClient;
 
@@ -38,59 +37,66 @@ public final class Messaging {
     public record Origin(String userId, String connectionId, ApiGatewayManagementApiAsyncClient client) {
     }
 
-    public record Send(String action, String roomId, String text, String attachmentKey, String clientMessageId) {
+    /** The sendMessage frame: text up to 4,000 characters, blank only when an attachment is carried. */
+    public record Send(String action, String roomId, String text, String attachmentKey, String clientMessageId) implements Validated<Send> {
+        @Override
+        public Send validated() {
+            String t = text == null || text.isBlank() ? null : Check.multiline("text", text, 1, MAX_TEXT);
+            String key = attachmentKey == null || attachmentKey.isBlank() ? null : attachmentKey;
+            if (t == null && key == null) {
+                throw ApiException.invalid("text", "must not be blank unless the message carries an attachment");
+            }
+            return new Send(action, Check.id("roomId", roomId), t, key, Check.id("clientMessageId", clientMessageId));
+        }
     }
 
-    public record Typing(String action, String roomId) {
+    /** The typing frame. */
+    public record Typing(String action, String roomId) implements Validated<Typing> {
+        @Override
+        public Typing validated() {
+            return new Typing(action, Check.id("roomId", roomId));
+        }
     }
 
     public void send(Origin from, Send req) {
-        String roomId = Check.id("roomId", req.roomId());
-        String clientMessageId = Check.id("clientMessageId", req.clientMessageId());
-        String text = req.text() == null || req.text().isBlank() ? null : Check.multiline("text", req.text(), 1, MAX_TEXT);
+        String roomId = req.roomId();
+        String clientMessageId = req.clientMessageId();
+        String text = req.text();
+        String key = req.attachmentKey();
         if (store.member(roomId, from.userId()).isEmpty()) {
             throw new ApiException(403, "NOT_A_MEMBER", "you are not a member of this room");
         }
-        String attachmentType = null;
-        String key = req.attachmentKey() == null || req.attachmentKey().isBlank() ? null : req.attachmentKey();
-        if (key != null) {
-            attachmentType = attachments.check(roomId, key);
-        }
-        if (text == null && key == null) {
-            throw ApiException.invalid("text", "must not be blank unless the message carries an attachment");
-        }
+        String attachmentType = key == null ? null : attachments.check(roomId, key);
         Instant now = Instant.now(clock);
         ChatStore.Message message = new ChatStore.Message(roomId, Ids.at(now), from.userId(), text, key, attachmentType,
                 clientMessageId, Times.iso(now));
         ChatStore.Stored stored = store.store(message, now.plus(Duration.ofDays(1)).getEpochSecond());
         if (stored.fresh()) {
             store.touch(roomId, now);
+            Metrics.count(Metrics.MESSAGES_SENT, 1);
+        }
+        if (!stored.delivered()) {
+            // Stored first, then fanned out; a fan-out that fails leaves the message undelivered, and the client's retry
+            // (same clientMessageId) fans it out again: at least once, clients dedupe on messageId.
             List<String> targets = memberConnections(roomId, null, now);
             targets.remove(from.connectionId());
             long started = System.nanoTime();
             int delivered = push.send(from.client(), targets, Json.write(Views.message(stored.message(), attachments)));
             long tookMs = (System.nanoTime() - started) / 1_000_000;
+            store.markDelivered(roomId, stored.message().messageId());
             LOG.info("message fanned out to {}/{} connections in {} ms", delivered, targets.size(), tookMs);
-            Metrics.count(Metrics.MESSAGES_SENT, 1);
             Metrics.millis(Metrics.FANOUT_LATENCY, tookMs);
         }
-        Map<String, Object> ack = new LinkedHashMap<>();
-        ack.put("type", "ack");
-        ack.put("clientMessageId", clientMessageId);
-        ack.put("messageId", stored.message().messageId());
-        ack.put("createdAt", stored.message().createdAt());
+        Views.Ack ack = new Views.Ack("ack", clientMessageId, stored.message().messageId(), stored.message().createdAt());
         push.send(from.client(), List.of(from.connectionId()), Json.write(ack));
     }
 
     public void typing(Origin from, Typing req) {
-        String roomId = Check.id("roomId", req.roomId());
+        String roomId = req.roomId();
         if (store.member(roomId, from.userId()).isEmpty()) {
             throw new ApiException(403, "NOT_A_MEMBER", "you are not a member of this room");
         }
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "typing");
-        frame.put("roomId", roomId);
-        frame.put("userId", from.userId());
+        Views.Typing frame = new Views.Typing("typing", roomId, from.userId());
         push.send(from.client(), memberConnections(roomId, from.userId(), Instant.now(clock)), Json.write(frame));
     }
 
@@ -102,10 +108,6 @@ public final class Messaging {
 
     /** An error frame for the one connection; the connection stays open. */
     public void error(Origin to, String code, String message) {
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "error");
-        frame.put("code", code);
-        frame.put("message", message);
-        push.send(to.client(), List.of(to.connectionId()), Json.write(frame));
+        push.send(to.client(), List.of(to.connectionId()), Json.write(new Views.ErrorFrame("error", code, message)));
     }
 }

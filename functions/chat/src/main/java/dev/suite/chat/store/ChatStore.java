@@ -4,6 +4,7 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Dynamo;
 import dev.suite.shared.http.Page;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -35,8 +36,11 @@ public final class ChatStore {
                           String attachmentType, String clientMessageId, String createdAt) {
     }
 
-    /** The message as stored, and whether this call stored it (false: a retry of an earlier one). */
-    public record Stored(Message message, boolean fresh) {
+    /**
+     * The message as stored, whether this call stored it (false: a retry of an earlier one), and whether its fan-out
+     * completed (a retry of a message whose fan-out failed fans it out again).
+     */
+    public record Stored(Message message, boolean fresh, boolean delivered) {
     }
 
     public ChatStore(DynamoDbClient dynamo, String rooms, String members, String messages, String idempotency) {
@@ -54,6 +58,15 @@ public final class ChatStore {
 
     /** Creates a room with its members in one transaction; false when a room with that id exists (direct pairs). */
     public boolean createRoom(Room room, List<Member> initial) {
+        return createRoom(room, initial, null) == null;
+    }
+
+    /**
+     * Creates a room with its members (and its member count) in one transaction. With an idempotency key, the key's
+     * record is written in the same transaction: a retry with the same key finds it and gets the first room's id back.
+     * Returns null when this call created the room, else the id of the room that already stands for it.
+     */
+    public String createRoom(Room room, List<Member> initial, String idempotencyKey) {
         List<TransactWriteItem> items = new ArrayList<>();
         Map<String, AttributeValue> r = new HashMap<>();
         r.put("roomId", s(room.roomId()));
@@ -64,16 +77,31 @@ public final class ChatStore {
         r.put("createdBy", s(room.createdBy()));
         r.put("createdAt", s(room.createdAt()));
         r.put("lastActivityAt", s(room.lastActivityAt()));
+        r.put("memberCount", AttributeValue.fromN(Integer.toString(initial.size())));
+        if (idempotencyKey != null) {
+            items.add(TransactWriteItem.builder().put(p -> p.tableName(idempotency).item(Map.of("id", s(idempotencyKey),
+                    "roomId", s(room.roomId()), "expiresAt", AttributeValue.fromN(Long.toString(
+                            Instant.parse(room.createdAt()).plus(Duration.ofDays(1)).getEpochSecond()))))
+                    .conditionExpression("attribute_not_exists(id)")).build());
+        }
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(rooms).item(r)
                 .conditionExpression("attribute_not_exists(roomId)").build()).build());
         for (Member m : initial) {
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(members).item(memberItem(m)).build()).build());
         }
-        return Dynamo.transact(dynamo, items);
+        if (Dynamo.failedCondition(dynamo, items) < 0) {
+            return null;
+        }
+        if (idempotencyKey == null) {
+            return room.roomId();
+        }
+        Map<String, AttributeValue> first = dynamo.getItem(b -> b.tableName(idempotency).key(Map.of("id", s(idempotencyKey)))
+                .consistentRead(true)).item();
+        return first == null || first.isEmpty() ? room.roomId() : first.get("roomId").s();
     }
 
     public Optional<Room> room(String roomId) {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(rooms).key(Map.of("roomId", s(roomId)))).item();
+        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(rooms).key(Map.of("roomId", s(roomId))).consistentRead(true)).item();
         return i == null || i.isEmpty() ? Optional.empty() : Optional.of(room(i));
     }
 
@@ -95,7 +123,7 @@ public final class ChatStore {
     }
 
     public List<Member> members(String roomId) {
-        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(members).keyConditionExpression("roomId = :r")
+        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(members).keyConditionExpression("roomId = :r").consistentRead(true)
                 .expressionAttributeValues(Map.of(":r", s(roomId))).exclusiveStartKey(from)), Integer.MAX_VALUE)
                 .stream().map(ChatStore::member).toList();
     }
@@ -107,10 +135,26 @@ public final class ChatStore {
                 .stream().map(i -> i.get("roomId").s()).toList();
     }
 
-    /** Adds a member; false when already one. */
-    public boolean addMember(Member m) {
-        return Dynamo.transact(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(members).item(memberItem(m))
-                .conditionExpression("attribute_not_exists(userId)")).build()));
+    /** What adding a member found. */
+    public enum Added { ADDED, ALREADY_MEMBER, ROOM_FULL }
+
+    /**
+     * Adds a member and counts it on the room, in one transaction: the room's count stays below {@code cap} however
+     * many adds race (rooms written before the count existed start counting from their next add).
+     */
+    public Added addMember(Member m, int cap) {
+        TransactWriteItem count = TransactWriteItem.builder().update(u -> u.tableName(rooms).key(Map.of("roomId", s(m.roomId())))
+                .updateExpression("SET memberCount = if_not_exists(memberCount, :zero) + :one")
+                .conditionExpression("attribute_exists(roomId) AND (attribute_not_exists(memberCount) OR memberCount < :cap)")
+                .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"),
+                        ":cap", AttributeValue.fromN(Integer.toString(cap))))).build();
+        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(members).item(memberItem(m))
+                .conditionExpression("attribute_not_exists(userId)")).build();
+        return switch (Dynamo.failedCondition(dynamo, List.of(count, put))) {
+            case -1 -> Added.ADDED;
+            case 0 -> Added.ROOM_FULL;
+            default -> Added.ALREADY_MEMBER;
+        };
     }
 
     /** Changes a member's role; false when that user is no longer a member. */
@@ -141,8 +185,18 @@ public final class ChatStore {
         };
     }
 
+    /** Removes a member and uncounts it, in one transaction; nothing happens when that user is not a member. */
     public void removeMember(String roomId, String userId) {
-        dynamo.deleteItem(b -> b.tableName(members).key(Map.of("roomId", s(roomId), "userId", s(userId))));
+        TransactWriteItem delete = TransactWriteItem.builder().delete(d -> d.tableName(members)
+                .key(Map.of("roomId", s(roomId), "userId", s(userId))).conditionExpression("attribute_exists(userId)")).build();
+        TransactWriteItem uncount = TransactWriteItem.builder().update(u -> u.tableName(rooms).key(Map.of("roomId", s(roomId)))
+                .updateExpression("SET memberCount = memberCount - :one")
+                .conditionExpression("attribute_exists(memberCount) AND memberCount > :zero")
+                .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1")))).build();
+        if (Dynamo.failedCondition(dynamo, List.of(delete, uncount)) == 1) {
+            // a room from before the count: remove the member alone
+            Dynamo.failedCondition(dynamo, List.of(delete));
+        }
     }
 
     /**
@@ -150,7 +204,7 @@ public final class ChatStore {
      * together; a retry gets back the first message instead.
      */
     public Stored store(Message m, long ttlEpochSeconds) {
-        String key = "msg#" + m.senderId() + "#" + m.clientMessageId();
+        String key = "msg#" + m.roomId() + "#" + m.senderId() + "#" + m.clientMessageId();
         Map<String, AttributeValue> idem = new HashMap<>();
         idem.put("id", s(key));
         idem.put("roomId", s(m.roomId()));
@@ -170,15 +224,29 @@ public final class ChatStore {
         }
         msg.put("clientMessageId", s(m.clientMessageId()));
         msg.put("createdAt", s(m.createdAt()));
+        msg.put("delivered", AttributeValue.fromBool(false));
         if (Dynamo.transact(dynamo, List.of(
                 TransactWriteItem.builder().put(p -> p.tableName(idempotency).item(idem).conditionExpression("attribute_not_exists(id)")).build(),
                 TransactWriteItem.builder().put(p -> p.tableName(messages).item(msg)).build()))) {
-            return new Stored(m, true);
+            return new Stored(m, true, false);
         }
-        // a retry: answer with the message the first attempt stored
+        // a retry: answer with the message the first attempt stored, and whether its fan-out completed
         Map<String, AttributeValue> first = dynamo.getItem(b -> b.tableName(idempotency).key(Map.of("id", s(key))).consistentRead(true)).item();
-        return new Stored(new Message(first.get("roomId").s(), first.get("messageId").s(), m.senderId(), m.text(), m.attachmentKey(),
-                m.attachmentType(), m.clientMessageId(), first.get("createdAt").s()), false);
+        Map<String, AttributeValue> row = dynamo.getItem(b -> b.tableName(messages).key(Map.of("roomId", first.get("roomId"),
+                "messageId", first.get("messageId"))).consistentRead(true)).item();
+        if (row == null || row.isEmpty()) {
+            return new Stored(new Message(first.get("roomId").s(), first.get("messageId").s(), m.senderId(), m.text(), m.attachmentKey(),
+                    m.attachmentType(), m.clientMessageId(), first.get("createdAt").s()), false, true);
+        }
+        AttributeValue delivered = row.get("delivered");
+        return new Stored(message(row), false, delivered == null || Boolean.TRUE.equals(delivered.bool()));
+    }
+
+    /** Records that the message's fan-out completed, so a retry acks without fanning out again. */
+    public void markDelivered(String roomId, String messageId) {
+        dynamo.updateItem(b -> b.tableName(messages).key(Map.of("roomId", s(roomId), "messageId", s(messageId)))
+                .updateExpression("SET delivered = :t").conditionExpression("attribute_exists(messageId)")
+                .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
     }
 
     /** A room's messages newest first, older than {@code before}; the next cursor is the next {@code before}. */

@@ -52,8 +52,7 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
     public ImageHandler(Config config, ImageService images) {
         Router router = new Router()
                 .add("POST", "/image/generate-image", r -> {
-                    String userId = r.caller().userId();
-                    return ApiResponse.created(images.generate(userId, Body.parse(r, Generate.class).prompt()));
+                    return ApiResponse.created(images.generate(r.caller(), Body.parse(r, Generate.class).prompt()));
                 })
                 .add("GET", "/images", r -> ApiResponse.ok(images.list(r.caller().userId(),
                         Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
@@ -63,7 +62,7 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
                     images.delete(r.caller().userId(), Check.id("imageId", r.pathParam("imageId")));
                     return ApiResponse.noContent();
                 })
-                .add("GET", "/user/credits", r -> ApiResponse.ok(images.credits(r.caller().userId(),
+                .add("GET", "/user/credits", r -> ApiResponse.ok(images.credits(r.caller(),
                         Check.intParam("limit", r.query("limit"), 1, 100, 20))));
         this.gateway = new Dispatcher(config, router).primeWith("ImageHandler",
                 Dispatcher.synthetic("GET", "/user/credits", null, null),

@@ -1,11 +1,13 @@
 package dev.suite.image.domain;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.suite.image.provider.ClipDrop;
 import dev.suite.image.store.Images;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
+import dev.suite.shared.auth.Caller;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.LedgerEntry;
 import dev.suite.shared.data.RateLimiter;
@@ -16,8 +18,6 @@ import dev.suite.shared.http.Page;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,6 +29,19 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Generation paid in credits (charge, call, store, settle or refund once) and the user's images and ledger. */
 public final class ImageService {
+    /** The answer to a generation: the image, its URL (presigned) and the balance after the charge. */
+    public record Generated(String imageId, String imageUrl, long creditsLeft, String createdAt) {
+    }
+
+    /** An image as clients see it; {@code imageUrl} is null until it succeeded, {@code failureReason} only when it failed. */
+    public record ImageView(String imageId, String prompt, String status, String imageUrl, String createdAt,
+                            @JsonInclude(JsonInclude.Include.NON_NULL) String failureReason) {
+    }
+
+    /** The balance and the latest ledger entries, newest first. */
+    public record Balance(long credits, List<LedgerEntry> ledger) {
+    }
+
     private static final Logger LOG = Log.get(ImageService.class);
 
     private final DynamoDbClient dynamo;
@@ -61,9 +74,11 @@ public final class ImageService {
         this.clock = clock;
     }
 
-    public Map<String, Object> generate(String userId, String prompt) {
+    public Generated generate(Caller caller, String prompt) {
+        String userId = caller.userId();
         limiter.hit("generate#" + userId, perMinute, Duration.ofMinutes(1), "generations");
         Instant now = Instant.now(clock);
+        users.ensure(caller, now);
         String imageId = Ids.at(now);
         ImageRecord image = new ImageRecord(imageId, userId, prompt, ImageRecord.PENDING,
                 "images/" + userId + "/" + imageId + ".png", Times.iso(now), null);
@@ -95,12 +110,7 @@ public final class ImageService {
         }
         Metrics.count(Metrics.IMAGES_GENERATED, 1);
         long left = users.get(userId).map(UserRecord::credits).orElse(0L);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("imageId", imageId);
-        out.put("imageUrl", url(image.s3Key()));
-        out.put("creditsLeft", left);
-        out.put("createdAt", image.createdAt());
-        return out;
+        return new Generated(imageId, url(image.s3Key()), left, image.createdAt());
     }
 
     private void refund(ImageRecord image, String reason) {
@@ -114,11 +124,11 @@ public final class ImageService {
         }
     }
 
-    public Page<Map<String, Object>> list(String userId, int limit, String cursor) {
+    public Page<ImageView> list(String userId, int limit, String cursor) {
         return images.page(userId, limit, cursor).map(this::view);
     }
 
-    public Map<String, Object> get(String userId, String imageId) {
+    public ImageView get(String userId, String imageId) {
         return view(owned(userId, imageId));
     }
 
@@ -133,23 +143,9 @@ public final class ImageService {
         deleteObject(image.s3Key());
     }
 
-    public Map<String, Object> credits(String userId, int limit) {
-        UserRecord user = users.get(userId).orElseThrow(() -> new ApiException(404, "PROFILE_NOT_FOUND",
-                "no profile for this account yet; confirm the account first"));
-        List<Map<String, Object>> ledger = new ArrayList<>();
-        for (LedgerEntry e : credits.latest(dynamo, userId, limit)) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("entryId", e.entryId());
-            m.put("delta", e.delta());
-            m.put("reason", e.reason());
-            m.put("ref", e.ref());
-            m.put("createdAt", e.createdAt());
-            ledger.add(m);
-        }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("credits", user.credits());
-        out.put("ledger", ledger);
-        return out;
+    public Balance credits(Caller caller, int limit) {
+        UserRecord user = users.ensure(caller, Instant.now(clock));
+        return new Balance(user.credits(), credits.latest(dynamo, caller.userId(), limit));
     }
 
     private ImageRecord owned(String userId, String imageId) {
@@ -157,17 +153,9 @@ public final class ImageService {
                 .orElseThrow(() -> ApiException.notFound("image"));
     }
 
-    private Map<String, Object> view(ImageRecord i) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("imageId", i.imageId());
-        m.put("prompt", i.prompt());
-        m.put("status", i.status());
-        m.put("imageUrl", ImageRecord.SUCCEEDED.equals(i.status()) ? url(i.s3Key()) : null);
-        m.put("createdAt", i.createdAt());
-        if (i.failureReason() != null) {
-            m.put("failureReason", i.failureReason());
-        }
-        return m;
+    private ImageView view(ImageRecord i) {
+        return new ImageView(i.imageId(), i.prompt(), i.status(), ImageRecord.SUCCEEDED.equals(i.status()) ? url(i.s3Key()) : null,
+                i.createdAt(), i.failureReason());
     }
 
     private String url(String key) {

@@ -6,10 +6,14 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.suite.payment.domain.CreditPackage;
 import dev.suite.payment.domain.PaymentService;
+import dev.suite.payment.domain.Views;
 import dev.suite.payment.provider.Vnpay;
+import dev.suite.payment.store.IdempotencyKeys;
 import dev.suite.payment.store.Payments;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
+import dev.suite.shared.auth.Caller;
+import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
@@ -21,14 +25,14 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Payment route group: packages, create a VNPAY payment, IPN, return page, own transactions. */
 public final class PaymentHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private static final Pattern BANK = Pattern.compile("^[A-Z0-9]{2,20}$");
+    private static final Pattern KEY = Pattern.compile("^[A-Za-z0-9_.:-]{1,128}$");
     private final Dispatcher gateway;
 
     record Pay(String packageId, String bankCode, String locale) implements Validated<Pay> {
@@ -48,10 +52,17 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
     }
 
     public PaymentHandler(Config config) {
-        this(config, new PaymentService(Payments.from(Clients.dynamo(config), config), Vnpay.from(config),
+        this(config, service(config, Clients.dynamo(config), Clock.systemUTC()));
+    }
+
+    /** The service with real clients from the configuration (tests pass their own clock). */
+    public static PaymentService service(Config config, DynamoDbClient dynamo, Clock clock) {
+        Payments payments = Payments.from(dynamo, config);
+        Vnpay vnpay = Vnpay.from(config);
+        return new PaymentService(payments, IdempotencyKeys.from(dynamo, config), Users.from(dynamo, config), vnpay,
+                PaymentReconcileHandler.reconciler(config, payments, vnpay, clock),
                 CreditPackage.parse(config.get("CREDIT_PACKAGES", CreditPackage.DEFAULT)), config.require("VNPAY_RETURN_URL"),
-                config.get("VNPAY_ORDER_TYPE", "other"), Duration.ofMinutes(config.getInt("PAYMENT_WINDOW_MINUTES", 15)),
-                config.get("SERVER_IP", "127.0.0.1"), Clock.systemUTC()));
+                config.get("VNPAY_ORDER_TYPE", "other"), Duration.ofMinutes(config.getInt("PAYMENT_WINDOW_MINUTES", 15)), clock);
     }
 
     public PaymentHandler(Config config, PaymentService payments) {
@@ -59,27 +70,23 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
         Router router = new Router()
                 .add("GET", "/payment/packages", r -> {
                     r.caller();
-                    return ApiResponse.ok(Map.of("packages", payments.packages()));
+                    return ApiResponse.ok(payments.packages());
                 })
                 .add("POST", "/user/pay-vnpay", r -> {
-                    String userId = r.caller().userId();
+                    Caller caller = r.caller();
+                    String key = idempotencyKey(r.header("Idempotency-Key"));
                     Pay pay = Body.parse(r, Pay.class);
-                    return ApiResponse.created(payments.create(userId, pay.packageId(), pay.bankCode(), pay.locale(), r.sourceIp()));
+                    PaymentService.Created c = payments.create(caller, pay.packageId(), pay.bankCode(), pay.locale(), r.sourceIp(), key);
+                    return c.replayed() ? ApiResponse.ok(c.payment()) : ApiResponse.created(c.payment());
                 })
-                .add("GET", "/payment/vnpay-ipn", r -> {
-                    PaymentService.IpnAnswer a = payments.ipn(r.queryParams());
-                    Map<String, String> body = new LinkedHashMap<>();
-                    body.put("RspCode", a.rspCode());
-                    body.put("Message", a.message());
-                    return ApiResponse.ok(body);
-                })
+                .add("GET", "/payment/vnpay-ipn", r -> ApiResponse.ok(payments.ipn(r.queryParams())))
                 .add("GET", "/payment/vnpay-return", r -> {
-                    Map<String, Object> result = payments.returned(r.queryParams());
+                    Views.Returned result = payments.returned(r.queryParams());
                     if (resultPage == null) {
                         return ApiResponse.ok(result);
                     }
                     return ApiResponse.redirect(resultPage + (resultPage.contains("?") ? "&" : "?")
-                            + "transactionId=" + enc(result.get("transactionId")) + "&status=" + enc(result.get("status")));
+                            + "transactionId=" + enc(result.transactionId()) + "&status=" + enc(result.status()));
                 })
                 .add("GET", "/payment/transactions", r -> ApiResponse.ok(payments.list(r.caller().userId(),
                         Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
@@ -91,8 +98,19 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
                 Dispatcher.synthetic("POST", "/user/pay-vnpay", null, "{\"packageId\":\"no such package\"}"));
     }
 
-    private static String enc(Object v) {
+    private static String enc(String v) {
         return URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8);
+    }
+
+    /** The optional Idempotency-Key header: 1-128 letters, digits and {@code - _ . :}. */
+    static String idempotencyKey(String header) {
+        if (header == null) {
+            return null;
+        }
+        if (!KEY.matcher(header).matches()) {
+            throw ApiException.invalid("Idempotency-Key", "must be 1-128 letters, digits, '-', '_', '.' or ':' (a UUID is a good key)");
+        }
+        return header;
     }
 
     @Override

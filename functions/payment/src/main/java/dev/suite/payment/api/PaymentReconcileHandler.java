@@ -2,7 +2,7 @@ package dev.suite.payment.api;
 
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
-import dev.suite.payment.domain.PaymentRecord;
+import dev.suite.payment.domain.Reconciler;
 import dev.suite.payment.provider.Vnpay;
 import dev.suite.payment.store.Payments;
 import dev.suite.shared.Clients;
@@ -10,59 +10,71 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * Every 5 minutes: PENDING payments past their window are checked with VNPAY querydr and settled as SUCCEEDED
- * (credited once, through the same conditional transaction as the IPN) or EXPIRED. Overlapping runs are safe.
+ * Every 5 minutes: payments whose next check is due (PENDING past their window, EXPIRED within the late window) are
+ * checked with VNPAY querydr and settled through the same conditional transactions as the IPN (see {@link Reconciler}).
+ * Overlapping runs are safe. A run stops taking rows when the invocation has less time left than one querydr needs.
  */
 public final class PaymentReconcileHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private static final Logger LOG = Log.get(PaymentReconcileHandler.class);
-    private final Payments payments;
-    private final Vnpay vnpay;
-    private final String serverIp;
-    private final Clock clock;
+    static final int MAX_ROWS = 500;
+    private final Reconciler reconciler;
+    private final long reserveMillis;
+    private final int maxRows;
 
     public PaymentReconcileHandler() {
         this(Config.fromSystem());
     }
 
     public PaymentReconcileHandler(Config config) {
-        this(Payments.from(Clients.dynamo(config), config), Vnpay.from(config), config.get("SERVER_IP", "127.0.0.1"), Clock.systemUTC());
+        this(config, Payments.from(Clients.dynamo(config), config), Clock.systemUTC(), MAX_ROWS);
     }
 
-    public PaymentReconcileHandler(Payments payments, Vnpay vnpay, String serverIp, Clock clock) {
-        this.payments = payments;
-        this.vnpay = vnpay;
-        this.serverIp = serverIp;
-        this.clock = clock;
-        Priming.register("PaymentReconcileHandler", () -> payments.pendingExpiredBefore(Instant.EPOCH, 1), () -> { });
+    /** Tests pass their own clock and a smaller batch. */
+    public PaymentReconcileHandler(Config config, Payments payments, Clock clock, int maxRows) {
+        this(reconciler(config, payments, Vnpay.from(config), clock), config.getInt("VNPAY_CALL_TIMEOUT_MS", 8_000) + 2_000L, maxRows,
+                payments);
+    }
+
+    public PaymentReconcileHandler(Reconciler reconciler, long reserveMillis, int maxRows, Payments payments) {
+        this.reconciler = reconciler;
+        this.reserveMillis = reserveMillis;
+        this.maxRows = maxRows;
+        Priming.register("PaymentReconcileHandler", () -> payments.due(Instant.EPOCH, 1), () -> { });
+    }
+
+    /** The reconciler of a configuration: PAYMENT_LATE_RECONCILE_HOURS bounds how long EXPIRED rows are still checked. */
+    public static Reconciler reconciler(Config config, Payments payments, Vnpay vnpay, Clock clock) {
+        return new Reconciler(payments, vnpay, config.get("SERVER_IP", "127.0.0.1"),
+                Duration.ofHours(config.getInt("PAYMENT_LATE_RECONCILE_HOURS", 24)), clock);
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return Log.around(context, context == null ? null : context.getAwsRequestId(), this::reconcile);
+        return Log.around(context, context == null ? null : context.getAwsRequestId(),
+                () -> reconcile(context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis()));
     }
 
-    public Map<String, Object> reconcile() {
-        Instant now = Instant.now(clock);
-        Map<String, Integer> counts = new LinkedHashMap<>();
-        counts.put(PaymentRecord.SUCCEEDED, 0);
-        counts.put(PaymentRecord.EXPIRED, 0);
-        counts.put(PaymentRecord.PENDING, 0);
-        for (PaymentRecord p : payments.pendingExpiredBefore(now, 500)) {
-            counts.merge(payments.reconcile(p, vnpay, serverIp, now), 1, Integer::sum);
-        }
-        if (counts.values().stream().mapToInt(Integer::intValue).sum() > 0) {
-            LOG.info("payment reconciliation: {}", counts);
-        }
+    public Map<String, Object> reconcile(LongSupplier remainingMillis) {
+        Reconciler.Summary s = reconciler.run(remainingMillis, reserveMillis, maxRows);
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("succeeded", counts.get(PaymentRecord.SUCCEEDED));
-        out.put("expired", counts.get(PaymentRecord.EXPIRED));
-        out.put("stillPending", counts.get(PaymentRecord.PENDING));
+        out.put("succeeded", s.succeeded());
+        out.put("failed", s.failed());
+        out.put("expired", s.expired());
+        out.put("stillPending", s.stillPending());
+        out.put("review", s.review());
+        out.put("errors", s.errors());
+        out.put("stoppedEarly", s.stoppedEarly());
+        if (s.succeeded() + s.failed() + s.expired() + s.stillPending() + s.review() + s.errors() > 0 || s.stoppedEarly()) {
+            LOG.info("payment reconciliation: {}", out);
+        }
         return out;
     }
 }

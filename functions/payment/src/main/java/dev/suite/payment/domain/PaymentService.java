@@ -1,10 +1,15 @@
 package dev.suite.payment.domain;
 
+import dev.suite.payment.domain.Views.IpnAnswer;
 import dev.suite.payment.provider.Vnpay;
+import dev.suite.payment.store.IdempotencyKeys;
 import dev.suite.payment.store.Payments;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Times;
+import dev.suite.shared.auth.Caller;
+import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
 import java.time.Clock;
@@ -13,57 +18,63 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Buying credit packages through VNPAY; every credit goes through {@link Payments#settlePaid}. */
 public final class PaymentService {
     private static final Logger LOG = Log.get(PaymentService.class);
-
-    /** The IPN answer VNPAY expects. */
-    public record IpnAnswer(String rspCode, String message) {
-        static final IpnAnswer CONFIRMED = new IpnAnswer("00", "Confirm Success");
-        static final IpnAnswer NOT_FOUND = new IpnAnswer("01", "Order not found");
-        static final IpnAnswer ALREADY = new IpnAnswer("02", "Order already confirmed");
-        static final IpnAnswer AMOUNT = new IpnAnswer("04", "Invalid amount");
-        static final IpnAnswer CHECKSUM = new IpnAnswer("97", "Invalid Checksum");
-        static final IpnAnswer UNKNOWN = new IpnAnswer("99", "Unknown error");
-    }
+    private static final int CLAIM_ATTEMPTS = 8;
 
     private final Payments payments;
+    private final IdempotencyKeys keys;
+    private final Users users;
     private final Vnpay vnpay;
+    private final Reconciler reconciler;
     private final List<CreditPackage> packages;
     private final String returnUrl;
     private final String orderType;
     private final Duration window;
-    private final String serverIp;
     private final Clock clock;
 
-    public PaymentService(Payments payments, Vnpay vnpay, List<CreditPackage> packages, String returnUrl, String orderType,
-                          Duration window, String serverIp, Clock clock) {
+    /** The answer of POST /user/pay-vnpay; {@code replayed} when an Idempotency-Key repeated an earlier call. */
+    public record Created(Views.PaymentCreated payment, boolean replayed) {
+    }
+
+    public PaymentService(Payments payments, IdempotencyKeys keys, Users users, Vnpay vnpay, Reconciler reconciler,
+                          List<CreditPackage> packages, String returnUrl, String orderType, Duration window, Clock clock) {
         this.payments = payments;
+        this.keys = keys;
+        this.users = users;
         this.vnpay = vnpay;
+        this.reconciler = reconciler;
         this.packages = packages;
         this.returnUrl = returnUrl;
         this.orderType = orderType;
         this.window = window;
-        this.serverIp = serverIp;
         this.clock = clock;
     }
 
-    public List<CreditPackage> packages() {
-        return packages;
+    public Views.Packages packages() {
+        return new Views.Packages(packages);
     }
 
-    public Map<String, Object> create(String userId, String packageId, String bankCode, String locale, String ipAddr) {
+    /**
+     * A PENDING payment and its signed URL, for a caller with a profile (created now if their PostConfirmation
+     * trigger failed). With an idempotency key, the first call's answer is kept with the key in the same
+     * transaction as the row: the same key and body answer it again, another body with the key is 409.
+     */
+    public Created create(Caller caller, String packageId, String bankCode, String locale, String ipAddr, String idempotencyKey) {
         CreditPackage p = CreditPackage.find(packages, packageId)
                 .orElseThrow(() -> ApiException.invalid("packageId", "is not one of the packages of GET /payment/packages"));
         Instant now = Instant.now(clock);
+        users.ensure(caller, now);
         Instant expires = now.plus(window);
         String txnRef = Ids.at(now);
         String orderInfo = "Mua goi " + p.id() + " " + p.credits() + " credits don " + txnRef;
-        PaymentRecord record = new PaymentRecord(txnRef, userId, p.id(), p.credits(), p.amountVnd(), PaymentRecord.PENDING,
+        PaymentRecord record = new PaymentRecord(txnRef, caller.userId(), p.id(), p.credits(), p.amountVnd(), PaymentRecord.PENDING,
                 Times.iso(now), Times.iso(expires), Vnpay.date(now), orderInfo, ipAddr, null, null, null, null);
-        payments.create(record);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("vnp_Version", Vnpay.VERSION);
         fields.put("vnp_Command", "pay");
@@ -81,11 +92,40 @@ public final class PaymentService {
         if (bankCode != null) {
             fields.put("vnp_BankCode", bankCode);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("transactionId", txnRef);
-        out.put("paymentUrl", vnpay.payUrl(fields));
-        out.put("expiresAt", record.expiresAt());
-        return out;
+        Views.PaymentCreated created = new Views.PaymentCreated(txnRef, vnpay.payUrl(fields), record.expiresAt());
+        if (idempotencyKey == null) {
+            payments.create(record);
+            return new Created(created, false);
+        }
+        String id = "pay-vnpay#" + caller.userId() + "#" + idempotencyKey;
+        String fingerprint = String.join("|", p.id(), String.valueOf(bankCode), locale);
+        IdempotencyKeys.Claim claim = new IdempotencyKeys.Claim(fingerprint, txnRef, created.paymentUrl(), created.expiresAt());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                int failed = payments.createClaimed(record, keys.claim(id, claim, now));
+                if (failed < 0) {
+                    return new Created(created, false);
+                }
+                if (failed > 0) {
+                    throw new IllegalStateException("transaction id " + txnRef + " already exists");
+                }
+            } catch (TransactionCanceledException e) {
+                // a concurrent call with the same key is writing its claim: read it once it commits
+                if (attempt >= CLAIM_ATTEMPTS) {
+                    throw e;
+                }
+                Dynamo.pause(15L * attempt);
+            }
+            Optional<IdempotencyKeys.Claim> earlier = keys.get(id);
+            if (earlier.isPresent()) {
+                if (!earlier.get().fingerprint().equals(fingerprint)) {
+                    throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED",
+                            "this Idempotency-Key was used for another request; use a new key for a new payment");
+                }
+                IdempotencyKeys.Claim c = earlier.get();
+                return new Created(new Views.PaymentCreated(c.transactionId(), c.paymentUrl(), c.expiresAt()), true);
+            }
+        }
     }
 
     /** VNPAY's server-to-server notification. Never throws: every outcome is an answer code. */
@@ -106,14 +146,20 @@ public final class PaymentService {
                 return IpnAnswer.ALREADY;
             }
             Instant now = Instant.now(clock);
-            boolean paid = "00".equals(params.get("vnp_ResponseCode")) && "00".equals(params.get("vnp_TransactionStatus"));
-            if (paid) {
-                return payments.settlePaid(p, params.get("vnp_TransactionNo"), params.get("vnp_BankCode"), params.get("vnp_PayDate"), now)
-                        ? IpnAnswer.CONFIRMED : IpnAnswer.ALREADY;
+            String status = params.get("vnp_TransactionStatus");
+            switch (PaymentRules.ipn(params.get("vnp_ResponseCode"), status)) {
+                case SUCCEEDED:
+                    return payments.settlePaid(p, params.get("vnp_TransactionNo"), params.get("vnp_BankCode"), params.get("vnp_PayDate"), now)
+                            ? IpnAnswer.CONFIRMED : IpnAnswer.ALREADY;
+                case FAILED:
+                    return payments.markFailed(p.transactionId(), params.getOrDefault("vnp_ResponseCode", "99"), now)
+                            || PaymentRecord.REVIEW.equals(p.status()) ? IpnAnswer.CONFIRMED : IpnAnswer.ALREADY;
+                default:
+                    // held, reversed, refunding or not completed: not final; the reconciler keeps asking querydr
+                    payments.noteStatus(p.transactionId(), status, now);
+                    LOG.info("IPN for {} with vnp_TransactionStatus {}: left {}", p.transactionId(), status, p.status());
+                    return IpnAnswer.CONFIRMED;
             }
-            String code = params.getOrDefault("vnp_ResponseCode", "99");
-            return payments.markFailed(p.transactionId(), code, now) || PaymentRecord.EXPIRED.equals(p.status())
-                    ? IpnAnswer.CONFIRMED : IpnAnswer.ALREADY;
         } catch (RuntimeException e) {
             LOG.error("IPN failed unexpectedly: {}", e.getClass().getSimpleName());
             return IpnAnswer.UNKNOWN;
@@ -122,9 +168,9 @@ public final class PaymentService {
 
     /**
      * The browser's landing: checks the signature, never credits on its own word; when VNPAY says success and the
-     * row is still PENDING, asks querydr and settles on the exactly-once path.
+     * row is still PENDING (or EXPIRED: paid late), asks querydr and settles on the exactly-once path.
      */
-    public Map<String, Object> returned(Map<String, String> params) {
+    public Views.Returned returned(Map<String, String> params) {
         if (!vnpay.verify(params)) {
             throw ApiException.badRequest("INVALID_SIGNATURE", "the payment result is not signed by VNPAY");
         }
@@ -133,41 +179,20 @@ public final class PaymentService {
         if (p == null) {
             throw ApiException.notFound("transaction");
         }
-        boolean saysPaid = "00".equals(params.get("vnp_ResponseCode")) && "00".equals(params.get("vnp_TransactionStatus"));
         String status = p.status();
-        if (saysPaid && PaymentRecord.PENDING.equals(status)) {
-            status = payments.reconcile(p, vnpay, serverIp, Instant.now(clock));
+        if (PaymentRules.paid(params.get("vnp_ResponseCode"), params.get("vnp_TransactionStatus"))
+                && (PaymentRecord.PENDING.equals(status) || PaymentRecord.EXPIRED.equals(status))) {
+            status = reconciler.check(p);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("transactionId", p.transactionId());
-        out.put("status", status);
-        out.put("credits", p.credits());
-        out.put("responseCode", params.get("vnp_ResponseCode"));
-        return out;
+        return new Views.Returned(p.transactionId(), status, p.credits(), params.get("vnp_ResponseCode"));
     }
 
-    public Page<Map<String, Object>> list(String userId, int limit, String cursor) {
-        return payments.page(userId, limit, cursor).map(PaymentService::view);
+    public Page<Views.Transaction> list(String userId, int limit, String cursor) {
+        return payments.page(userId, limit, cursor).map(Views.Transaction::of);
     }
 
-    public Map<String, Object> get(String userId, String transactionId) {
-        return payments.get(transactionId).filter(p -> p.userId().equals(userId)).map(PaymentService::view)
+    public Views.Transaction get(String userId, String transactionId) {
+        return payments.get(transactionId).filter(p -> p.userId().equals(userId)).map(Views.Transaction::of)
                 .orElseThrow(() -> ApiException.notFound("transaction"));
-    }
-
-    static Map<String, Object> view(PaymentRecord p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("transactionId", p.transactionId());
-        m.put("packageId", p.packageId());
-        m.put("credits", p.credits());
-        m.put("amountVnd", p.amountVnd());
-        m.put("status", p.status());
-        m.put("createdAt", p.createdAt());
-        m.put("expiresAt", p.expiresAt());
-        m.put("responseCode", p.responseCode());
-        m.put("vnpTransactionNo", p.vnpTransactionNo());
-        m.put("bankCode", p.bankCode());
-        m.put("payDate", p.payDate());
-        return m;
     }
 }

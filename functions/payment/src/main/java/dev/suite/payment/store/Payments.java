@@ -1,9 +1,7 @@
 package dev.suite.payment.store;
 
 import dev.suite.payment.domain.PaymentRecord;
-import dev.suite.payment.provider.Vnpay;
 import dev.suite.shared.Config;
-import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
@@ -21,22 +19,29 @@ import org.slf4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
 /**
  * The Transactions table and the one exactly-once path that credits a purchase: PENDING (or EXPIRED, when the
- * customer paid after our deadline) to SUCCEEDED together with the balance and the ledger entry, in one
+ * customer paid after our deadline, or REVIEW) to SUCCEEDED together with the balance and the ledger entry, in one
  * conditional transaction. IPN, return page and reconciliation all settle through here.
  */
 public final class Payments {
     private static final Set<String> PAGE_KEYS = Set.of("transactionId", "userId", "createdAt");
     private static final Logger LOG = Log.get(Payments.class);
     public static final String BY_USER = "user-createdAt-index";
-    public static final String PENDING_INDEX = "pending-expiry-index";
+    /** Sparse: rows carry {@code pending} while the reconciler owes them a check, sorted by when it is due. */
+    public static final String RECONCILE_INDEX = "pending-next-attempt-index";
+    private static final String ATTEMPT_SET = "attempts = :n, nextAttemptAt = :next, lastStatus = :ls";
     private final DynamoDbClient dynamo;
     private final Credits credits;
     private final String table;
+
+    /** The reconciler's bookkeeping after a check that settled nothing. */
+    public record Attempt(int attempts, Instant next, String lastStatus) {
+    }
 
     public Payments(DynamoDbClient dynamo, Credits credits, String table) {
         this.dynamo = dynamo;
@@ -49,6 +54,20 @@ public final class Payments {
     }
 
     public void create(PaymentRecord p) {
+        Put row = newRow(p);
+        dynamo.putItem(b -> b.tableName(row.tableName()).item(row.item()).conditionExpression(row.conditionExpression()));
+    }
+
+    /**
+     * The row and the claim of an idempotency key in one transaction. Returns -1 when both were written, 0 when the
+     * key was already claimed (nothing written); a transaction conflict with a concurrent claim throws.
+     */
+    public int createClaimed(PaymentRecord p, TransactWriteItem claim) {
+        return Dynamo.failedCondition(dynamo, List.of(claim, TransactWriteItem.builder().put(newRow(p)).build()));
+    }
+
+    /** A new PENDING row, on the reconcile index from the end of its window (nextAttemptAt = expiresAt). */
+    private Put newRow(PaymentRecord p) {
         Map<String, AttributeValue> item = new HashMap<>();
         put(item, "transactionId", p.transactionId());
         put(item, "userId", p.userId());
@@ -62,7 +81,8 @@ public final class Payments {
         put(item, "vnpCreateDate", p.vnpCreateDate());
         put(item, "orderInfo", p.orderInfo());
         put(item, "ipAddr", p.ipAddr());
-        dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("attribute_not_exists(transactionId)"));
+        put(item, "nextAttemptAt", p.expiresAt());
+        return Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(transactionId)").build();
     }
 
     public Optional<PaymentRecord> get(String transactionId) {
@@ -80,6 +100,7 @@ public final class Payments {
         values.put(":ok", AttributeValue.fromS(PaymentRecord.SUCCEEDED));
         values.put(":pending", AttributeValue.fromS(PaymentRecord.PENDING));
         values.put(":expired", AttributeValue.fromS(PaymentRecord.EXPIRED));
+        values.put(":review", AttributeValue.fromS(PaymentRecord.REVIEW));
         values.put(":no", AttributeValue.fromS(nz(vnpTransactionNo)));
         values.put(":bank", AttributeValue.fromS(nz(bankCode)));
         values.put(":paid", AttributeValue.fromS(nz(payDate)));
@@ -89,7 +110,7 @@ public final class Payments {
                 .key(Map.of("transactionId", AttributeValue.fromS(p.transactionId())))
                 .updateExpression("SET #s = :ok, vnpTransactionNo = :no, bankCode = :bank, payDate = :paid, responseCode = :rc, "
                         + "settledAt = :t REMOVE pending")
-                .conditionExpression("#s IN (:pending, :expired)")
+                .conditionExpression("#s IN (:pending, :expired, :review)")
                 .expressionAttributeNames(Map.of("#s", "status"))
                 .expressionAttributeValues(values).build();
         List<TransactWriteItem> items = new ArrayList<>();
@@ -103,32 +124,99 @@ public final class Payments {
         return true;
     }
 
-    /** PENDING to FAILED with VNPAY's response code; false when already settled. */
+    /** PENDING or EXPIRED to FAILED (a final failure) with VNPAY's response code; false when it was not in either. */
     public boolean markFailed(String transactionId, String responseCode, Instant now) {
-        boolean failed = finish(transactionId, PaymentRecord.FAILED, responseCode, now);
+        Map<String, AttributeValue> v = values(now);
+        v.put(":to", AttributeValue.fromS(PaymentRecord.FAILED));
+        v.put(":rc", AttributeValue.fromS(nz(responseCode)));
+        boolean failed = update(transactionId, "SET #s = :to, responseCode = :rc, settledAt = :t REMOVE pending",
+                "#s IN (:pending, :expired)", v);
         if (failed) {
             Metrics.count(Metrics.PAYMENTS_FAILED, 1);
         }
         return failed;
     }
 
-    /** PENDING to EXPIRED (reconciliation found no payment); false when already settled. */
-    public boolean expire(String transactionId, String responseCode, Instant now) {
-        return finish(transactionId, PaymentRecord.EXPIRED, responseCode, now);
+    /**
+     * PENDING to EXPIRED (the window closed with nothing paid). The row stays on the reconcile index, due again at
+     * {@code next}, so a late payment is still found; false when it was no longer PENDING.
+     */
+    public boolean expire(String transactionId, String responseCode, Attempt attempt, Instant now) {
+        Map<String, AttributeValue> v = attemptValues(attempt, now);
+        v.put(":to", AttributeValue.fromS(PaymentRecord.EXPIRED));
+        v.put(":rc", AttributeValue.fromS(nz(responseCode)));
+        return update(transactionId, "SET #s = :to, responseCode = :rc, settledAt = :t, " + ATTEMPT_SET, "#s = :pending", v);
     }
 
-    private boolean finish(String transactionId, String status, String responseCode, Instant now) {
+    /** One more unsettled check: the row keeps its status and is due again at {@code attempt.next}. */
+    public boolean retryLater(String transactionId, String status, Attempt attempt, Instant now) {
+        Map<String, AttributeValue> v = attemptValues(attempt, now);
+        v.put(":was", AttributeValue.fromS(status));
+        return update(transactionId, "SET " + ATTEMPT_SET, "#s = :was AND attribute_exists(pending)", v);
+    }
+
+    /** A notification that decides nothing yet (VNPAY holds or is still processing the payment): remember what it said. */
+    public boolean noteStatus(String transactionId, String transactionStatus, Instant now) {
+        Map<String, AttributeValue> v = values(now);
+        v.put(":ls", AttributeValue.fromS(nz(transactionStatus)));
+        return update(transactionId, "SET lastStatus = :ls", "#s IN (:pending, :expired)", v);
+    }
+
+    /** PENDING or EXPIRED to REVIEW: the reconciler gives up and a person settles it; counted as PaymentsForReview. */
+    public boolean review(String transactionId, String reason, Instant now) {
+        Map<String, AttributeValue> v = values(now);
+        v.put(":to", AttributeValue.fromS(PaymentRecord.REVIEW));
+        v.put(":why", AttributeValue.fromS(reason));
+        boolean review = update(transactionId, "SET #s = :to, reviewReason = :why, settledAt = :t REMOVE pending",
+                "#s IN (:pending, :expired)", v);
+        if (review) {
+            LOG.error("payment {} handed over for review: {}", transactionId, reason);
+            Metrics.count(Metrics.PAYMENTS_FOR_REVIEW, 1);
+        }
+        return review;
+    }
+
+    /** An EXPIRED row whose late window ended with nothing paid: no longer checked (IPN can still credit it). */
+    public boolean close(String transactionId, Instant now) {
+        return update(transactionId, "SET settledAt = :t REMOVE pending", "#s = :expired", values(now));
+    }
+
+    private boolean update(String transactionId, String expression, String condition, Map<String, AttributeValue> values) {
         try {
             dynamo.updateItem(b -> b.tableName(table).key(Map.of("transactionId", AttributeValue.fromS(transactionId)))
-                    .updateExpression("SET #s = :to, responseCode = :rc, settledAt = :t REMOVE pending")
-                    .conditionExpression("#s = :pending")
+                    .updateExpression(expression).conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(":to", AttributeValue.fromS(status), ":pending", AttributeValue.fromS(PaymentRecord.PENDING),
-                            ":rc", AttributeValue.fromS(nz(responseCode)), ":t", AttributeValue.fromS(Times.iso(now)))));
+                    .expressionAttributeValues(used(expression + " " + condition, values)));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    private static Map<String, AttributeValue> used(String expressions, Map<String, AttributeValue> values) {
+        Map<String, AttributeValue> out = new HashMap<>();
+        values.forEach((k, v) -> {
+            if (expressions.matches("(?s).*" + k + "\\b.*")) {
+                out.put(k, v);
+            }
+        });
+        return out;
+    }
+
+    private static Map<String, AttributeValue> values(Instant now) {
+        Map<String, AttributeValue> v = new HashMap<>();
+        v.put(":pending", AttributeValue.fromS(PaymentRecord.PENDING));
+        v.put(":expired", AttributeValue.fromS(PaymentRecord.EXPIRED));
+        v.put(":t", AttributeValue.fromS(Times.iso(now)));
+        return v;
+    }
+
+    private static Map<String, AttributeValue> attemptValues(Attempt attempt, Instant now) {
+        Map<String, AttributeValue> v = values(now);
+        v.put(":n", AttributeValue.fromN(Integer.toString(attempt.attempts())));
+        v.put(":next", AttributeValue.fromS(Times.iso(attempt.next())));
+        v.put(":ls", AttributeValue.fromS(nz(attempt.lastStatus())));
+        return v;
     }
 
     /** A user's payments, newest first; the cursor cannot reach another user's rows. */
@@ -136,47 +224,20 @@ public final class Payments {
         return Dynamo.newestFirst(dynamo, table, BY_USER, PAGE_KEYS, userId, limit, cursor).map(Payments::record);
     }
 
-    /** PENDING rows whose payment window closed before {@code cutoff} (sparse index). */
-    public List<PaymentRecord> pendingExpiredBefore(Instant cutoff, int max) {
-        return Dynamo.pendingBefore(dynamo, table, PENDING_INDEX, "expiresAt", Times.iso(cutoff), max).stream().map(Payments::record).toList();
-    }
-
     /**
-     * Asks VNPAY (querydr) and settles on the same exactly-once path: paid with the right amount → SUCCEEDED and
-     * credited; definitely unpaid and past the deadline → EXPIRED; otherwise left PENDING for the next run.
+     * Rows the reconciler owes a check (PENDING, or EXPIRED inside the late window) whose next attempt is due,
+     * earliest due first: a row that keeps failing backs off behind newer ones instead of starving them.
      */
-    public String reconcile(PaymentRecord p, Vnpay vnpay, String serverIp, Instant now) {
-        Vnpay.QueryResult q;
-        try {
-            q = vnpay.queryDr(Ids.at(now).substring(0, 26), p.transactionId(), p.vnpCreateDate(),
-                    "Query " + p.transactionId(), serverIp, now);
-        } catch (Vnpay.QueryFailed e) {
-            LOG.warn("querydr for {} failed: {}", p.transactionId(), e.getMessage());
-            return PaymentRecord.PENDING;
-        }
-        if (q.paid()) {
-            if (q.amount() != p.amountVnd() * 100) {
-                LOG.error("querydr for {} reports amount {} but the order is {} VND: not credited", p.transactionId(), q.amount(),
-                        p.amountVnd());
-                return PaymentRecord.PENDING;
-            }
-            settlePaid(p, q.transactionNo(), q.bankCode(), q.payDate(), now);
-            return PaymentRecord.SUCCEEDED;
-        }
-        boolean pastDeadline = p.expiresAt() != null && p.expiresAt().compareTo(Times.iso(now)) < 0;
-        boolean notPaid = "91".equals(q.responseCode())
-                || ("00".equals(q.responseCode()) && !"00".equals(q.transactionStatus()) && !"01".equals(q.transactionStatus()));
-        if (pastDeadline && (notPaid || "00".equals(q.responseCode()))) {
-            expire(p.transactionId(), "00".equals(q.responseCode()) ? q.transactionStatus() : q.responseCode(), now);
-            return PaymentRecord.EXPIRED;
-        }
-        return PaymentRecord.PENDING;
+    public List<PaymentRecord> due(Instant now, int max) {
+        return Dynamo.pendingBefore(dynamo, table, RECONCILE_INDEX, "nextAttemptAt", Times.iso(now), max).stream()
+                .map(Payments::record).toList();
     }
 
     public static PaymentRecord record(Map<String, AttributeValue> i) {
         return new PaymentRecord(s(i, "transactionId"), s(i, "userId"), s(i, "packageId"), n(i, "credits"), n(i, "amountVnd"),
                 s(i, "status"), s(i, "createdAt"), s(i, "expiresAt"), s(i, "vnpCreateDate"), s(i, "orderInfo"), s(i, "ipAddr"),
-                s(i, "responseCode"), s(i, "vnpTransactionNo"), s(i, "bankCode"), s(i, "payDate"));
+                s(i, "responseCode"), s(i, "vnpTransactionNo"), s(i, "bankCode"), s(i, "payDate"), (int) n(i, "attempts"),
+                s(i, "nextAttemptAt"), s(i, "lastStatus"), s(i, "reviewReason"));
     }
 
     private static void put(Map<String, AttributeValue> item, String k, String v) {

@@ -7,10 +7,12 @@ import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
 import dev.suite.shared.data.Users;
 import dev.suite.users.domain.Onboarding;
+import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.util.Locale;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** PostConfirmation trigger: onboards the user, only for PostConfirmation_ConfirmSignUp. */
 public final class PostConfirmationHandler extends TriggerHandler {
@@ -23,9 +25,13 @@ public final class PostConfirmationHandler extends TriggerHandler {
     }
 
     public PostConfirmationHandler(Config config) {
-        this(new Onboarding(Users.from(Clients.dynamo(config), config),
+        this(config, Clients.dynamo(config));
+    }
+
+    private PostConfirmationHandler(Config config, DynamoDbClient dynamo) {
+        this(new Onboarding(Users.from(dynamo, config), new RoleStore(dynamo, config.require("USERS_TABLE")),
                 Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
-                config.getLong("STARTING_CREDITS", 5), Clock.systemUTC()));
+                config.getLong("STARTING_CREDITS", 5), Clock.systemUTC(), config.get("ADMIN_EMAIL", "")));
     }
 
     public PostConfirmationHandler(Onboarding onboarding) {

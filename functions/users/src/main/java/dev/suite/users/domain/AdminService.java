@@ -1,21 +1,25 @@
 package dev.suite.users.domain;
 
+import dev.suite.shared.Log;
 import dev.suite.shared.auth.Role;
+import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.Dynamo;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
-import java.nio.charset.StandardCharsets;
+import dev.suite.shared.push.Push;
+import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import org.slf4j.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AdminGetUserResponse;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
@@ -26,19 +30,32 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoun
 import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /** Admin operations: list users with their role and credits; change a user's role. */
 public final class AdminService {
+    private static final Logger LOG = Log.get(AdminService.class);
+    /** A user of the pool as an admin sees it: Cognito's account and the profile's role and credits. */
+    public record UserView(String username, String userId, String email, String status, Boolean enabled, String role, long credits,
+                           String createdAt) {
+    }
+
+    /** The answer to a role change. */
+    public record RoleChange(String username, String userId, String role) {
+    }
+
     private final CognitoIdentityProviderClient cognito;
     private final DynamoDbClient dynamo;
     private final Users users;
     private final String usersTable;
     private final String poolId;
     private final Clock clock;
+    private final RoleStore roles;
+    private final Push push;
 
     public AdminService(CognitoIdentityProviderClient cognito, DynamoDbClient dynamo, Users users, String usersTable,
-                        String poolId, Clock clock) {
+                        String poolId, Clock clock, Push push) {
+        this.roles = new RoleStore(dynamo, usersTable);
+        this.push = push;
         this.cognito = cognito;
         this.dynamo = dynamo;
         this.users = users;
@@ -51,13 +68,12 @@ public final class AdminService {
      * One page of users. The cursor wraps Cognito's pagination token ("t:") or, where the provider ignores
      * Limit and returns everything (cognito-local), an offset ("o:"), so clients page the same way on both.
      */
-    public Page<Map<String, Object>> listUsers(int limit, String cursor) {
+    public Page<UserView> listUsers(int limit, String cursor) {
         String token = null;
         int offset = 0;
-        if (cursor != null) {
-            String plain;
+        String plain = Cursor.unwrap(cursor);
+        if (plain != null) {
             try {
-                plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
                 if (plain.startsWith("t:") && plain.length() > 2) {
                     token = plain.substring(2);
                 } else if (plain.startsWith("o:")) {
@@ -69,7 +85,7 @@ public final class AdminService {
                     throw new IllegalArgumentException();
                 }
             } catch (IllegalArgumentException e) {
-                throw invalidCursor();
+                throw Cursor.invalid();
             }
         }
         String paginationToken = token;
@@ -77,7 +93,7 @@ public final class AdminService {
         try {
             res = cognito.listUsers(b -> b.userPoolId(poolId).limit(limit).paginationToken(paginationToken));
         } catch (InvalidParameterException e) {
-            throw invalidCursor();
+            throw Cursor.invalid();
         }
         List<UserType> page = res.users();
         String next;
@@ -90,28 +106,17 @@ public final class AdminService {
             next = res.paginationToken() == null || res.paginationToken().isEmpty() ? null : "t:" + res.paginationToken();
         }
         Map<String, UserRecord> profiles = profiles(page.stream().map(u -> attr(u.attributes(), "sub")).toList());
-        List<Map<String, Object>> items = new ArrayList<>();
+        List<UserView> items = new ArrayList<>();
         for (UserType u : page) {
             String sub = attr(u.attributes(), "sub");
             UserRecord p = sub == null ? null : profiles.get(sub);
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("username", u.username());
-            item.put("userId", sub);
-            item.put("email", attr(u.attributes(), "email"));
-            item.put("status", u.userStatusAsString());
-            item.put("enabled", u.enabled());
-            item.put("role", p == null ? Role.User.name() : p.role());
-            item.put("credits", p == null ? 0 : p.credits());
-            item.put("createdAt", u.userCreateDate() == null ? null : u.userCreateDate().toString());
-            items.add(item);
+            items.add(new UserView(u.username(), sub, attr(u.attributes(), "email"), u.userStatusAsString(), u.enabled(),
+                    p == null ? Role.User.name() : p.role(), p == null ? 0 : p.credits(),
+                    u.userCreateDate() == null ? null : u.userCreateDate().toString()));
         }
-        return new Page<>(items, next == null ? null
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(next.getBytes(StandardCharsets.UTF_8)));
+        return new Page<>(items, Cursor.wrap(next));
     }
 
-    private static ApiException invalidCursor() {
-        return ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
-    }
 
     private Map<String, UserRecord> profiles(List<String> ids) {
         Map<String, UserRecord> out = new HashMap<>();
@@ -124,7 +129,14 @@ public final class AdminService {
         return out;
     }
 
-    public Map<String, Object> setRole(String callerId, String username, Role role) {
+    /**
+     * Changes a user's role. The decision is one conditional DynamoDB transaction (the profile's role and the count of
+     * enabled admins, which never goes below one), so concurrent demotions cannot leave no admin. Cognito's groups
+     * follow: the new group is added before the old ones are removed, and when a removal fails the change is undone,
+     * so the user keeps exactly one role. Then the user's open WebSocket connections are closed: their next
+     * {@code $connect} and their next token carry the new role.
+     */
+    public RoleChange setRole(String callerId, String username, Role role) {
         AdminGetUserResponse user;
         try {
             user = cognito.adminGetUser(b -> b.userPoolId(poolId).username(username));
@@ -135,32 +147,64 @@ public final class AdminService {
         String sub = attr(user.userAttributes(), "sub");
         List<String> groups = cognito.adminListGroupsForUser(b -> b.userPoolId(poolId).username(realUsername))
                 .groups().stream().map(GroupType::groupName).toList();
-        if (groups.contains(Role.Admin.name()) && role != Role.Admin && adminCount() <= 1) {
-            throw ApiException.conflict("LAST_ADMIN", "this is the last admin; promote another admin first");
+        Optional<UserRecord> profile = sub == null ? Optional.empty() : users.get(sub);
+        Role from = profile.flatMap(p -> Role.parse(p.role())).orElse(Role.highest(groups));
+        if (!roles.counted()) {
+            roles.startCount(enabledAdmins());
         }
-        cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(role.name()));
-        for (Role other : Role.values()) {
-            if (other != role && groups.contains(other.name())) {
-                cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(other.name()));
+        Instant now = Instant.now(clock);
+        if (from != role) {
+            switch (roles.change(sub == null ? realUsername : sub, profile.isPresent(), from, role, now)) {
+                case LAST_ADMIN -> throw ApiException.conflict("LAST_ADMIN", "this is the last admin; promote another admin first");
+                case RACED -> throw ApiException.conflict("ROLE_CHANGED", "the role changed meanwhile; read it again and retry");
+                default -> { }
             }
+        }
+        try {
+            cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(role.name()));
+            for (Role other : Role.values()) {
+                if (other != role && groups.contains(other.name())) {
+                    cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(other.name()));
+                }
+            }
+        } catch (SdkException e) {
+            undo(realUsername, sub, profile.isPresent(), groups, from, role);
+            throw ApiException.unavailable("ROLE_CHANGE_FAILED", "the role could not be changed (nothing changed); retry shortly", 2);
         }
         if (sub != null) {
-            try {
-                users.setRole(sub, role.name(), Instant.now(clock));
-            } catch (ConditionalCheckFailedException noProfileYet) {
-                // an unconfirmed user has no profile yet; Cognito's group is the record until they confirm
-            }
+            push.disconnect(sub, now);
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("username", realUsername);
-        out.put("userId", sub);
-        out.put("role", role.name());
-        return out;
+        return new RoleChange(realUsername, sub, role.name());
     }
 
-    private int adminCount() {
-        var r = cognito.listUsersInGroup(b -> b.userPoolId(poolId).groupName(Role.Admin.name()).limit(2));
-        return r.users().size();
+    /** Back to the groups and the profile role the user had: best effort, each step logged when it fails. */
+    private void undo(String username, String sub, boolean hasProfile, List<String> groups, Role from, Role to) {
+        try {
+            if (!groups.contains(to.name())) {
+                cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(username).groupName(to.name()));
+            }
+            for (String g : groups) {
+                cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(username).groupName(g));
+            }
+        } catch (SdkException e) {
+            LOG.error("undoing the groups of {} failed: {}", username, e.getClass().getSimpleName());
+        }
+        if (from != to && roles.change(sub == null ? username : sub, hasProfile, to, from, Instant.now(clock)) != RoleStore.Outcome.CHANGED) {
+            LOG.error("undoing the role of {} in the profile failed", username);
+        }
+    }
+
+    /** Enabled members of the Admin group (disabled accounts cannot act, so they do not count). */
+    private long enabledAdmins() {
+        long n = 0;
+        String token = null;
+        do {
+            String page = token;
+            var r = cognito.listUsersInGroup(b -> b.userPoolId(poolId).groupName(Role.Admin.name()).nextToken(page));
+            n += r.users().stream().filter(u -> !Boolean.FALSE.equals(u.enabled())).count();
+            token = r.nextToken();
+        } while (token != null && !token.isEmpty());
+        return n;
     }
 
     private static String attr(List<AttributeType> attributes, String name) {
