@@ -292,7 +292,7 @@ export interface paths {
         put?: never;
         /**
          * Open a VNPAY payment for a package
-         * @description Answers a signed VNPAY 2.1.0 payment URL, payable for 15 minutes (`PAYMENT_WINDOW_MINUTES`).
+         * @description Answers a signed VNPAY 2.1.0 payment URL, payable for 15 minutes (`PAYMENT_WINDOW_MINUTES`). With an `Idempotency-Key`, a retry answers the same payment (200) instead of opening a second one.
          */
         post: operations["payVnpay"];
         delete?: never;
@@ -699,8 +699,11 @@ export interface components {
             RspCode: "00" | "01" | "02" | "04" | "97" | "99";
             Message: string;
         };
-        /** @enum {string} */
-        PaymentStatus: "PENDING" | "SUCCEEDED" | "FAILED" | "EXPIRED";
+        /**
+         * @description `REVIEW`: the money is held and a person settles the payment (the reconciler gave up on it).
+         * @enum {string}
+         */
+        PaymentStatus: "PENDING" | "SUCCEEDED" | "FAILED" | "EXPIRED" | "REVIEW";
         PaymentReturn: {
             transactionId: string;
             status: components["schemas"]["PaymentStatus"];
@@ -1029,15 +1032,6 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `EMAIL_EXISTS` */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];
@@ -1076,15 +1070,6 @@ export interface operations {
             };
             /** @description `VALIDATION_FAILED`, `INVALID_CODE`, `CODE_EXPIRED`, `INVALID_REQUEST`, `UNKNOWN_FIELD`, `MALFORMED_JSON`, `MALFORMED_BODY`, `BODY_REQUIRED` */
             400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description `ALREADY_CONFIRMED` */
-            409: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1438,7 +1423,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
-            /** @description `LAST_ADMIN` (promote another admin first) */
+            /** @description `LAST_ADMIN` (promote another admin first), `ROLE_CHANGED` (the role changed meanwhile: read it again and retry) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1450,7 +1435,16 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
-            503: components["responses"]["ServiceUnavailable"];
+            /** @description `ROLE_CHANGE_FAILED` (nothing changed; retry shortly), `SERVICE_BUSY`, `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
         };
     };
     generateImage: {
@@ -1713,7 +1707,10 @@ export interface operations {
     payVnpay: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes the call safe to retry (1 to 128 letters, digits, `-`, `_`, `.` or `:`; a UUID fits). */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1730,6 +1727,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The payment an earlier call with the same `Idempotency-Key` opened. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentOpened"];
+                };
+            };
             /** @description The pending transaction and where to pay it. */
             201: {
                 headers: {
@@ -1741,6 +1747,24 @@ export interface operations {
             };
             400: components["responses"]["BadBody"];
             401: components["responses"]["Unauthorized"];
+            /** @description `PROFILE_NOT_FOUND` (the account is not confirmed yet) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED` (the key was used for another request) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
@@ -2088,7 +2112,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description `ALREADY_MEMBER` */
+            /** @description `ALREADY_MEMBER`, `ROOM_FULL` (the room is at its member cap) */
             409: {
                 headers: {
                     [name: string]: unknown;
