@@ -3,6 +3,7 @@ package dev.suite.chat.store;
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Rooms;
 import dev.suite.shared.http.Page;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -55,15 +56,8 @@ public final class ChatStore {
     /** Creates a room with its members in one transaction; false when a room with that id exists (direct pairs). */
     public boolean createRoom(Room room, List<Member> initial) {
         List<TransactWriteItem> items = new ArrayList<>();
-        Map<String, AttributeValue> r = new HashMap<>();
-        r.put("roomId", s(room.roomId()));
-        r.put("type", s(room.type()));
-        if (room.name() != null) {
-            r.put("name", s(room.name()));
-        }
-        r.put("createdBy", s(room.createdBy()));
-        r.put("createdAt", s(room.createdAt()));
-        r.put("lastActivityAt", s(room.lastActivityAt()));
+        Map<String, AttributeValue> r = Rooms.roomItem(room.roomId(), room.type(), room.name(), room.createdBy(), room.createdAt(),
+                room.lastActivityAt());
         items.add(TransactWriteItem.builder().put(Put.builder().tableName(rooms).item(r)
                 .conditionExpression("attribute_not_exists(roomId)").build()).build());
         for (Member m : initial) {
@@ -209,7 +203,7 @@ public final class ChatStore {
     }
 
     private static Map<String, AttributeValue> memberItem(Member m) {
-        return Map.of("roomId", s(m.roomId()), "userId", s(m.userId()), "role", s(m.role()), "joinedAt", s(m.joinedAt()));
+        return Rooms.memberItem(m.roomId(), m.userId(), m.role(), m.joinedAt());
     }
 
     private static AttributeValue s(String v) {
