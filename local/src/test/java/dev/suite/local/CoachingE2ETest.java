@@ -47,23 +47,11 @@ class CoachingE2ETest {
         rt.close();
     }
 
-    record Answer(int status, JsonNode json) {
-    }
-
     record Person(String id, String email, String token) {
     }
 
-    static Answer call(String method, String path, Object body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rt.baseUrl() + path))
-                .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(Json.write(body)));
-        if (body != null) {
-            b.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        HttpResponse<String> r = HTTP.send(b.build(), BodyHandlers.ofString());
-        return new Answer(r.statusCode(), r.body().isEmpty() ? null : Json.EVENTS.readTree(r.body()));
+    static LocalRuntimeTest.Answer call(String method, String path, Object body, String token) throws Exception {
+        return LocalRuntimeTest.call(rt, method, path, body, token);
     }
 
     static String login(String email) throws Exception {
@@ -72,7 +60,7 @@ class CoachingE2ETest {
 
     static Person person(String name) throws Exception {
         String email = name.toLowerCase() + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        Answer reg = call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", name), null);
+        LocalRuntimeTest.Answer reg = call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", name), null);
         call("POST", "/auth/confirm", Map.of("email", email, "code", rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5))), null);
         return new Person(reg.json().get("userId").asText(), email, login(email));
     }
@@ -83,10 +71,10 @@ class CoachingE2ETest {
         return c;
     }
 
-    static Answer schedule() throws Exception {
+    static LocalRuntimeTest.Answer schedule() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/CoachingAtRiskFunction"))
                 .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
-        return new Answer(r.statusCode(), Json.EVENTS.readTree(r.body()));
+        return new LocalRuntimeTest.Answer(r.statusCode(), Json.EVENTS.readTree(r.body()), r);
     }
 
     @Test
@@ -100,9 +88,9 @@ class CoachingE2ETest {
         assertEquals(200, call("PUT", "/admin/users/" + coach.id() + "/role", Map.of("role", "Coach"), adminToken).status());
         String coachToken = login(coach.email());
 
-        Answer plain = call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", client.id()), client.token());
+        LocalRuntimeTest.Answer plain = call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", client.id()), client.token());
         assertEquals(403, plain.status(), "only an admin assigns");
-        Answer assigned = call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", coach.id()), adminToken);
+        LocalRuntimeTest.Answer assigned = call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", coach.id()), adminToken);
         assertEquals(200, assigned.status(), String.valueOf(assigned.json()));
         String room = assigned.json().get("roomId").asText();
         assertEquals(room, call("GET", "/me/coach", null, client.token()).json().get("roomId").asText());
@@ -118,7 +106,8 @@ class CoachingE2ETest {
 
         ChatE2ETest.Client live = connect(coachToken);
         long sent = System.nanoTime();
-        Answer slip = call("PUT", "/progress/entries/" + today, Map.of("smoked", 2, "cravings", 7, "triggers", List.of("alcohol")), client.token());
+        LocalRuntimeTest.Answer slip = call("PUT", "/progress/entries/" + today, Map.of("smoked", 2, "cravings", 7, "triggers", List.of("alcohol")),
+                client.token());
         assertEquals(201, slip.status(), String.valueOf(slip.json()));
         JsonNode progress = live.next("progress", 1000);
         long progressMs = (System.nanoTime() - sent) / 1_000_000;
@@ -137,12 +126,12 @@ class CoachingE2ETest {
         JsonNode clients = call("GET", "/coach/clients", null, coachToken).json().get("items");
         assertTrue(clients.get(0).get("atRisk").asBoolean(), "a slip in the last 24 hours");
 
-        Answer first = schedule();
+        LocalRuntimeTest.Answer first = schedule();
         assertEquals(200, first.status(), String.valueOf(first.json()));
         JsonNode atRisk = live.next("notification", 2000);
         assertNotNull(atRisk, "the job's notification is pushed too");
         assertEquals("at-risk", atRisk.get("notification").get("type").asText());
-        Answer second = schedule();
+        LocalRuntimeTest.Answer second = schedule();
         assertEquals(0, second.json().get("notified").asInt(), "the second run notifies nobody again: " + second.json());
         long count = 0;
         for (JsonNode n : call("GET", "/notifications?limit=100", null, coachToken).json().get("items")) {
