@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
+import dev.suite.shared.push.Connections;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -16,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -105,6 +107,8 @@ class CoachingE2ETest {
         assertEquals(201, call("PUT", "/progress/entries/" + today.minusDays(1), Map.of("smoked", 0), client.token()).status());
 
         ChatE2ETest.Client live = connect(coachToken);
+        Connections connections = Connections.from(emu.dynamo(), emu.functionConfig("CoachingFunction"));
+        connections.open("vanishedCoachConnection", coach.id(), Instant.now());
         long sent = System.nanoTime();
         LocalRuntimeTest.Answer slip = call("PUT", "/progress/entries/" + today, Map.of("smoked", 2, "cravings", 7, "triggers", List.of("alcohol")),
                 client.token());
@@ -123,6 +127,7 @@ class CoachingE2ETest {
         String id = notification.get("notification").get("notificationId").asText();
         JsonNode listed = call("GET", "/notifications", null, coachToken).json().get("items");
         assertEquals(id, listed.get(0).get("notificationId").asText(), "GET /notifications lists it");
+        assertEquals(1, connections.ofUser(coach.id(), Instant.now()).size(), "the vanished connection answered 410 and was deleted");
         JsonNode clients = call("GET", "/coach/clients", null, coachToken).json().get("items");
         assertTrue(clients.get(0).get("atRisk").asBoolean(), "a slip in the last 24 hours");
 

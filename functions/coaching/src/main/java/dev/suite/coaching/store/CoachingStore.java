@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** Quit profiles, daily entries, achievements, coach assignments and coaches' notes. */
 public final class CoachingStore {
@@ -148,8 +149,16 @@ public final class CoachingStore {
      */
     public boolean award(String userId, String achievementId, String earnedAt, TransactWriteItem notification) {
         Map<String, AttributeValue> i = Map.of("userId", s(userId), "achievementId", s(achievementId), "earnedAt", s(earnedAt));
-        return Dynamo.transact(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(t.achievements()).item(i)
-                .conditionExpression("attribute_not_exists(achievementId)")).build(), notification));
+        try {
+            return Dynamo.transact(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(t.achievements()).item(i)
+                    .conditionExpression("attribute_not_exists(achievementId)")).build(), notification));
+        } catch (TransactionCanceledException e) {
+            if (e.hasCancellationReasons() && e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()))) {
+                // a concurrent save is awarding it right now; should that one fail too, the next save awards it
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** Writes the notification only if {@code key} was never used (an idempotency record that expires). */
