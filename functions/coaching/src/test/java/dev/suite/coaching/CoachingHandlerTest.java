@@ -208,6 +208,28 @@ class CoachingHandlerTest {
     }
 
     @Test
+    void listsRefuseForeignCursorsAndLimitsOutOfRange() {
+        Who[] c = F.coached();
+        Who client = c[0];
+        Who coach = c[1];
+        String forged = "eyJ1c2VySWQiOiJzOnNvbWVvbmUtZWxzZSIsIm5vdGlmaWNhdGlvbklkIjoiczp4In0";
+        assertError(F.call("coaching-notifications", client).query("cursor", forged).invoke(F.handler), 400, "INVALID_CURSOR");
+        assertError(F.call("coaching-clients", coach).query("cursor", forged).invoke(F.handler), 400, "INVALID_CURSOR");
+        assertError(F.call("coaching-list-notes", coach).pathParam("userId", client.id()).query("cursor", forged).invoke(F.handler), 400,
+                "INVALID_CURSOR");
+        assertError(F.call("coaching-client-progress", coach).pathParam("userId", client.id()).query("cursor", forged).invoke(F.handler), 400,
+                "INVALID_CURSOR");
+        for (String event : List.of("coaching-notifications", "coaching-list-entries")) {
+            for (String limit : List.of("0", "101", "ten")) {
+                assertError(F.call(event, client).query("limit", limit).invoke(F.handler), 400, "VALIDATION_FAILED");
+            }
+        }
+        assertError(F.call("coaching-clients", coach).query("limit", "51").invoke(F.handler), 400, "VALIDATION_FAILED");
+        Response page = F.call("coaching-notifications", client).query("limit", "1").invoke(F.handler);
+        assertEquals(1, page.json().get("items").size());
+    }
+
+    @Test
     void aSlipNotifiesTheCoachAndEverySavePushesProgressToTheCoach() {
         Who[] c = F.coached();
         Who client = c[0];
