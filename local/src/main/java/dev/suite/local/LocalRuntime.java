@@ -40,8 +40,13 @@ public final class LocalRuntime implements AutoCloseable {
     /** Settings of one run. Port 0 picks a free port. */
     public record Options(int port, int wsPort, Path dataDir, boolean inMemory, Map<String, Map<String, String>> overrides,
                           boolean schedules) {
+        /**
+         * For test suites: free ports, no schedules, and the per-address limits of the auth routes raised (every test
+         * user registers and logs in from 127.0.0.1; the limits themselves are tested at the handler).
+         */
         public static Options forTests(Path dataDir) {
-            return new Options(0, 0, dataDir, dataDir == null, Map.of(), false);
+            return new Options(0, 0, dataDir, dataDir == null, Map.of("AuthFunction", Map.of(
+                    "REGISTER_LIMIT_PER_IP_PER_MINUTE", "10000", "LOGIN_FAILURES_PER_IP_PER_MINUTE", "10000")), false);
         }
     }
 

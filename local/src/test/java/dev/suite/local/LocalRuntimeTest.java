@@ -60,7 +60,12 @@ class LocalRuntimeTest {
     }
 
     static Answer call(String method, String path, Object body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rt.baseUrl() + path)).timeout(Duration.ofSeconds(20))
+        return call(rt, method, path, body, token);
+    }
+
+    /** A JSON call to a local runtime, as a client sends it; other end-to-end tests use it too. */
+    static Answer call(LocalRuntime on, String method, String path, Object body, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.baseUrl() + path)).timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(Json.write(body)));
         if (body != null) {
             b.header("Content-Type", "application/json");

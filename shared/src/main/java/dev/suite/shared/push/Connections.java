@@ -55,6 +55,12 @@ public final class Connections {
         return out;
     }
 
+    /** Whether any row is past its TTL (one page of the purge's own scan, read only: what priming warms). */
+    public boolean anyExpired(Instant now) {
+        return dynamo.scan(b -> b.tableName(table).filterExpression("expiresAt < :now").limit(1)
+                .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))).hasItems();
+    }
+
     /** Deletes rows past their TTL; returns how many. */
     public int purgeExpired(Instant now) {
         int removed = 0;

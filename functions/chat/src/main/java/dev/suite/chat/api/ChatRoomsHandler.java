@@ -65,10 +65,7 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
     record NewAttachment(String roomId, String fileName, String contentType, Long size) implements Validated<NewAttachment> {
         @Override
         public NewAttachment validated() {
-            String file = Check.text("fileName", fileName, 1, 200);
-            if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
-                throw ApiException.invalid("fileName", "must be a plain file name (no '/', '\\\\' or leading '.')");
-            }
+            String file = Attachments.fileName("fileName", fileName);
             String type = Check.required("contentType", contentType).toLowerCase(Locale.ROOT);
             if (!Attachments.TYPES.contains(type)) {
                 throw new ApiException(415, "UNSUPPORTED_ATTACHMENT_TYPE", "contentType must be one of " + String.join(", ",

@@ -27,7 +27,7 @@ public final class ConnectionPurgeHandler implements RequestHandler<Map<String, 
     public ConnectionPurgeHandler(Connections connections, Clock clock) {
         this.connections = connections;
         this.clock = clock;
-        Priming.register("ConnectionPurgeHandler", () -> connections.ofUser("priming", Instant.EPOCH), () -> { });
+        Priming.register("ConnectionPurgeHandler", () -> connections.anyExpired(Instant.EPOCH), () -> { });
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.suite.chat.domain;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Times;
 import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.Check;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,6 +39,18 @@ public final class Attachments {
         return "attachments/" + roomId + "/";
     }
 
+    /**
+     * The one rule for attachment file names, at upload and at send: 1 to 200 characters, no '/', '\\', control
+     * characters or "..", not starting with '.'.
+     */
+    public static String fileName(String field, String value) {
+        String file = Check.text(field, value, 1, 200);
+        if (file.contains("/") || file.contains("\\") || file.startsWith(".") || file.contains("..")) {
+            throw ApiException.invalid(field, "must be a plain file name (no '/', '\\', '..' or leading '.')");
+        }
+        return file;
+    }
+
     public Views.Upload upload(String roomId, String fileName, String contentType, long size) {
         String key = prefix(roomId) + Ids.next() + "/" + fileName;
         String url = presigner.presignPutObject(b -> b.signatureDuration(ttl)
@@ -46,11 +59,19 @@ public final class Attachments {
                 Times.iso(Instant.now(clock).plus(ttl)));
     }
 
-    /** The uploaded object's content type; 400 when the key is not an upload of this room or was never uploaded. */
-    public String check(String roomId, String key) {
-        if (!key.startsWith(prefix(roomId)) || key.contains("..") || key.length() > 400) {
+    /** A key of the shape upload gives out: the room's prefix, an id, '/', a file name that passes the upload's rule. */
+    public static void checkKey(String roomId, String key) {
+        String rest = key.startsWith(prefix(roomId)) ? key.substring(prefix(roomId).length()) : "";
+        int slash = rest.indexOf('/');
+        if (slash < 1 || !rest.substring(0, slash).matches("[A-Za-z0-9_-]{1,64}")) {
             throw ApiException.invalid("attachmentKey", "must be a key from POST /chat/attachments for this room");
         }
+        fileName("attachmentKey", rest.substring(slash + 1));
+    }
+
+    /** The uploaded object's content type; 400 when the key is not an upload of this room or was never uploaded. */
+    public String check(String roomId, String key) {
+        checkKey(roomId, key);
         try {
             HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
             String type = head.contentType();

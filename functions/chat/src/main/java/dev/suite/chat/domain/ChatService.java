@@ -4,17 +4,14 @@ import dev.suite.chat.store.ChatStore;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Cursor;
+import dev.suite.shared.data.Rooms;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -61,15 +58,9 @@ public final class ChatService {
         return new Created(created, Views.room(store.room(roomId).orElseThrow(), store.members(roomId)));
     }
 
-    /** The same pair always gets the same room: the id is derived from the two sorted user ids. */
+    /** The same pair always gets the same room (the id rule is shared with coaching, which opens coach-client rooms). */
     static String directId(String a, String b) {
-        String pair = a.compareTo(b) < 0 ? a + "|" + b : b + "|" + a;
-        try {
-            byte[] hash = MessageDigest.getInstance("SHA-256").digest(pair.getBytes(StandardCharsets.UTF_8));
-            return "dm-" + HexFormat.of().formatHex(hash, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Rooms.directId(a, b);
     }
 
     /**

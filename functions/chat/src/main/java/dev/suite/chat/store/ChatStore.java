@@ -3,6 +3,7 @@ package dev.suite.chat.store;
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Rooms;
 import dev.suite.shared.http.Page;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,15 +69,8 @@ public final class ChatStore {
      */
     public String createRoom(Room room, List<Member> initial, String idempotencyKey) {
         List<TransactWriteItem> items = new ArrayList<>();
-        Map<String, AttributeValue> r = new HashMap<>();
-        r.put("roomId", s(room.roomId()));
-        r.put("type", s(room.type()));
-        if (room.name() != null) {
-            r.put("name", s(room.name()));
-        }
-        r.put("createdBy", s(room.createdBy()));
-        r.put("createdAt", s(room.createdAt()));
-        r.put("lastActivityAt", s(room.lastActivityAt()));
+        Map<String, AttributeValue> r = new HashMap<>(Rooms.roomItem(room.roomId(), room.type(), room.name(), room.createdBy(),
+                room.createdAt(), room.lastActivityAt()));
         r.put("memberCount", AttributeValue.fromN(Integer.toString(initial.size())));
         if (idempotencyKey != null) {
             items.add(TransactWriteItem.builder().put(p -> p.tableName(idempotency).item(Map.of("id", s(idempotencyKey),
@@ -143,14 +137,7 @@ public final class ChatStore {
      * many adds race (rooms written before the count existed start counting from their next add).
      */
     public Added addMember(Member m, int cap) {
-        TransactWriteItem count = TransactWriteItem.builder().update(u -> u.tableName(rooms).key(Map.of("roomId", s(m.roomId())))
-                .updateExpression("SET memberCount = if_not_exists(memberCount, :zero) + :one")
-                .conditionExpression("attribute_exists(roomId) AND (attribute_not_exists(memberCount) OR memberCount < :cap)")
-                .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"),
-                        ":cap", AttributeValue.fromN(Integer.toString(cap))))).build();
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(members).item(memberItem(m))
-                .conditionExpression("attribute_not_exists(userId)")).build();
-        return switch (Dynamo.failedCondition(dynamo, List.of(count, put))) {
+        return switch (Rooms.join(dynamo, rooms, members, m.roomId(), m.userId(), m.role(), m.joinedAt(), cap)) {
             case -1 -> Added.ADDED;
             case 0 -> Added.ROOM_FULL;
             default -> Added.ALREADY_MEMBER;
@@ -277,7 +264,7 @@ public final class ChatStore {
     }
 
     private static Map<String, AttributeValue> memberItem(Member m) {
-        return Map.of("roomId", s(m.roomId()), "userId", s(m.userId()), "role", s(m.role()), "joinedAt", s(m.joinedAt()));
+        return Rooms.memberItem(m.roomId(), m.userId(), m.role(), m.joinedAt());
     }
 
     private static AttributeValue s(String v) {

@@ -1,0 +1,100 @@
+package dev.suite.coaching.store;
+
+import dev.suite.shared.Config;
+import dev.suite.shared.data.Cursor;
+import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.http.Page;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+
+/**
+ * Stored notifications, newest first per user, kept until their TTL ({@code expiresAt}). Unread ones also carry
+ * {@code unreadBy} (the user id), a sparse index that counts and clears them without reading the read ones.
+ */
+public final class NotificationStore {
+    public static final String UNREAD_INDEX = "unread-index";
+    private final DynamoDbClient dynamo;
+    private final String table;
+
+    public record Notification(String userId, String notificationId, String type, String title, String clientId, String ref,
+                               boolean read, String createdAt, long expiresAt) {
+    }
+
+    public NotificationStore(DynamoDbClient dynamo, String table) {
+        this.dynamo = dynamo;
+        this.table = table;
+    }
+
+    public static NotificationStore from(DynamoDbClient dynamo, Config config) {
+        return new NotificationStore(dynamo, config.require("NOTIFICATIONS_TABLE"));
+    }
+
+    /** The write of a new (unread) notification, to put alone or inside a transaction. */
+    public TransactWriteItem put(Notification n) {
+        Map<String, AttributeValue> i = new HashMap<>();
+        i.put("userId", s(n.userId()));
+        i.put("notificationId", s(n.notificationId()));
+        i.put("type", s(n.type()));
+        i.put("title", s(n.title()));
+        if (n.clientId() != null) {
+            i.put("clientId", s(n.clientId()));
+        }
+        if (n.ref() != null) {
+            i.put("ref", s(n.ref()));
+        }
+        i.put("read", AttributeValue.fromBool(false));
+        i.put("unreadBy", s(n.userId()));
+        i.put("createdAt", s(n.createdAt()));
+        i.put("expiresAt", AttributeValue.fromN(Long.toString(n.expiresAt())));
+        return TransactWriteItem.builder().put(p -> p.tableName(table).item(i)).build();
+    }
+
+    public void store(Notification n) {
+        Dynamo.transact(dynamo, List.of(put(n)));
+    }
+
+    public Page<Notification> list(String userId, int limit, String cursor) {
+        Map<String, AttributeValue> start = Cursor.decode(cursor, Set.of("userId", "notificationId"), Map.of("userId", userId));
+        QueryResponse r = dynamo.query(b -> b.tableName(table).keyConditionExpression("userId = :u")
+                .expressionAttributeValues(Map.of(":u", s(userId))).scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+        return new Page<>(r.items().stream().map(NotificationStore::notification).toList(), CoachingStore.next(r));
+    }
+
+    /** Unread notifications of a user (at most {@code max}), newest first. */
+    public List<Notification> unread(String userId, int max) {
+        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(UNREAD_INDEX).keyConditionExpression("unreadBy = :u")
+                .expressionAttributeValues(Map.of(":u", s(userId))).scanIndexForward(false).exclusiveStartKey(from)), max)
+                .stream().map(NotificationStore::notification).toList();
+    }
+
+    /** Marks one read; false when the user has no such notification. */
+    public boolean markRead(String userId, String notificationId) {
+        try {
+            dynamo.updateItem(b -> b.tableName(table).key(Map.of("userId", s(userId), "notificationId", s(notificationId)))
+                    .updateExpression("SET #r = :t REMOVE unreadBy").conditionExpression("attribute_exists(notificationId)")
+                    .expressionAttributeNames(Map.of("#r", "read")).expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
+    }
+
+    private static Notification notification(Map<String, AttributeValue> i) {
+        AttributeValue read = i.get("read");
+        AttributeValue exp = i.get("expiresAt");
+        return new Notification(CoachingStore.str(i, "userId"), CoachingStore.str(i, "notificationId"), CoachingStore.str(i, "type"),
+                CoachingStore.str(i, "title"), CoachingStore.str(i, "clientId"), CoachingStore.str(i, "ref"),
+                read != null && Boolean.TRUE.equals(read.bool()), CoachingStore.str(i, "createdAt"), exp == null ? 0 : Long.parseLong(exp.n()));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+}
