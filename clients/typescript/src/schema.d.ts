@@ -482,6 +482,255 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/quit/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My quit profile */
+        get: operations["getQuitProfile"];
+        /** Create or replace my quit profile */
+        put: operations["putQuitProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/progress/entries/{date}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The day, yyyy-MM-dd in the user's zone.
+                 * @example 2026-11-23
+                 */
+                date: components["parameters"]["EntryDate"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Save the day's progress (upsert)
+         * @description Also sends a live `progress` frame to my coach (asyncapi.yaml).
+         */
+        put: operations["saveProgressEntry"];
+        post?: never;
+        /** Delete the entry of a date */
+        delete: operations["deleteProgressEntry"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/progress/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My entries, newest first */
+        get: operations["listProgressEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/progress/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Streaks, money saved and health milestones */
+        get: operations["progressSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/achievements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Achievements earned and the next ones */
+        get: operations["achievements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/users/{userId}/coach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign a coach to a user (Admin)
+         * @description Opens (or reuses) the coach-client direct chat room and notifies both.
+         */
+        put: operations["assignCoach"];
+        post?: never;
+        /** Remove a user's coach (Admin); the chat room stays */
+        delete: operations["unassignCoach"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/coach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My coach */
+        get: operations["myCoach"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/coach/clients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My caseload (Coach) */
+        get: operations["coachClients"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/coach/clients/{userId}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A client's summary and entries (their coach only) */
+        get: operations["clientProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/coach/clients/{userId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        /** My notes about a client, newest first */
+        get: operations["listCoachNotes"];
+        put?: never;
+        /** A private note about a client (their coach only) */
+        post: operations["addCoachNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications, newest first (kept 90 days) */
+        get: operations["listNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark a notification read */
+        post: operations["readNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark every notification read */
+        post: operations["readAllNotifications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -829,6 +1078,175 @@ export interface components {
             };
             expiresAt: components["schemas"]["Timestamp"];
         };
+        /** Format: date */
+        Date: string;
+        QuitProfileRequest: {
+            quitDate: components["schemas"]["Date"];
+            cigarettesPerDay: number;
+            /** @description Minor units of the currency. */
+            packPrice: number;
+            /** @default 20 */
+            packSize?: number | null;
+            /**
+             * @description ISO 4217.
+             * @default VND
+             */
+            currency?: string | null;
+            /** @description An IANA zone such as `Asia/Ho_Chi_Minh` (not `+07:00`). */
+            timezone: string;
+        };
+        QuitProfile: {
+            quitDate: components["schemas"]["Date"];
+            cigarettesPerDay: number;
+            packPrice: number;
+            packSize: number;
+            currency: string;
+            timezone: string;
+            /** Format: date-time */
+            updatedAt: string | null;
+        };
+        /** @enum {string} */
+        Trigger: "stress" | "alcohol" | "coffee" | "after-meal" | "social" | "boredom" | "work" | "driving" | "waking-up" | "other";
+        EntryRequest: {
+            smoked: number;
+            cravings?: number | null;
+            mood?: number | null;
+            triggers?: components["schemas"]["Trigger"][] | null;
+            note?: string | null;
+        };
+        Entry: {
+            date: components["schemas"]["Date"];
+            smoked: number;
+            cravings: number | null;
+            mood: number | null;
+            triggers: components["schemas"]["Trigger"][];
+            note: string | null;
+            savedAt: components["schemas"]["Timestamp"];
+        };
+        SavedEntry: {
+            date: components["schemas"]["Date"];
+            smoked: number;
+            cravings: number | null;
+            mood: number | null;
+            triggers: components["schemas"]["Trigger"][];
+            note: string | null;
+            savedAt: components["schemas"]["Timestamp"];
+            summary: components["schemas"]["ProgressSummary"];
+        };
+        EntryPage: {
+            items: components["schemas"]["Entry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        Money: {
+            /** @description Minor units. */
+            amount: number;
+            currency: string;
+        };
+        Milestone: {
+            key: string;
+            /** @description ISO-8601 duration or period after the last cigarette (`PT20M`, `P1D`, `P1Y`, ...). */
+            after: string;
+            title: string;
+            reachedAt: components["schemas"]["Timestamp"];
+            reached: boolean;
+        };
+        ProgressSummary: {
+            smokeFreeDays: number;
+            currentStreak: number;
+            longestStreak: number;
+            cigarettesAvoided: number;
+            moneySaved: components["schemas"]["Money"];
+            /** Format: date */
+            lastEntryDate: string | null;
+            nextMilestone: components["schemas"]["Milestone"] | null;
+            healthMilestones: components["schemas"]["Milestone"][];
+        };
+        Achievement: {
+            id: string;
+            /** @enum {string} */
+            kind: "streak" | "money";
+            threshold: number;
+            currency: string | null;
+            title: string;
+            /** Format: date-time */
+            earnedAt: string | null;
+        };
+        AchievementList: {
+            earned: components["schemas"]["Achievement"][];
+            next: components["schemas"]["Achievement"][];
+        };
+        AssignCoachRequest: {
+            coachId: components["schemas"]["Id"];
+        };
+        Assignment: {
+            userId: string;
+            coachId: string;
+            roomId: string | null;
+            assignedAt: components["schemas"]["Timestamp"];
+        };
+        MyCoach: {
+            userId: string;
+            name: string | null;
+            roomId: string | null;
+            assignedAt: components["schemas"]["Timestamp"];
+        };
+        Client: {
+            userId: string;
+            name: string | null;
+            currentStreak: number | null;
+            /** Format: date */
+            lastEntryDate: string | null;
+            atRisk: boolean;
+            riskReason: string | null;
+            unreadNotifications: number;
+            roomId: string | null;
+            assignedAt: components["schemas"]["Timestamp"];
+        };
+        ClientPage: {
+            items: components["schemas"]["Client"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        ClientProgress: {
+            clientId: string;
+            summary: components["schemas"]["ProgressSummary"] | null;
+            items: components["schemas"]["Entry"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        NoteRequest: {
+            text: string;
+        };
+        Note: {
+            noteId: string;
+            clientId: string;
+            text: string;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        NotePage: {
+            items: components["schemas"]["Note"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        Notification: {
+            notificationId: string;
+            /** @enum {string} */
+            type: "slip" | "achievement" | "assignment" | "at-risk";
+            title: string;
+            clientId: string | null;
+            ref: string | null;
+            read: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        NotificationRead: {
+            notificationId: string;
+            /** @constant */
+            read: true;
+        };
+        NotificationsReadAll: {
+            updated: number;
+        };
     };
     responses: {
         /** @description `VALIDATION_FAILED` (with `field`), `UNKNOWN_FIELD`, `MALFORMED_JSON`, `MALFORMED_BODY`, `BODY_REQUIRED`, `INVALID_REQUEST` */
@@ -952,6 +1370,22 @@ export interface components {
         };
     };
     parameters: {
+        /**
+         * @description The user (client).
+         * @example 11111111-2222-3333-4444-555555555555
+         */
+        UserId: components["schemas"]["Id"];
+        /**
+         * @description The day, yyyy-MM-dd in the user's zone.
+         * @example 2026-11-23
+         */
+        EntryDate: components["schemas"]["Date"];
+        /** @description First day (yyyy-MM-dd); the range spans at most 366 days, by default the 30 days to today. */
+        From: components["schemas"]["Date"];
+        /** @description Last day (yyyy-MM-dd). */
+        To: components["schemas"]["Date"];
+        /** @description Page size. */
+        Limit100: number;
         /** @description The `nextCursor` of the previous page. */
         Cursor: string;
         /**
@@ -2279,6 +2713,653 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getQuitProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The profile. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuitProfile"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `QUIT_PROFILE_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    putQuitProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "quitDate": "2026-11-01",
+                 *       "cigarettesPerDay": 15,
+                 *       "packPrice": 30000,
+                 *       "packSize": 20,
+                 *       "currency": "VND",
+                 *       "timezone": "Asia/Ho_Chi_Minh"
+                 *     }
+                 */
+                "application/json": components["schemas"]["QuitProfileRequest"];
+            };
+        };
+        responses: {
+            /** @description The profile, replaced. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuitProfile"];
+                };
+            };
+            /** @description The profile, created. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuitProfile"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    saveProgressEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The day, yyyy-MM-dd in the user's zone.
+                 * @example 2026-11-23
+                 */
+                date: components["parameters"]["EntryDate"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "smoked": 0,
+                 *       "cravings": 3,
+                 *       "mood": 4,
+                 *       "triggers": [
+                 *         "coffee",
+                 *         "stress"
+                 *       ],
+                 *       "note": "Walked after lunch instead"
+                 *     }
+                 */
+                "application/json": components["schemas"]["EntryRequest"];
+            };
+        };
+        responses: {
+            /** @description The entry, replaced, with the new summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedEntry"];
+                };
+            };
+            /** @description The first entry of that date, with the new summary. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SavedEntry"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` (with `field`), `DATE_IN_FUTURE`, `BEFORE_QUIT_DATE`, `DATE_TOO_OLD` (more than `ENTRY_MAX_DAYS_BACK` days back), `UNKNOWN_FIELD`, `MALFORMED_JSON`, `MALFORMED_BODY`, `BODY_REQUIRED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `QUIT_PROFILE_REQUIRED` (save a quit profile first) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteProgressEntry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The day, yyyy-MM-dd in the user's zone.
+                 * @example 2026-11-23
+                 */
+                date: components["parameters"]["EntryDate"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProgressEntries: {
+        parameters: {
+            query?: {
+                /** @description First day (yyyy-MM-dd); the range spans at most 366 days, by default the 30 days to today. */
+                from?: components["parameters"]["From"];
+                /** @description Last day (yyyy-MM-dd). */
+                to?: components["parameters"]["To"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of entries. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntryPage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            /** @description `QUIT_PROFILE_REQUIRED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    progressSummary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The summary. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressSummary"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `QUIT_PROFILE_REQUIRED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    achievements: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Earned and next achievements. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AchievementList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `QUIT_PROFILE_REQUIRED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    assignCoach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "coachId": "33333333-4444-5555-6666-777777777777"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AssignCoachRequest"];
+            };
+        };
+        responses: {
+            /** @description The assignment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Assignment"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `USER_NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_A_COACH` (the coach lacks the `Coach` role) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unassignCoach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    myCoach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The coach and our chat room. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyCoach"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    coachClients: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of clients. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientPage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    clientProgress: {
+        parameters: {
+            query?: {
+                /** @description First day (yyyy-MM-dd); the range spans at most 366 days, by default the 30 days to today. */
+                from?: components["parameters"]["From"];
+                /** @description Last day (yyyy-MM-dd). */
+                to?: components["parameters"]["To"];
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client's progress. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClientProgress"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description `QUIT_PROFILE_REQUIRED` (the client has no quit profile yet) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listCoachNotes: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotePage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    addCoachNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "Agreed on a plan for the office coffee break."
+                 *     }
+                 */
+                "application/json": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            /** @description The note. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Note"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listNotifications: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The notification.
+                 * @example 01JB8Z4X5Y6Z7A8B9C0D1E2F3G
+                 */
+                id: components["schemas"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    readAllNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description How many changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationsReadAll"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
         };
