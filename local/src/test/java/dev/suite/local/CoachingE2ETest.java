@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.push.Connections;
+import dev.suite.testkit.Contract;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +49,11 @@ class CoachingE2ETest {
     @AfterAll
     static void stop() {
         rt.close();
+    }
+
+    @AfterEach
+    void framesKeptToTheContract() {
+        Contract.assertNoFrameViolations();
     }
 
     record Person(String id, String email, String token) {

@@ -304,7 +304,13 @@ public final class Contract {
 
     /** The components/messages key of the server message (of a receive operation or a reply) with this type. */
     public static String serverMessage(String type) {
+        return type == null ? null : serverMessages().get(type);
+    }
+
+    /** Every server message of asyncapi.yaml (receive operations and replies): its payload's type -> its components/messages key. */
+    public static Map<String, String> serverMessages() {
         JsonNode spec = asyncapi();
+        Map<String, String> out = new LinkedHashMap<>();
         for (Iterator<JsonNode> ops = spec.path("operations").elements(); ops.hasNext(); ) {
             JsonNode op = ops.next();
             List<JsonNode> refs = new ArrayList<>();
@@ -313,16 +319,12 @@ public final class Contract {
             }
             op.path("reply").path("messages").forEach(refs::add);
             for (JsonNode ref : refs) {
-                String name = ref.path("$ref").asText().replaceAll(".*/", "");
-                JsonNode channelMessage = deref(spec, spec.path("channels").path("chat").path("messages").path(name));
-                JsonNode payload = deref(spec, channelMessage.path("payload"));
-                if (type != null && type.equals(payload.path("properties").path("type").path("const").asText(null))) {
-                    String target = spec.path("channels").path("chat").path("messages").path(name).path("$ref").asText();
-                    return target.replaceAll(".*/", "");
-                }
+                JsonNode channelMessage = spec.path("channels").path("chat").path("messages").path(ref.path("$ref").asText().replaceAll(".*/", ""));
+                JsonNode payload = deref(spec, deref(spec, channelMessage).path("payload"));
+                out.put(payload.path("properties").path("type").path("const").asText(), channelMessage.path("$ref").asText().replaceAll(".*/", ""));
             }
         }
-        return null;
+        return out;
     }
 
     private static JsonNode parse(String where, String body) {
@@ -377,7 +379,12 @@ public final class Contract {
             return node;
         }
         if (node.has("$ref")) {
-            return inline(root, at(root, node.get("$ref").asText()), depth + 1);
+            String ref = node.get("$ref").asText();
+            if (ref.startsWith("openapi.yaml#")) {
+                // asyncapi.yaml borrows shapes from openapi.yaml; refs inside them are openapi.yaml's own
+                return inline(openapi(), at(openapi(), ref.substring("openapi.yaml".length())), depth + 1);
+            }
+            return inline(root, at(root, ref), depth + 1);
         }
         ObjectNode out = Json.EVENTS.createObjectNode();
         node.fields().forEachRemaining(e -> {
