@@ -30,8 +30,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,20 +41,24 @@ import org.junit.jupiter.api.Test;
  */
 class MessageDeliveryTest {
     static Emulators emu;
-    static Config config;
-    static ChatStore store;
-    static HttpServer management;
-    /** What the @connections endpoint received, per connection id. */
-    static final Map<String, List<JsonNode>> POSTED = new ConcurrentHashMap<>();
+    HttpServer management;
+    Config config;
+    ChatStore store;
+    /** What this test's @connections endpoint received, per connection id. */
+    final Map<String, List<JsonNode>> posted = new ConcurrentHashMap<>();
 
     @BeforeAll
-    static void start() throws IOException {
+    static void emulators() {
         emu = Emulators.shared();
+    }
+
+    @BeforeEach
+    void start() throws IOException {
         management = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         management.createContext("/@connections/", exchange -> {
             String id = exchange.getRequestURI().getPath().substring("/@connections/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
-            POSTED.computeIfAbsent(id, k -> new ArrayList<>()).add(Json.EVENTS.readTree(new String(body, StandardCharsets.UTF_8)));
+            posted.computeIfAbsent(id, k -> new ArrayList<>()).add(Json.EVENTS.readTree(new String(body, StandardCharsets.UTF_8)));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
@@ -63,20 +68,20 @@ class MessageDeliveryTest {
         store = ChatStore.from(emu.dynamo(), config);
     }
 
-    @AfterAll
-    static void stop() {
+    @AfterEach
+    void stop() {
         management.stop(0);
     }
 
     /** A handler whose connection lookups fail while {@code failing} is set (a throttled index, a timeout). */
-    static ChatMessagesHandler handler(AtomicBoolean failing) {
+    ChatMessagesHandler handler(AtomicBoolean failing) {
         var dynamo = Faults.dynamo(emu.dynamo(), "query", (call, args) -> failing.get() ? Faults.throttled() : null);
         Push push = new Push(config, Connections.from(dynamo, config));
         return new ChatMessagesHandler(new Messaging(store, new Attachments(null, null, "unused", java.time.Duration.ofMinutes(1),
                 Clock.systemUTC()), push, Clock.systemUTC()), push);
     }
 
-    static String room(String... userIds) {
+    String room(String... userIds) {
         String roomId = "gr-" + UUID.randomUUID();
         String now = Times.iso(Instant.now());
         List<ChatStore.Member> members = new ArrayList<>();
@@ -87,7 +92,7 @@ class MessageDeliveryTest {
         return roomId;
     }
 
-    static String connect(String userId) {
+    String connect(String userId) {
         String id = "conn-" + UUID.randomUUID();
         Connections.from(emu.dynamo(), config).open(id, userId, Instant.now());
         return id;
@@ -111,8 +116,8 @@ class MessageDeliveryTest {
         h.handleRequest(e, new SyntheticContext("ChatMessagesFunction"));
     }
 
-    static List<JsonNode> frames(String connectionId, String type) {
-        return POSTED.getOrDefault(connectionId, List.of()).stream().filter(f -> type.equals(f.path("type").asText())).toList();
+    List<JsonNode> frames(String connectionId, String type) {
+        return posted.getOrDefault(connectionId, List.of()).stream().filter(f -> type.equals(f.path("type").asText())).toList();
     }
 
     @Test
