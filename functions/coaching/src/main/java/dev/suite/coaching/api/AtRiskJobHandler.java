@@ -27,10 +27,13 @@ public final class AtRiskJobHandler implements RequestHandler<Map<String, Object
         this(CoachingHandler.service(config, dynamo), CoachingStore.from(dynamo, config));
     }
 
-    /** Priming reads one assignment through the store the service uses: no side effects. */
+    /**
+     * Priming reads one quit profile through the store the service uses (a read the job's policy allows; the job scans
+     * assignments and never reads one by key): no side effects.
+     */
     public AtRiskJobHandler(CoachingService coaching, CoachingStore store) {
         this.coaching = coaching;
-        Priming.register("AtRiskJobHandler", () -> store.assignment("priming"), () -> { });
+        Priming.register("AtRiskJobHandler", () -> store.profile("priming"), () -> { });
     }
 
     @Override

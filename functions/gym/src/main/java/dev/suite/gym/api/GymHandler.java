@@ -1,0 +1,168 @@
+package dev.suite.gym.api;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
+import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
+import dev.suite.gym.domain.CheckinTokens;
+import dev.suite.gym.domain.GymRules;
+import dev.suite.gym.domain.GymService;
+import dev.suite.gym.store.CheckinStore;
+import dev.suite.gym.store.GymStore;
+import dev.suite.shared.Clients;
+import dev.suite.shared.Config;
+import dev.suite.shared.Secrets;
+import dev.suite.shared.http.ApiException;
+import dev.suite.shared.http.ApiResponse;
+import dev.suite.shared.http.Body;
+import dev.suite.shared.http.Check;
+import dev.suite.shared.http.Dispatcher;
+import dev.suite.shared.http.Router;
+import dev.suite.shared.http.Validated;
+import java.time.Clock;
+import java.util.Map;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** Gym REST routes: gyms and plans (Admin writes), membership, check-in codes, the door (Staff or Admin scans). */
+public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private final Dispatcher gateway;
+
+    record GymBody(String name, Integer capacity, String timezone, String address) implements Validated<GymBody> {
+        @Override
+        public GymBody validated() {
+            return new GymBody(Check.text("name", name, 1, 100), Check.range("capacity", capacity, 1, GymRules.MAX_CAPACITY),
+                    GymRules.zone("timezone", timezone), address == null ? null : Check.text("address", address, 1, 300));
+        }
+    }
+
+    record GymPatch(String name, Integer capacity, String timezone, String address) implements Validated<GymPatch> {
+        @Override
+        public GymPatch validated() {
+            if (name == null && capacity == null && timezone == null && address == null) {
+                throw ApiException.invalid("name", "give at least one of name, capacity, timezone, address");
+            }
+            return new GymPatch(name == null ? null : Check.text("name", name, 1, 100),
+                    capacity == null ? null : Check.range("capacity", capacity, 1, GymRules.MAX_CAPACITY),
+                    timezone == null ? null : GymRules.zone("timezone", timezone), address == null ? null : Check.text("address", address, 1, 300));
+        }
+    }
+
+    record PlanBody(String name, Integer days, Long amount, String currency) implements Validated<PlanBody> {
+        @Override
+        public PlanBody validated() {
+            return new PlanBody(Check.text("name", name, 1, 100), Check.range("days", days, 1, 3660), GymRules.amount("amount", amount),
+                    GymRules.currency("currency", currency));
+        }
+    }
+
+    /** Rename or (de)activate; the price of a plan never changes (a new price is a new plan). */
+    record PlanPatch(String name, Boolean active) implements Validated<PlanPatch> {
+        @Override
+        public PlanPatch validated() {
+            if (name == null && active == null) {
+                throw ApiException.invalid("name", "give name or active (the price of a plan never changes: create a new plan)");
+            }
+            return new PlanPatch(name == null ? null : Check.text("name", name, 1, 100), active);
+        }
+    }
+
+    record TokenBody(String gymId) implements Validated<TokenBody> {
+        @Override
+        public TokenBody validated() {
+            return new TokenBody(Check.id("gymId", gymId));
+        }
+    }
+
+    record ScanBody(String token) implements Validated<ScanBody> {
+        @Override
+        public ScanBody validated() {
+            return new ScanBody(Check.text("token", token, 1, 1024));
+        }
+    }
+
+    record CheckoutBody(String userId, String gymId) implements Validated<CheckoutBody> {
+        @Override
+        public CheckoutBody validated() {
+            return new CheckoutBody(Check.id("userId", userId), Check.id("gymId", gymId));
+        }
+    }
+
+    public GymHandler() {
+        this(Config.fromSystem());
+    }
+
+    public GymHandler(Config config) {
+        this(config, service(config, Clients.dynamo(config), Clock.systemUTC()));
+    }
+
+    /** The service wired to the environment's tables and check-in key. */
+    public static GymService service(Config config, DynamoDbClient dynamo, Clock clock) {
+        return new GymService(GymStore.from(dynamo, config), CheckinStore.from(dynamo, config),
+                new CheckinTokens(Secrets.supplier(config, "CHECKIN_TOKEN_KEY"), config.getInt("CHECKIN_CODE_TTL_SECONDS", CheckinTokens.MAX_TTL_SECONDS)),
+                clock);
+    }
+
+    public GymHandler(Config config, GymService gyms) {
+        Router router = new Router()
+                .add("POST", "/admin/gyms", r -> {
+                    var caller = r.caller();
+                    GymBody b = Body.parse(r, GymBody.class);
+                    return ApiResponse.created(gyms.createGym(caller, b.name(), b.capacity(), b.timezone(), b.address()));
+                })
+                .add("PATCH", "/admin/gyms/{gymId}", r -> {
+                    var caller = r.caller();
+                    String gymId = Check.id("gymId", r.pathParam("gymId"));
+                    GymPatch b = Body.parse(r, GymPatch.class);
+                    return ApiResponse.ok(gyms.updateGym(caller, gymId, b.name(), b.capacity(), b.timezone(), b.address()));
+                })
+                .add("GET", "/gyms", r -> {
+                    r.caller();
+                    return ApiResponse.ok(gyms.gyms(Check.intParam("limit", r.query("limit"), 1, 100, 50), r.query("cursor")));
+                })
+                .add("GET", "/gyms/{gymId}", r -> {
+                    r.caller();
+                    return ApiResponse.ok(gyms.gym(Check.id("gymId", r.pathParam("gymId"))));
+                })
+                .add("GET", "/membership/plans", r -> ApiResponse.ok(gyms.plans(r.caller())))
+                .add("POST", "/admin/membership/plans", r -> {
+                    var caller = r.caller();
+                    PlanBody b = Body.parse(r, PlanBody.class);
+                    return ApiResponse.created(gyms.createPlan(caller, b.name(), b.days(), b.amount(), b.currency()));
+                })
+                .add("PATCH", "/admin/membership/plans/{planId}", r -> {
+                    var caller = r.caller();
+                    String planId = Check.id("planId", r.pathParam("planId"));
+                    PlanPatch b = Body.parse(r, PlanPatch.class);
+                    return ApiResponse.ok(gyms.updatePlan(caller, planId, b.name(), b.active()));
+                })
+                .add("GET", "/me/membership", r -> ApiResponse.ok(gyms.membership(r.caller().userId())))
+                .add("POST", "/me/checkin-token", r -> {
+                    String me = r.caller().userId();
+                    CheckinTokens.Issued t = gyms.token(me, Body.parse(r, TokenBody.class).gymId());
+                    return ApiResponse.created(Map.of("token", t.token(), "expiresAt", t.expiresAt().toString()));
+                })
+                .add("POST", "/staff/checkins", r -> {
+                    var caller = r.caller();
+                    return ApiResponse.created(gyms.checkIn(caller, Body.parse(r, ScanBody.class).token()));
+                })
+                .add("POST", "/staff/checkouts", r -> {
+                    var caller = r.caller();
+                    CheckoutBody b = Body.parse(r, CheckoutBody.class);
+                    return ApiResponse.ok(gyms.checkOut(caller, b.userId(), b.gymId()));
+                });
+        this.gateway = new Dispatcher(config, router).primeWith("GymHandler",
+                Dispatcher.synthetic("GET", "/gyms", null, null),
+                Dispatcher.synthetic("GET", "/gyms/{gymId}", Map.of("gymId", "priming"), null),
+                Dispatcher.synthetic("GET", "/membership/plans", null, null),
+                Dispatcher.synthetic("GET", "/me/membership", null, null));
+    }
+
+    @Override
+    public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
+        return gateway.handle(event, context);
+    }
+
+    public Router router() {
+        return gateway.router();
+    }
+}

@@ -1,0 +1,127 @@
+package dev.suite.gym.store;
+
+import static dev.suite.gym.store.GymStore.n;
+import static dev.suite.gym.store.GymStore.s;
+import static dev.suite.gym.store.GymStore.str;
+
+import dev.suite.gym.domain.Membership;
+import dev.suite.shared.Config;
+import dev.suite.shared.data.Dynamo;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+
+/**
+ * Memberships, used check-in tokens, who is inside which gym, visits and occupancy. A check-in and a check-out are
+ * each one conditional transaction, so occupancy always equals the members inside.
+ */
+public final class CheckinStore {
+    private final DynamoDbClient dynamo;
+    private final Tables t;
+
+    /** The table names, from the template's {@code !Ref}s. */
+    public record Tables(String gyms, String memberships, String tokens, String presence, String visits) {
+        public static Tables from(Config c) {
+            return new Tables(c.require("GYMS_TABLE"), c.require("MEMBERSHIPS_TABLE"), c.require("CHECKIN_TOKENS_TABLE"),
+                    c.require("GYM_PRESENCE_TABLE"), c.require("VISITS_TABLE"));
+        }
+    }
+
+    /** Why a check-in was refused, or ADMITTED. */
+    public enum Outcome { ADMITTED, TOKEN_USED, MEMBERSHIP_EXPIRED, ALREADY_INSIDE, GYM_FULL }
+
+    /** Who is inside a gym now, since when, in which visit. */
+    public record Presence(String userId, String gymId, String visitId, String since) {
+    }
+
+    public CheckinStore(DynamoDbClient dynamo, Tables tables) {
+        this.dynamo = dynamo;
+        this.t = tables;
+    }
+
+    public static CheckinStore from(DynamoDbClient dynamo, Config config) {
+        return new CheckinStore(dynamo, Tables.from(config));
+    }
+
+    public Membership membership(String userId) {
+        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(t.memberships()).key(Map.of("userId", s(userId))).consistentRead(true)).item();
+        if (i == null || i.isEmpty() || !i.containsKey("expiresAt")) {
+            return new Membership(userId, null);
+        }
+        return new Membership(userId, Instant.ofEpochSecond(Long.parseLong(i.get("expiresAt").n())));
+    }
+
+    /**
+     * One transaction: the token's id (first use only), the membership still valid at {@code now}, the member not
+     * inside any gym, occupancy below capacity, and the visit. Nothing is written unless all hold.
+     */
+    public Outcome checkIn(String tokenId, Instant tokenExpires, String userId, String gymId, String visitId, String scannedBy, Instant now) {
+        String at = now.toString();
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().put(Put.builder().tableName(t.tokens())
+                        .item(Map.of("tokenId", s(tokenId), "userId", s(userId), "gymId", s(gymId), "usedAt", s(at),
+                                "expiresAt", n(tokenExpires.getEpochSecond() + 86_400)))
+                        .conditionExpression("attribute_not_exists(tokenId)").build()).build(),
+                TransactWriteItem.builder().conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
+                        .tableName(t.memberships()).key(Map.of("userId", s(userId)))
+                        .conditionExpression("expiresAt > :now").expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(t.presence())
+                        .item(Map.of("userId", s(userId), "gymId", s(gymId), "visitId", s(visitId), "since", s(at)))
+                        .conditionExpression("attribute_not_exists(userId)").build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(t.gyms()).key(Map.of("gymId", s(gymId)))
+                        .updateExpression("SET occupancy = occupancy + :one")
+                        .conditionExpression("attribute_exists(gymId) AND occupancy < #cap")
+                        .expressionAttributeNames(Map.of("#cap", "capacity"))
+                        .expressionAttributeValues(Map.of(":one", n(1))).build()).build(),
+                TransactWriteItem.builder().put(Put.builder().tableName(t.visits())
+                        .item(Map.of("userId", s(userId), "visitId", s(visitId), "gymId", s(gymId), "checkedInAt", s(at), "scannedBy", s(scannedBy)))
+                        .build()).build());
+        return switch (Dynamo.failedCondition(dynamo, items)) {
+            case -1 -> Outcome.ADMITTED;
+            case 0 -> Outcome.TOKEN_USED;
+            case 1 -> Outcome.MEMBERSHIP_EXPIRED;
+            case 2 -> Outcome.ALREADY_INSIDE;
+            default -> Outcome.GYM_FULL;
+        };
+    }
+
+    public Optional<Presence> presence(String userId) {
+        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(t.presence()).key(Map.of("userId", s(userId))).consistentRead(true)).item();
+        return i == null || i.isEmpty() ? Optional.empty()
+                : Optional.of(new Presence(str(i, "userId"), str(i, "gymId"), str(i, "visitId"), str(i, "since")));
+    }
+
+    /** Closes the visit and frees the place, in one transaction conditioned on the member being inside that visit; false when not. */
+    public boolean checkOut(Presence p, Instant now) {
+        List<TransactWriteItem> items = List.of(
+                TransactWriteItem.builder().delete(Delete.builder().tableName(t.presence())
+                        .key(Map.of("userId", s(p.userId())))
+                        .conditionExpression("gymId = :g AND visitId = :v")
+                        .expressionAttributeValues(Map.of(":g", s(p.gymId()), ":v", s(p.visitId()))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(t.gyms()).key(Map.of("gymId", s(p.gymId())))
+                        .updateExpression("SET occupancy = occupancy - :one")
+                        .conditionExpression("attribute_exists(gymId) AND occupancy > :zero")
+                        .expressionAttributeValues(Map.of(":one", n(1), ":zero", n(0))).build()).build(),
+                TransactWriteItem.builder().update(Update.builder().tableName(t.visits())
+                        .key(Map.of("userId", s(p.userId()), "visitId", s(p.visitId())))
+                        .updateExpression("SET checkedOutAt = :at").conditionExpression("attribute_exists(visitId) AND attribute_not_exists(checkedOutAt)")
+                        .expressionAttributeValues(Map.of(":at", s(now.toString()))).build()).build());
+        int failed = Dynamo.failedCondition(dynamo, items);
+        if (failed > 0) {
+            throw new IllegalStateException("a visit, its presence and occupancy disagree (item " + failed + ")");
+        }
+        return failed < 0;
+    }
+
+    /** Sets the membership's expiry (tests and, later, Stripe fulfilment through its own transaction). */
+    public void setMembership(String userId, Instant expiresAt) {
+        dynamo.putItem(b -> b.tableName(t.memberships()).item(Map.of("userId", s(userId), "expiresAt", n(expiresAt.getEpochSecond()))));
+    }
+}
