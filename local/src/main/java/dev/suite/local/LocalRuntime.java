@@ -175,8 +175,14 @@ public final class LocalRuntime implements AutoCloseable {
             }
             env.put("VNPAY_RETURN_URL", outside.get("VNPAY_RETURN_URL").orElse(baseUrl() + "/payment/vnpay-return"));
         }
+        if (vars.containsKey("CHECKIN_TOKEN_KEY_PARAM")) {
+            env.put("CHECKIN_TOKEN_KEY", outside.get("CHECKIN_TOKEN_KEY").orElse(checkinKey));
+        }
         return env;
     }
+
+    /** The check-in code key of this run when CHECKIN_TOKEN_KEY is unset: random, so codes die with the process (they live 60 s). */
+    private final String checkinKey = UUID.randomUUID() + "-" + UUID.randomUUID();
 
     private VnpayStandIn vnpay;
     private String phases = "";
