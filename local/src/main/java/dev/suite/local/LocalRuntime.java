@@ -178,8 +178,23 @@ public final class LocalRuntime implements AutoCloseable {
         if (vars.containsKey("CHECKIN_TOKEN_KEY_PARAM")) {
             env.put("CHECKIN_TOKEN_KEY", outside.get("CHECKIN_TOKEN_KEY").orElse(checkinKey));
         }
+        if (vars.containsKey("STRIPE_SECRET_KEY_PARAM")) {
+            Optional<String> key = outside.get("STRIPE_SECRET_KEY");
+            env.put("STRIPE_SECRET_KEY", key.orElse("sk_test_local_unset"));
+            outside.get("STRIPE_API_URL").ifPresent(url -> env.put("STRIPE_API_URL", url));
+            String secret = outside.get("STRIPE_WEBHOOK_SECRET").orElse(LOCAL_WEBHOOK_SECRET);
+            env.put("STRIPE_WEBHOOK_SECRET", secret);
+            standInNotes.add(key.isPresent() ? "Stripe       the real API (STRIPE_SECRET_KEY is set)"
+                    : "Stripe       no stand-in yet: set STRIPE_SECRET_KEY (test mode) for POST /membership/checkout");
+            if (outside.get("STRIPE_WEBHOOK_SECRET").isEmpty()) {
+                standInNotes.add("Stripe       webhook secret " + LOCAL_WEBHOOK_SECRET + " (set STRIPE_WEBHOOK_SECRET to use yours)");
+            }
+        }
         return env;
     }
+
+    /** The webhook signing secret of local runs without STRIPE_WEBHOOK_SECRET: sign your own events with it. */
+    static final String LOCAL_WEBHOOK_SECRET = "whsec_local_suite";
 
     /** The check-in code key of this run when CHECKIN_TOKEN_KEY is unset: random, so codes die with the process (they live 60 s). */
     private final String checkinKey = UUID.randomUUID() + "-" + UUID.randomUUID();

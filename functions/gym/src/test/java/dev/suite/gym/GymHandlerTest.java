@@ -9,10 +9,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.gym.api.GymHandler;
 import dev.suite.gym.domain.CheckinTokens;
+import dev.suite.gym.provider.StripeCheckout;
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.shared.Config;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -24,15 +27,34 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
 
 /** Every gym route on its events/ sample against DynamoDB Local: success, each error, the role matrix, the door under load. */
 class GymHandlerTest {
     static final String KEY = "test-checkin-key-of-at-least-32-characters";
+    static final String WEBHOOK_SECRET = "whsec_test_gym_webhook_secret";
+    static final MockWebServer STRIPE = stripe();
     static final Emulators EMU = Emulators.shared();
-    static final Config CONFIG = EMU.functionConfig("GymFunction", Map.of("CHECKIN_TOKEN_KEY", KEY));
-    static final GymHandler HANDLER = new GymHandler(CONFIG, GymHandler.service(CONFIG, EMU.dynamo(), Clock.systemUTC()));
+    static final Config CONFIG = EMU.functionConfig("GymFunction", Map.of("CHECKIN_TOKEN_KEY", KEY, "STRIPE_SECRET_KEY", "sk_test_gym",
+            "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET, "STRIPE_API_URL", STRIPE.url("/").toString()));
+    static final GymHandler HANDLER = handler(Clock.systemUTC());
     static final CheckinStore DOOR = CheckinStore.from(EMU.dynamo(), CONFIG);
+
+    static MockWebServer stripe() {
+        MockWebServer server = new MockWebServer();
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return server;
+    }
+
+    static GymHandler handler(Clock clock) {
+        return new GymHandler(CONFIG, GymHandler.service(CONFIG, EMU.dynamo(), clock),
+                GymHandler.sales(CONFIG, EMU.dynamo(), StripeCheckout.from(CONFIG), clock));
+    }
 
     record Who(String id, String group) {
     }
@@ -161,7 +183,8 @@ class GymHandlerTest {
             assertError(run(call(event, who("Coach"))), 403, "FORBIDDEN");
         }
         for (String event : List.of("gym-create-gym", "gym-update-gym", "gym-list-gyms", "gym-get-gym", "gym-list-plans", "gym-create-plan",
-                "gym-update-plan", "gym-my-membership", "gym-checkin-token", "gym-checkin", "gym-checkout")) {
+                "gym-update-plan", "gym-my-membership", "gym-checkin-token", "gym-checkin", "gym-checkout", "gym-checkout-session",
+                "gym-my-purchases")) {
             assertError(run(call(event, null)), 401, "UNAUTHORIZED");
         }
         Who staff = who("Staff");
@@ -191,7 +214,7 @@ class GymHandlerTest {
         assertError(run(call("gym-checkout", staff)), 404, "NOT_INSIDE");
         assertEquals(201, scan(staff, token(m, gymId)).status(), "back in with a fresh code");
 
-        GymHandler past = new GymHandler(CONFIG, GymHandler.service(CONFIG, EMU.dynamo(), Clock.fixed(Instant.now().minusSeconds(61), ZoneOffset.UTC)));
+        GymHandler past = handler(Clock.fixed(Instant.now().minusSeconds(61), ZoneOffset.UTC));
         Who other = member();
         String old = call("gym-checkin-token", other).body(Map.of("gymId", gymId)).invoke(past).text("token");
         assertError(scan(staff, old), 400, "TOKEN_EXPIRED");

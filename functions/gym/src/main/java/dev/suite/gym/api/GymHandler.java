@@ -7,8 +7,11 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.suite.gym.domain.CheckinTokens;
 import dev.suite.gym.domain.GymRules;
 import dev.suite.gym.domain.GymService;
+import dev.suite.gym.domain.MembershipSales;
+import dev.suite.gym.provider.StripeCheckout;
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.gym.store.GymStore;
+import dev.suite.gym.store.PurchaseStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Secrets;
@@ -25,6 +28,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Gym REST routes: gyms and plans (Admin writes), membership, check-in codes, the door (Staff or Admin scans). */
 public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+    private static final int WEBHOOK_MAX_BYTES = 512 * 1024;
     private final Dispatcher gateway;
 
     record GymBody(String name, Integer capacity, String timezone, String address) implements Validated<GymBody> {
@@ -91,8 +95,25 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
         this(Config.fromSystem());
     }
 
+    record CheckoutPlan(String planId) implements Validated<CheckoutPlan> {
+        @Override
+        public CheckoutPlan validated() {
+            return new CheckoutPlan(Check.id("planId", planId));
+        }
+    }
+
     public GymHandler(Config config) {
-        this(config, service(config, Clients.dynamo(config), Clock.systemUTC()));
+        this(config, Clients.dynamo(config));
+    }
+
+    private GymHandler(Config config, DynamoDbClient dynamo) {
+        this(config, service(config, dynamo, Clock.systemUTC()), sales(config, dynamo, StripeCheckout.from(config), Clock.systemUTC()));
+    }
+
+    /** Membership sales wired to the environment's tables, the given Stripe client and the webhook secret. */
+    public static MembershipSales sales(Config config, DynamoDbClient dynamo, StripeCheckout stripe, Clock clock) {
+        return new MembershipSales(GymStore.from(dynamo, config), CheckinStore.from(dynamo, config), PurchaseStore.from(dynamo, config), stripe,
+                Secrets.supplier(config, "STRIPE_WEBHOOK_SECRET"), clock);
     }
 
     /** The service wired to the environment's tables and check-in key. */
@@ -102,7 +123,7 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 clock);
     }
 
-    public GymHandler(Config config, GymService gyms) {
+    public GymHandler(Config config, GymService gyms, MembershipSales sales) {
         Router router = new Router()
                 .add("POST", "/admin/gyms", r -> {
                     var caller = r.caller();
@@ -136,6 +157,19 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                     return ApiResponse.ok(gyms.updatePlan(caller, planId, b.name(), b.active()));
                 })
                 .add("GET", "/me/membership", r -> ApiResponse.ok(gyms.membership(r.caller().userId())))
+                .add("GET", "/me/membership/purchases", r -> ApiResponse.ok(sales.purchases(r.caller().userId(),
+                        Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
+                .add("POST", "/membership/checkout", r -> {
+                    String me = r.caller().userId();
+                    return ApiResponse.created(sales.checkout(me, Body.parse(r, CheckoutPlan.class).planId()));
+                })
+                .add("POST", "/payments/stripe/webhook", r -> {
+                    byte[] body = r.bodyBytes();
+                    if (body.length > WEBHOOK_MAX_BYTES) {
+                        throw new ApiException(413, "PAYLOAD_TOO_LARGE", "the body must be at most " + WEBHOOK_MAX_BYTES + " bytes");
+                    }
+                    return ApiResponse.ok(sales.webhook(body, r.header("Stripe-Signature")));
+                })
                 .add("POST", "/me/checkin-token", r -> {
                     String me = r.caller().userId();
                     CheckinTokens.Issued t = gyms.token(me, Body.parse(r, TokenBody.class).gymId());
@@ -154,7 +188,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 Dispatcher.synthetic("GET", "/gyms", null, null),
                 Dispatcher.synthetic("GET", "/gyms/{gymId}", Map.of("gymId", "priming"), null),
                 Dispatcher.synthetic("GET", "/membership/plans", null, null),
-                Dispatcher.synthetic("GET", "/me/membership", null, null));
+                Dispatcher.synthetic("GET", "/me/membership", null, null),
+                Dispatcher.synthetic("GET", "/me/membership/purchases", null, null));
     }
 
     @Override
