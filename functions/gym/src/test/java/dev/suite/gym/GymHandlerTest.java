@@ -7,16 +7,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
+import dev.suite.gym.api.AutoCheckoutJobHandler;
 import dev.suite.gym.api.GymHandler;
 import dev.suite.gym.domain.CheckinTokens;
 import dev.suite.gym.provider.StripeCheckout;
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.shared.Config;
+import dev.suite.shared.Json;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -29,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Every gym route on its events/ sample against DynamoDB Local: success, each error, the role matrix, the door under load. */
 class GymHandlerTest {
@@ -184,7 +188,7 @@ class GymHandlerTest {
         }
         for (String event : List.of("gym-create-gym", "gym-update-gym", "gym-list-gyms", "gym-get-gym", "gym-list-plans", "gym-create-plan",
                 "gym-update-plan", "gym-my-membership", "gym-checkin-token", "gym-checkin", "gym-checkout", "gym-checkout-session",
-                "gym-my-purchases")) {
+                "gym-my-purchases", "gym-my-visits")) {
             assertError(run(call(event, null)), 401, "UNAUTHORIZED");
         }
         Who staff = who("Staff");
@@ -236,6 +240,43 @@ class GymHandlerTest {
         assertEquals(2, occupancy(gymId));
         assertError(run(call("gym-checkin-token", m).body(Map.of("gymId", "no-such-gym"))), 404, "NOT_FOUND");
         assertError(run(call("gym-checkin-token", m).body(Map.of("gymId", "../x"))), 400, "VALIDATION_FAILED");
+    }
+
+    @Test
+    void visitsAreListedAndTheJobClosesLongOnesAndKeepsOccupancyEqualToThoseInside() {
+        String gymId = gym(10);
+        Who staff = who("Staff");
+        GymHandler earlier = handler(Clock.fixed(Instant.now().minus(Duration.ofHours(7)), ZoneOffset.UTC));
+        Who stayer = member();
+        String old = call("gym-checkin-token", stayer).body(Map.of("gymId", gymId)).invoke(earlier).text("token");
+        assertEquals(201, call("gym-checkin", staff).body(Map.of("token", old)).invoke(earlier).status());
+        Who fresh = member();
+        assertEquals(201, scan(staff, token(fresh, gymId)).status());
+        assertEquals(2, occupancy(gymId));
+        EMU.dynamo().updateItem(b -> b.tableName(CONFIG.require("GYMS_TABLE")).key(Map.of("gymId", AttributeValue.fromS(gymId)))
+                .updateExpression("SET occupancy = :o").expressionAttributeValues(Map.of(":o", AttributeValue.fromN("7"))));
+        String drifted = gym(3);
+        EMU.dynamo().updateItem(b -> b.tableName(CONFIG.require("GYMS_TABLE")).key(Map.of("gymId", AttributeValue.fromS(drifted)))
+                .updateExpression("SET occupancy = :o").expressionAttributeValues(Map.of(":o", AttributeValue.fromN("2"))));
+        AutoCheckoutJobHandler job = new AutoCheckoutJobHandler(DOOR, Duration.ofHours(6), Clock.systemUTC());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sample = Json.MAPPER.convertValue(Events.json("schedule-gym-auto-checkout"), Map.class);
+        Map<String, Object> first = job.handleRequest(sample, null);
+        assertTrue(((Integer) first.get("closed")) >= 1, first::toString);
+        assertEquals(1, occupancy(gymId), "the fresh member is inside, the stayer was checked out, the drift corrected");
+        assertEquals(0, occupancy(drifted));
+        Map<String, Object> second = job.handleRequest(sample, null);
+        assertEquals(0, second.get("closed"));
+        assertEquals(1, occupancy(gymId));
+        assertEquals(0, occupancy(drifted));
+        JsonNode visits = run(call("gym-my-visits", stayer)).json().get("items");
+        assertEquals(1, visits.size());
+        assertEquals("auto", visits.get(0).get("closedBy").asText());
+        assertNotNull(visits.get(0).get("checkedOutAt").asText(null));
+        JsonNode open = run(call("gym-my-visits", fresh)).json().get("items").get(0);
+        assertTrue(open.get("checkedOutAt").isNull(), open::toString);
+        assertEquals(201, scan(staff, token(stayer, gymId)).status(), "the stayer can come back in");
+        assertError(run(call("gym-my-visits", fresh).query("cursor", "bogus")), 400, "INVALID_CURSOR");
     }
 
     @Test

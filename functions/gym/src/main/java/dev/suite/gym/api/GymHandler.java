@@ -157,6 +157,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                     return ApiResponse.ok(gyms.updatePlan(caller, planId, b.name(), b.active()));
                 })
                 .add("GET", "/me/membership", r -> ApiResponse.ok(gyms.membership(r.caller().userId())))
+                .add("GET", "/me/visits", r -> ApiResponse.ok(gyms.visits(r.caller().userId(), Check.intParam("limit", r.query("limit"), 1, 100, 50),
+                        r.query("cursor"))))
                 .add("GET", "/me/membership/purchases", r -> ApiResponse.ok(sales.purchases(r.caller().userId(),
                         Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
                 .add("POST", "/membership/checkout", r -> {
@@ -189,7 +191,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 Dispatcher.synthetic("GET", "/gyms/{gymId}", Map.of("gymId", "priming"), null),
                 Dispatcher.synthetic("GET", "/membership/plans", null, null),
                 Dispatcher.synthetic("GET", "/me/membership", null, null),
-                Dispatcher.synthetic("GET", "/me/membership/purchases", null, null));
+                Dispatcher.synthetic("GET", "/me/membership/purchases", null, null),
+                Dispatcher.synthetic("GET", "/me/visits", null, null));
     }
 
     @Override

@@ -94,6 +94,10 @@ public final class GymService {
         return out;
     }
 
+    public Page<CheckinStore.Visit> visits(String userId, int limit, String cursor) {
+        return door.visits(userId, limit, cursor);
+    }
+
     public CheckinTokens.Issued token(String userId, String gymId) {
         gym(gymId);
         return tokens.issue(userId, gymId, Instant.now(clock));
@@ -127,7 +131,7 @@ public final class GymService {
         Instant now = Instant.now(clock);
         CheckinStore.Presence p = door.presence(userId).filter(x -> x.gymId().equals(gymId))
                 .orElseThrow(() -> new ApiException(404, "NOT_INSIDE", "the member is not checked in at this gym"));
-        if (!door.checkOut(p, now)) {
+        if (!door.checkOut(p, now, staff.userId())) {
             throw new ApiException(404, "NOT_INSIDE", "the member is not checked in at this gym");
         }
         Map<String, Object> out = new LinkedHashMap<>();

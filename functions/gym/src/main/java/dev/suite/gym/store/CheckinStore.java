@@ -7,14 +7,20 @@ import static dev.suite.gym.store.GymStore.str;
 import dev.suite.gym.domain.Membership;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.http.Page;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.Update;
 
@@ -98,8 +104,17 @@ public final class CheckinStore {
                 : Optional.of(new Presence(str(i, "userId"), str(i, "gymId"), str(i, "visitId"), str(i, "since")));
     }
 
+    /** A visit, open while {@code checkedOutAt} is null; {@code closedBy} is the staff member's id or {@code auto}. */
+    public record Visit(String visitId, String gymId, String checkedInAt, String checkedOutAt, String closedBy) {
+    }
+
     /** Closes the visit and frees the place, in one transaction conditioned on the member being inside that visit; false when not. */
     public boolean checkOut(Presence p, Instant now) {
+        return checkOut(p, now, "staff");
+    }
+
+    /** As {@link #checkOut(Presence, Instant)}, recording who closed it. */
+    public boolean checkOut(Presence p, Instant now, String closedBy) {
         List<TransactWriteItem> items = List.of(
                 TransactWriteItem.builder().delete(Delete.builder().tableName(t.presence())
                         .key(Map.of("userId", s(p.userId())))
@@ -111,13 +126,58 @@ public final class CheckinStore {
                         .expressionAttributeValues(Map.of(":one", n(1), ":zero", n(0))).build()).build(),
                 TransactWriteItem.builder().update(Update.builder().tableName(t.visits())
                         .key(Map.of("userId", s(p.userId()), "visitId", s(p.visitId())))
-                        .updateExpression("SET checkedOutAt = :at").conditionExpression("attribute_exists(visitId) AND attribute_not_exists(checkedOutAt)")
-                        .expressionAttributeValues(Map.of(":at", s(now.toString()))).build()).build());
+                        .updateExpression("SET checkedOutAt = :at, closedBy = :by")
+                        .conditionExpression("attribute_exists(visitId) AND attribute_not_exists(checkedOutAt)")
+                        .expressionAttributeValues(Map.of(":at", s(now.toString()), ":by", s(closedBy))).build()).build());
         int failed = Dynamo.failedCondition(dynamo, items);
         if (failed > 0) {
             throw new IllegalStateException("a visit, its presence and occupancy disagree (item " + failed + ")");
         }
         return failed < 0;
+    }
+
+    /** A member's visits, newest first. */
+    public Page<Visit> visits(String userId, int limit, String cursor) {
+        return Dynamo.newestFirst(dynamo, t.visits(), null, Set.of("userId", "visitId"), userId, limit, cursor)
+                .map(i -> new Visit(str(i, "visitId"), str(i, "gymId"), str(i, "checkedInAt"), str(i, "checkedOutAt"), str(i, "closedBy")));
+    }
+
+    /** Everyone inside any gym now (read consistently, page by page). */
+    public List<Presence> everyoneInside() {
+        List<Presence> out = new ArrayList<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse r = dynamo.scan(b -> b.tableName(t.presence()).consistentRead(true).exclusiveStartKey(from));
+            r.items().forEach(i -> out.add(new Presence(str(i, "userId"), str(i, "gymId"), str(i, "visitId"), str(i, "since"))));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    /** Every gym's occupancy, read consistently. */
+    public Map<String, Integer> occupancies() {
+        Map<String, Integer> out = new HashMap<>();
+        Map<String, AttributeValue> start = null;
+        do {
+            Map<String, AttributeValue> from = start;
+            ScanResponse r = dynamo.scan(b -> b.tableName(t.gyms()).consistentRead(true).projectionExpression("gymId, occupancy").exclusiveStartKey(from));
+            r.items().forEach(i -> out.put(str(i, "gymId"), GymStore.num(i, "occupancy")));
+            start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
+        } while (start != null);
+        return out;
+    }
+
+    /** Sets occupancy to {@code value} only if it is still {@code seen}; false when it moved meanwhile (a check-in or out). */
+    public boolean correctOccupancy(String gymId, int seen, int value) {
+        try {
+            dynamo.updateItem(b -> b.tableName(t.gyms()).key(Map.of("gymId", s(gymId))).updateExpression("SET occupancy = :v")
+                    .conditionExpression("attribute_exists(gymId) AND occupancy = :seen")
+                    .expressionAttributeValues(Map.of(":v", n(value), ":seen", n(seen))));
+            return true;
+        } catch (ConditionalCheckFailedException e) {
+            return false;
+        }
     }
 
     /** Sets the membership's expiry (tests and, later, Stripe fulfilment through its own transaction). */
