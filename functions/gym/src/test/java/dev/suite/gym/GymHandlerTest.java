@@ -280,6 +280,31 @@ class GymHandlerTest {
     }
 
     @Test
+    void adminsSeeAttendanceInTheGymsZone() {
+        Who admin = who("Admin");
+        String gymId = run(call("gym-create-gym", admin).body(Map.of("name", "Night owls", "capacity", 50, "timezone", "America/New_York"))).text("gymId");
+        Who staff = who("Staff");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, scan(staff, token(member(), gymId)).status());
+        }
+        String today = java.time.LocalDate.now(java.time.ZoneId.of("America/New_York")).toString();
+        Response r = run(call("gym-attendance", admin).pathParam("gymId", gymId).query("from", today).query("to", today));
+        assertEquals(200, r.status(), r::toString);
+        assertEquals(3, r.json().get("total").asInt());
+        assertEquals(today, r.json().get("buckets").get(0).get("key").asText());
+        assertEquals("America/New_York", r.text("timezone"));
+        Response byHour = run(call("gym-attendance", admin).pathParam("gymId", gymId).query("from", null).query("to", null).query("groupBy", "hour"));
+        assertEquals(3, byHour.json().get("total").asInt());
+        assertEquals(3, byHour.json().get("peakHours").get(0).get("visits").asInt() + (byHour.json().get("peakHours").size() > 1
+                ? byHour.json().get("peakHours").get(1).get("visits").asInt() : 0), "all three in at most two clock hours");
+        assertError(run(call("gym-attendance", admin).pathParam("gymId", gymId).query("groupBy", "week")), 400, "VALIDATION_FAILED");
+        assertError(run(call("gym-attendance", admin).pathParam("gymId", gymId).query("from", "2020-01-01")), 400, "VALIDATION_FAILED");
+        assertError(run(call("gym-attendance", admin).pathParam("gymId", "nope")), 404, "NOT_FOUND");
+        assertError(run(call("gym-attendance", staff).pathParam("gymId", gymId)), 403, "FORBIDDEN");
+        assertError(run(call("gym-attendance", null).pathParam("gymId", gymId)), 401, "UNAUTHORIZED");
+    }
+
+    @Test
     void fiftyConcurrentCheckInsIntoCapacityTenAdmitExactlyTen() throws Exception {
         String gymId = gym(10);
         Who staff = who("Staff");

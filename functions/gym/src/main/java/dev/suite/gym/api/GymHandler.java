@@ -23,6 +23,7 @@ import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -143,6 +144,12 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 .add("GET", "/gyms/{gymId}", r -> {
                     r.caller();
                     return ApiResponse.ok(gyms.gym(Check.id("gymId", r.pathParam("gymId"))));
+                })
+                .add("GET", "/admin/gyms/{gymId}/attendance", r -> {
+                    var caller = r.caller();
+                    String gymId = Check.id("gymId", r.pathParam("gymId"));
+                    String groupBy = r.query("groupBy") == null ? "day" : Check.oneOf("groupBy", r.query("groupBy"), List.of("day", "hour"));
+                    return ApiResponse.ok(gyms.attendance(caller, gymId, r.query("from"), r.query("to"), groupBy));
                 })
                 .add("GET", "/membership/plans", r -> ApiResponse.ok(gyms.plans(r.caller())))
                 .add("POST", "/admin/membership/plans", r -> {

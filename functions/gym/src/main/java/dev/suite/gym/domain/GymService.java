@@ -9,6 +9,7 @@ import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,6 +62,17 @@ public final class GymService {
 
     public Page<Gym> gyms(int limit, String cursor) {
         return gyms.gyms(limit, cursor);
+    }
+
+    /** Visit counts of a gym by day or hour of its own time zone, and its peak hours (Admin). */
+    public Map<String, Object> attendance(Caller c, String gymId, String from, String to, String groupBy) {
+        requireAdmin(c);
+        Gym g = gym(gymId);
+        Attendance.Range range = Attendance.Range.of(from, to, ZoneId.of(g.timezone()), Instant.now(clock));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("gymId", gymId);
+        out.putAll(Attendance.summarize(range, groupBy, door.checkIns(gymId, range.start(), range.end(), 200_000)));
+        return out;
     }
 
     // ------------------------------------------------------------ plans

@@ -29,6 +29,7 @@ import software.amazon.awssdk.services.dynamodb.model.Update;
  * each one conditional transaction, so occupancy always equals the members inside.
  */
 public final class CheckinStore {
+    public static final String GYM_INDEX = "gym-index";
     private final DynamoDbClient dynamo;
     private final Tables t;
 
@@ -140,6 +141,18 @@ public final class CheckinStore {
     public Page<Visit> visits(String userId, int limit, String cursor) {
         return Dynamo.newestFirst(dynamo, t.visits(), null, Set.of("userId", "visitId"), userId, limit, cursor)
                 .map(i -> new Visit(str(i, "visitId"), str(i, "gymId"), str(i, "checkedInAt"), str(i, "checkedOutAt"), str(i, "closedBy")));
+    }
+
+    /** Check-in instants of a gym's visits between the two instants (at most {@code max}), from the gym index. */
+    public List<Instant> checkIns(String gymId, Instant from, Instant to, int max) {
+        Map<String, AttributeValue> values = Map.of(":g", s(gymId), ":a", s(from.minusSeconds(1).toString()), ":b", s(to.plusSeconds(1).toString()));
+        List<Instant> out = new ArrayList<>();
+        for (Map<String, AttributeValue> i : Dynamo.queryAll(start -> dynamo.query(b -> b.tableName(t.visits()).indexName(GYM_INDEX)
+                .keyConditionExpression("gymId = :g AND checkedInAt BETWEEN :a AND :b").expressionAttributeValues(values)
+                .exclusiveStartKey(start)), max)) {
+            out.add(Instant.parse(str(i, "checkedInAt")));
+        }
+        return out;
     }
 
     /** Everyone inside any gym now (read consistently, page by page). */
