@@ -10,6 +10,7 @@ import dev.suite.emulators.Emulators;
 import dev.suite.gym.api.AutoCheckoutJobHandler;
 import dev.suite.gym.api.GymHandler;
 import dev.suite.gym.domain.CheckinTokens;
+import dev.suite.gym.domain.GymService;
 import dev.suite.gym.provider.StripeCheckout;
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.shared.Config;
@@ -56,8 +57,9 @@ class GymHandlerTest {
     }
 
     static GymHandler handler(Clock clock) {
-        return new GymHandler(CONFIG, GymHandler.service(CONFIG, EMU.dynamo(), clock),
-                GymHandler.sales(CONFIG, EMU.dynamo(), StripeCheckout.from(CONFIG), clock));
+        GymService gyms = GymHandler.service(CONFIG, EMU.dynamo(), clock);
+        return new GymHandler(CONFIG, gyms, GymHandler.sales(CONFIG, EMU.dynamo(), StripeCheckout.from(CONFIG), clock),
+                GymHandler.machines(CONFIG, EMU.dynamo(), gyms, clock));
     }
 
     record Who(String id, String group) {

@@ -7,13 +7,16 @@ import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent
 import dev.suite.gym.domain.CheckinTokens;
 import dev.suite.gym.domain.GymRules;
 import dev.suite.gym.domain.GymService;
+import dev.suite.gym.domain.Machines;
 import dev.suite.gym.domain.MembershipSales;
 import dev.suite.gym.provider.StripeCheckout;
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.gym.store.GymStore;
+import dev.suite.gym.store.MachineStore;
 import dev.suite.gym.store.PurchaseStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
+import dev.suite.shared.S3Clients;
 import dev.suite.shared.Secrets;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.ApiResponse;
@@ -96,6 +99,31 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
         this(Config.fromSystem());
     }
 
+    record MachineBody(String name, String description) implements Validated<MachineBody> {
+        @Override
+        public MachineBody validated() {
+            return new MachineBody(Check.text("name", name, 1, 100), description == null ? null : Check.multiline("description", description, 1, 2000));
+        }
+    }
+
+    record MachinePatch(String name, String description) implements Validated<MachinePatch> {
+        @Override
+        public MachinePatch validated() {
+            if (name == null && description == null) {
+                throw ApiException.invalid("name", "give name or description");
+            }
+            return new MachinePatch(name == null ? null : Check.text("name", name, 1, 100),
+                    description == null ? null : Check.multiline("description", description, 1, 2000));
+        }
+    }
+
+    record ImageBody(String contentType, Long size) implements Validated<ImageBody> {
+        @Override
+        public ImageBody validated() {
+            return new ImageBody(Check.text("contentType", contentType, 1, 100), Check.required("size", size));
+        }
+    }
+
     record CheckoutPlan(String planId) implements Validated<CheckoutPlan> {
         @Override
         public CheckoutPlan validated() {
@@ -108,7 +136,17 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private GymHandler(Config config, DynamoDbClient dynamo) {
-        this(config, service(config, dynamo, Clock.systemUTC()), sales(config, dynamo, StripeCheckout.from(config), Clock.systemUTC()));
+        this(config, service(config, dynamo, Clock.systemUTC()), dynamo);
+    }
+
+    private GymHandler(Config config, GymService gyms, DynamoDbClient dynamo) {
+        this(config, gyms, sales(config, dynamo, StripeCheckout.from(config), Clock.systemUTC()), machines(config, dynamo, gyms, Clock.systemUTC()));
+    }
+
+    /** Machines wired to the environment's table and media bucket. */
+    public static Machines machines(Config config, DynamoDbClient dynamo, GymService gyms, Clock clock) {
+        return new Machines(MachineStore.from(dynamo, config), gyms, S3Clients.client(config), S3Clients.presigner(config), config.require("MEDIA_BUCKET"),
+                S3Clients.presignTtl(config), clock);
     }
 
     /** Membership sales wired to the environment's tables, the given Stripe client and the webhook secret. */
@@ -124,7 +162,7 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 clock);
     }
 
-    public GymHandler(Config config, GymService gyms, MembershipSales sales) {
+    public GymHandler(Config config, GymService gyms, MembershipSales sales, Machines machines) {
         Router router = new Router()
                 .add("POST", "/admin/gyms", r -> {
                     var caller = r.caller();
@@ -150,6 +188,33 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                     String gymId = Check.id("gymId", r.pathParam("gymId"));
                     String groupBy = r.query("groupBy") == null ? "day" : Check.oneOf("groupBy", r.query("groupBy"), List.of("day", "hour"));
                     return ApiResponse.ok(gyms.attendance(caller, gymId, r.query("from"), r.query("to"), groupBy));
+                })
+                .add("POST", "/admin/gyms/{gymId}/machines", r -> {
+                    var caller = r.caller();
+                    String gymId = Check.id("gymId", r.pathParam("gymId"));
+                    MachineBody b = Body.parse(r, MachineBody.class);
+                    return ApiResponse.created(machines.create(caller, gymId, b.name(), b.description()));
+                })
+                .add("PATCH", "/admin/machines/{machineId}", r -> {
+                    var caller = r.caller();
+                    String machineId = Check.id("machineId", r.pathParam("machineId"));
+                    MachinePatch b = Body.parse(r, MachinePatch.class);
+                    return ApiResponse.ok(machines.update(caller, machineId, b.name(), b.description()));
+                })
+                .add("DELETE", "/admin/machines/{machineId}", r -> {
+                    machines.delete(r.caller(), Check.id("machineId", r.pathParam("machineId")));
+                    return ApiResponse.noContent();
+                })
+                .add("POST", "/admin/machines/{machineId}/image", r -> {
+                    var caller = r.caller();
+                    String machineId = Check.id("machineId", r.pathParam("machineId"));
+                    ImageBody b = Body.parse(r, ImageBody.class);
+                    return ApiResponse.created(machines.imageUpload(caller, machineId, b.contentType(), b.size()));
+                })
+                .add("GET", "/gyms/{gymId}/machines", r -> {
+                    r.caller();
+                    return ApiResponse.ok(machines.ofGym(Check.id("gymId", r.pathParam("gymId")), Check.intParam("limit", r.query("limit"), 1, 100, 50),
+                            r.query("cursor")));
                 })
                 .add("GET", "/membership/plans", r -> ApiResponse.ok(gyms.plans(r.caller())))
                 .add("POST", "/admin/membership/plans", r -> {
