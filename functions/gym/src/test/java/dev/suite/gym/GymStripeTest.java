@@ -257,6 +257,8 @@ class GymStripeTest {
             }
             assertEquals(stripe, StripeSignature.valid(bytes, h, WEBHOOK_SECRET, Instant.now().getEpochSecond()), h);
         }
+        String ours = StripeSignature.header(bytes, WEBHOOK_SECRET, now);
+        assertEquals("evt_cross", Webhook.constructEvent(payload, ours, WEBHOOK_SECRET).getId(), "what we (and the local stand-in) sign passes Stripe's check");
         String stripeSigned = "t=" + now + ",v1=" + Webhook.Util.computeHmacSha256(WEBHOOK_SECRET, now + "." + payload);
         assertTrue(StripeSignature.valid(bytes, stripeSigned, WEBHOOK_SECRET, now), "Stripe's own signature passes ours");
     }
