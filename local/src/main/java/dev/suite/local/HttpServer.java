@@ -127,6 +127,15 @@ final class HttpServer {
             }
             return;
         }
+        if (path.startsWith(StripeStandIn.API + "/") && runtime.stripe() != null) {
+            try {
+                RestGateway.HttpResponse out = runtime.stripe().handle(request.getMethod(), path, request.getHeaders().get("Authorization"), body);
+                write(response, callback, out.status(), out.headers(), out.body());
+            } catch (Exception e) {
+                write(response, callback, 500, Map.of("Content-Type", "text/plain"), String.valueOf(e).getBytes(StandardCharsets.UTF_8));
+            }
+            return;
+        }
         if (path.startsWith("/_local/schedules/") && request.getMethod().equals("POST")) {
             try {
                 String result = runtime.fire(path.substring("/_local/schedules/".length()));

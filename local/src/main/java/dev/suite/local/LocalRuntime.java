@@ -175,10 +175,47 @@ public final class LocalRuntime implements AutoCloseable {
             }
             env.put("VNPAY_RETURN_URL", outside.get("VNPAY_RETURN_URL").orElse(baseUrl() + "/payment/vnpay-return"));
         }
+        if (vars.containsKey("CHECKIN_TOKEN_KEY_PARAM")) {
+            env.put("CHECKIN_TOKEN_KEY", outside.get("CHECKIN_TOKEN_KEY").orElse(checkinKey));
+        }
+        if (vars.containsKey("STRIPE_SECRET_KEY_PARAM")) {
+            Optional<String> key = outside.get("STRIPE_SECRET_KEY");
+            String secret = outside.get("STRIPE_WEBHOOK_SECRET").orElse(LOCAL_WEBHOOK_SECRET);
+            env.put("STRIPE_WEBHOOK_SECRET", secret);
+            if (key.isPresent()) {
+                env.put("STRIPE_SECRET_KEY", key.get());
+                outside.get("STRIPE_API_URL").ifPresent(url -> env.put("STRIPE_API_URL", url));
+                standInNotes.add("Stripe       the real API (STRIPE_SECRET_KEY is set)");
+            } else {
+                if (stripe == null) {
+                    stripe = new StripeStandIn(baseUrl(), secret);
+                }
+                env.put("STRIPE_SECRET_KEY", StripeStandIn.KEY);
+                env.put("STRIPE_API_URL", baseUrl() + StripeStandIn.API);
+                standInNotes.add("Stripe       local stand-in checkout page under " + baseUrl() + StripeStandIn.PAY
+                        + " (Pay posts a signed checkout.session.completed to the webhook; set STRIPE_SECRET_KEY for the real API)");
+            }
+            env.put("STRIPE_SUCCESS_URL", outside.get("STRIPE_SUCCESS_URL").orElse(baseUrl() + StripeStandIn.SUCCESS + "?session_id={CHECKOUT_SESSION_ID}"));
+            env.put("STRIPE_CANCEL_URL", outside.get("STRIPE_CANCEL_URL").orElse(baseUrl() + StripeStandIn.CANCELLED));
+            if (outside.get("STRIPE_WEBHOOK_SECRET").isEmpty()) {
+                standInNotes.add("Stripe       webhook secret " + LOCAL_WEBHOOK_SECRET + " (set STRIPE_WEBHOOK_SECRET to use yours)");
+            }
+        }
         return env;
     }
 
+    /** The webhook signing secret of local runs without STRIPE_WEBHOOK_SECRET: sign your own events with it. */
+    static final String LOCAL_WEBHOOK_SECRET = "whsec_local_suite";
+
+    /** The check-in code key of this run when CHECKIN_TOKEN_KEY is unset: random, so codes die with the process (they live 60 s). */
+    private final String checkinKey = UUID.randomUUID() + "-" + UUID.randomUUID();
+
     private VnpayStandIn vnpay;
+    private StripeStandIn stripe;
+
+    StripeStandIn stripe() {
+        return stripe;
+    }
     private String phases = "";
 
     VnpayStandIn vnpay() {

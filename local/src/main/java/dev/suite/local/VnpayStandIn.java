@@ -140,7 +140,8 @@ final class VnpayStandIn {
         return new RestGateway.HttpResponse(status, Map.of("Content-Type", "text/html; charset=utf-8"), page.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String escape(String s) {
+    /** HTML-escaped text (the stand-ins' pages). */
+    static String escape(String s) {
         return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace("\"", "&quot;");
     }
 }

@@ -104,7 +104,8 @@ class TemplateTest {
             }
         }
         Set<String> allowed = Set.of("POST /auth/register", "POST /auth/confirm", "POST /auth/login", "POST /auth/refresh",
-                "POST /auth/forgot-password", "POST /auth/reset-password", "GET /payment/vnpay-return", "GET /payment/vnpay-ipn");
+                "POST /auth/forgot-password", "POST /auth/reset-password", "GET /payment/vnpay-return", "GET /payment/vnpay-ipn",
+                "POST /payments/stripe/webhook");
         assertTrue(allowed.containsAll(open), "unexpected public routes: " + open);
         Map<String, Object> api = T.properties("RestApi");
         Map<String, Object> auth = Template.cast(api.get("Auth"));

@@ -157,6 +157,20 @@ class AdminHandlerTest {
     }
 
     @Test
+    void adminMakesStaffAndBackToUser() {
+        var admin = onboarded("Admin");
+        var target = onboarded("User");
+        Response r = setRole(admin, "Admin", target.username(), "Staff");
+        assertEquals(200, r.status(), r::toString);
+        assertEquals("Staff", r.text("role"));
+        assertEquals(Set.of("Staff"), groups(target), "left User, joined Staff");
+        assertEquals("Staff", users.get(target.userId()).orElseThrow().role());
+        assertError(setRole(admin, "Admin", target.username(), "Frontdesk"), 400, "VALIDATION_FAILED");
+        assertEquals(200, setRole(admin, "Admin", target.username(), "User").status());
+        assertEquals(Set.of("User"), groups(target), "left Staff");
+    }
+
+    @Test
     void adminChangesRoleGroupsAndProfile() {
         var admin = onboarded("Admin");
         var target = onboarded("User");

@@ -3,9 +3,13 @@ package dev.suite.shared.auth;
 import java.util.Collection;
 import java.util.Optional;
 
-/** The roles of the suite, lowest to highest privilege. Each is a Cognito group of the same name. */
+/**
+ * The roles of the suite, lowest to highest privilege (the order {@link #highest} picks by). Each is a Cognito group
+ * of the same name. {@code Staff} is the gym's front desk: it scans check-in tokens; it sees no coaching caseload
+ * (routes that need {@code Coach} check the role or the group itself, not an order).
+ */
 public enum Role {
-    User, Coach, Admin;
+    User, Coach, Staff, Admin;
 
     public static Optional<Role> parse(String value) {
         if (value == null) {

@@ -19,6 +19,14 @@ class CallerTest {
     }
 
     @Test
+    void staffRanksAboveCoachAndBelowAdmin() {
+        assertEquals(Role.Staff, Caller.fromClaims(Map.of("sub", "u", "cognito:groups", "[Coach, Staff]")).role());
+        assertEquals(Role.Staff, Caller.fromClaims(Map.of("sub", "u", "cognito:groups", "User,Staff")).role());
+        assertEquals(Role.Admin, Caller.fromClaims(Map.of("sub", "u", "cognito:groups", List.of("Staff", "Admin"))).role());
+        assertEquals(Role.Staff, Caller.fromClaims(Map.of("sub", "u", "role", "staff")).role());
+    }
+
+    @Test
     void noSubjectMeansNoCaller() {
         assertNull(Caller.fromClaims(Map.of("email", "a@b.c")));
         assertNull(Caller.fromClaims(null));
