@@ -731,6 +731,422 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/gyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a gym (Admin) */
+        post: operations["createGym"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/gyms/{gymId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a gym's name, capacity, time zone or address (Admin)
+         * @description A capacity below the current occupancy admits nobody until enough members leave.
+         */
+        patch: operations["updateGym"];
+        trace?: never;
+    };
+    "/gyms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The gyms */
+        get: operations["listGyms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gyms/{gymId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        /** A gym with its live occupancy */
+        get: operations["getGym"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/gyms/{gymId}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Visit counts and peak hours of a gym (Admin)
+         * @description Check-ins counted by day or by hour of the gym's own time zone, and the three busiest hours of the day over the range.
+         */
+        get: operations["gymAttendance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/gyms/{gymId}/machines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a machine to a gym (Admin) */
+        post: operations["createMachine"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/machines/{machineId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The machine.
+                 * @example 01JD00000000000000MACHINE1
+                 */
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete a machine and its picture (Admin) */
+        delete: operations["deleteMachine"];
+        options?: never;
+        head?: never;
+        /** Rename a machine or change its description (Admin) */
+        patch: operations["updateMachine"];
+        trace?: never;
+    };
+    "/admin/machines/{machineId}/image": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The machine.
+                 * @example 01JD00000000000000MACHINE1
+                 */
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A presigned upload for a machine's picture (Admin)
+         * @description Upload with the answered method, URL and headers (bound to the declared type and size). The key is the server's (`machines/<machineId>/<id>.<ext>`); the machine names it at once and its previous picture is deleted.
+         */
+        post: operations["createMachineImageUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/gyms/{gymId}/machines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        /** The machines of a gym */
+        get: operations["listMachines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/membership/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The membership plans on sale, cheapest first
+         * @description Only active plans; an Admin also sees the inactive ones. One page (`nextCursor` is null).
+         */
+        get: operations["listPlans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/membership/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create a membership plan (Admin) */
+        post: operations["createPlan"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/membership/plans/{planId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The membership plan.
+                 * @example 01JD000000000000000000PLAN
+                 */
+                planId: components["parameters"]["PlanId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename or (de)activate a plan (Admin)
+         * @description The price of a plan never changes (`amount`, `days` and `currency` are `UNKNOWN_FIELD`); a new price is a new plan.
+         */
+        patch: operations["updatePlan"];
+        trace?: never;
+    };
+    "/me/membership": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My membership */
+        get: operations["myMembership"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/membership/purchases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My membership purchases, newest first */
+        get: operations["myPurchases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/visits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My gym visits, newest first */
+        get: operations["myVisits"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/membership/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Buy a membership plan through Stripe Checkout
+         * @description Opens a Stripe Checkout Session (mode `payment`) at the plan's own price and a `PENDING` purchase. Only the signed webhook (`POST /payments/stripe/webhook`) extends the membership.
+         */
+        post: operations["checkoutMembership"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/stripe/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Stripe's webhook (signed)
+         * @description Public but signed with the endpoint secret (`Stripe-Signature`, at most 300 seconds old). Fulfils a paid checkout session once however many deliveries or events arrive, extending the membership from the later of now and its current expiry.
+         */
+        post: operations["stripeWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/checkin-token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A check-in code for a gym, to show as a QR code
+         * @description A compact code signed by the server (HMAC-SHA256 with `CHECKIN_TOKEN_KEY`) carrying user, gym, expiry (60 s) and a unique id; it can be scanned once.
+         */
+        post: operations["createCheckinToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/checkins": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scan a member's check-in code (Staff or Admin)
+         * @description One transaction: the code is used once, the membership is active, the member is not inside a gym and the gym is below capacity. A refused scan writes nothing.
+         */
+        post: operations["checkIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/staff/checkouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a member out of a gym (Staff or Admin) */
+        post: operations["checkOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1247,6 +1663,243 @@ export interface components {
         NotificationsReadAll: {
             updated: number;
         };
+        GymRequest: {
+            name: string;
+            /** @description Members inside at once. */
+            capacity: number;
+            /** @description An IANA zone such as `Asia/Ho_Chi_Minh` (or `UTC`; not `+07:00`). */
+            timezone: string;
+            address?: string | null;
+        };
+        /** @description At least one field. */
+        GymPatch: {
+            name?: string | null;
+            capacity?: number | null;
+            /** @description An IANA zone such as `Asia/Ho_Chi_Minh`. */
+            timezone?: string | null;
+            address?: string | null;
+        };
+        Gym: {
+            gymId: components["schemas"]["Id"];
+            name: string;
+            capacity: number;
+            timezone: string;
+            address: string | null;
+            /** @description Members checked in now. */
+            occupancy: number;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        GymPage: {
+            items: components["schemas"]["Gym"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        Attendance: {
+            gymId: components["schemas"]["Id"];
+            from: components["schemas"]["Date"];
+            to: components["schemas"]["Date"];
+            /** @description The gym's zone, in which days and hours are counted. */
+            timezone: string;
+            /** @enum {string} */
+            groupBy: "day" | "hour";
+            total: number;
+            /** @description Every day of the range (`yyyy-MM-dd`), or the hours with visits (`yyyy-MM-ddTHH`), in order. */
+            buckets: {
+                key: string;
+                visits: number;
+            }[];
+            /** @description The three busiest hours of the day over the range, busiest first. */
+            peakHours: {
+                hour: number;
+                visits: number;
+            }[];
+        };
+        MachineRequest: {
+            name: string;
+            /** @description Line breaks allowed. */
+            description?: string | null;
+        };
+        /** @description At least one field. */
+        MachinePatch: {
+            name?: string | null;
+            description?: string | null;
+        };
+        Machine: {
+            machineId: components["schemas"]["Id"];
+            gymId: components["schemas"]["Id"];
+            name: string;
+            description: string | null;
+            /**
+             * Format: uri
+             * @description Presigned GET (`PRESIGN_TTL_MINUTES`); null without a picture.
+             */
+            imageUrl: string | null;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        MachinePage: {
+            items: components["schemas"]["Machine"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        MachineImageRequest: {
+            /** @enum {string} */
+            contentType: "image/jpeg" | "image/png" | "image/webp";
+            /** @description Bytes (at most 5 MB). */
+            size: number;
+        };
+        MachineImageUpload: {
+            /** @description `machines/<machineId>/<id>.<ext>` */
+            imageKey: string;
+            /**
+             * Format: uri
+             * @description Presigned PUT, bound to the declared type and size.
+             */
+            uploadUrl: string;
+            /** @constant */
+            method: "PUT";
+            /** @description Send these headers with the upload. */
+            headers: {
+                "Content-Type": string;
+                "Content-Length": string;
+            };
+            expiresAt: components["schemas"]["Timestamp"];
+        };
+        PlanRequest: {
+            name: string;
+            days: number;
+            /** @description Minor units of the currency. */
+            amount: number;
+            /** @description ISO 4217. */
+            currency: string;
+        };
+        /** @description At least one field; the price never changes. */
+        PlanPatch: {
+            name?: string | null;
+            active?: boolean | null;
+        };
+        Plan: {
+            planId: components["schemas"]["Id"];
+            name: string;
+            days: number;
+            /** @description Minor units of the currency. */
+            amount: number;
+            currency: string;
+            active: boolean;
+            createdAt: components["schemas"]["Timestamp"];
+            updatedAt: components["schemas"]["Timestamp"];
+        };
+        PlanPage: {
+            items: components["schemas"]["Plan"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        GymMembership: {
+            /** @enum {string} */
+            status: "NONE" | "ACTIVE" | "EXPIRED";
+            /**
+             * Format: date-time
+             * @description Null when the member never had a membership.
+             */
+            expiresAt: string | null;
+        };
+        Visit: {
+            visitId: string;
+            gymId: components["schemas"]["Id"];
+            checkedInAt: components["schemas"]["Timestamp"];
+            /**
+             * Format: date-time
+             * @description Null while inside.
+             */
+            checkedOutAt: string | null;
+            /** @description The staff member's id, or `auto` (the scheduled check-out). */
+            closedBy: string | null;
+        };
+        VisitPage: {
+            items: components["schemas"]["Visit"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        Purchase: {
+            /** @description The Stripe Checkout Session. */
+            sessionId: string;
+            userId: string;
+            planId: components["schemas"]["Id"];
+            planName: string;
+            days: number;
+            /** @description Minor units of the currency. */
+            amount: number;
+            currency: string;
+            /** @enum {string} */
+            status: "PENDING" | "PAID" | "FAILED";
+            createdAt: components["schemas"]["Timestamp"];
+            /** Format: date-time */
+            paidAt: string | null;
+            /**
+             * Format: date-time
+             * @description Until when the checkout session can be paid.
+             */
+            expiresAt: string | null;
+        };
+        PurchasePage: {
+            items: components["schemas"]["Purchase"][];
+            nextCursor: components["schemas"]["NextCursor"];
+        };
+        CheckoutRequest: {
+            planId: components["schemas"]["Id"];
+        };
+        CheckoutSession: {
+            /**
+             * Format: uri
+             * @description Stripe's payment page.
+             */
+            checkoutUrl: string;
+            sessionId: string;
+            expiresAt: components["schemas"]["Timestamp"];
+        };
+        /** @description A Stripe event as Stripe sends it; `checkout.session.*` events are acted on, others are ignored. */
+        StripeEvent: {
+            id: string;
+            type: string;
+            data?: {
+                [key: string]: unknown;
+            };
+        } & {
+            [key: string]: unknown;
+        };
+        StripeReceipt: {
+            /** @constant */
+            received: true;
+            /** @enum {string} */
+            result: "fulfilled" | "duplicate" | "already-fulfilled" | "awaiting-payment" | "failed" | "already-settled" | "unknown-session" | "amount-mismatch" | "ignored";
+        };
+        CheckinTokenRequest: {
+            gymId: components["schemas"]["Id"];
+        };
+        CheckinToken: {
+            /** @description Show as a QR code; scannable once, until `expiresAt`. */
+            token: string;
+            expiresAt: components["schemas"]["Timestamp"];
+        };
+        CheckinRequest: {
+            token: string;
+        };
+        CheckedIn: {
+            visitId: string;
+            userId: string;
+            gymId: components["schemas"]["Id"];
+            checkedInAt: components["schemas"]["Timestamp"];
+            occupancy: number;
+        };
+        CheckoutVisitRequest: {
+            userId: components["schemas"]["Id"];
+            gymId: components["schemas"]["Id"];
+        };
+        CheckedOut: {
+            visitId: string;
+            userId: string;
+            gymId: components["schemas"]["Id"];
+            checkedInAt: components["schemas"]["Timestamp"];
+            checkedOutAt: components["schemas"]["Timestamp"];
+            occupancy: number;
+        };
     };
     responses: {
         /** @description `VALIDATION_FAILED` (with `field`), `UNKNOWN_FIELD`, `MALFORMED_JSON`, `MALFORMED_BODY`, `BODY_REQUIRED`, `INVALID_REQUEST` */
@@ -1398,6 +2051,21 @@ export interface components {
          * @example gr-01JB8Z4X5Y6Z7A8B9C0D1E2F3G
          */
         RoomId: components["schemas"]["Id"];
+        /**
+         * @description The gym.
+         * @example 01JD0000000000000000000GYM
+         */
+        GymId: components["schemas"]["Id"];
+        /**
+         * @description The machine.
+         * @example 01JD00000000000000MACHINE1
+         */
+        MachineId: components["schemas"]["Id"];
+        /**
+         * @description The membership plan.
+         * @example 01JD000000000000000000PLAN
+         */
+        PlanId: components["schemas"]["Id"];
         /**
          * @description VNPAY's signed `vnp_*` parameters (`vnp_TxnRef`, `vnp_Amount`, `vnp_ResponseCode`, `vnp_TransactionStatus`, ..., `vnp_SecureHash`).
          * @example {
@@ -3360,6 +4028,897 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createGym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "FIT Monitor District 1",
+                 *       "capacity": 120,
+                 *       "timezone": "Asia/Ho_Chi_Minh",
+                 *       "address": "12 Le Loi, District 1, Ho Chi Minh City"
+                 *     }
+                 */
+                "application/json": components["schemas"]["GymRequest"];
+            };
+        };
+        responses: {
+            /** @description The gym, empty (`occupancy` 0). */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Gym"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateGym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "capacity": 150
+                 *     }
+                 */
+                "application/json": components["schemas"]["GymPatch"];
+            };
+        };
+        responses: {
+            /** @description The gym, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Gym"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listGyms: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of gyms. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GymPage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getGym: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gym; `occupancy` is the number of members checked in now. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Gym"];
+                };
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    gymAttendance: {
+        parameters: {
+            query?: {
+                /**
+                 * @description First day (yyyy-MM-dd in the gym's zone); the range spans at most 92 days, by default the 7 days to today.
+                 * @example 2026-11-17
+                 */
+                from?: components["schemas"]["Date"];
+                /**
+                 * @description Last day (yyyy-MM-dd in the gym's zone), by default today.
+                 * @example 2026-11-23
+                 */
+                to?: components["schemas"]["Date"];
+                /** @description One bucket per day or per hour. */
+                groupBy?: "day" | "hour";
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The counts. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Attendance"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` (with `field`: `gymId`, `from`, `to` or `groupBy`) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "Rowing machine",
+                 *       "description": "Concept2 Model D, by the windows"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MachineRequest"];
+            };
+        };
+        responses: {
+            /** @description The machine, without a picture yet. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The machine.
+                 * @example 01JD00000000000000MACHINE1
+                 */
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateMachine: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The machine.
+                 * @example 01JD00000000000000MACHINE1
+                 */
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "description": "Concept2 Model D, second floor"
+                 *     }
+                 */
+                "application/json": components["schemas"]["MachinePatch"];
+            };
+        };
+        responses: {
+            /** @description The machine, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Machine"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createMachineImageUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The machine.
+                 * @example 01JD00000000000000MACHINE1
+                 */
+                machineId: components["parameters"]["MachineId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "contentType": "image/jpeg",
+                 *       "size": 482133
+                 *     }
+                 */
+                "application/json": components["schemas"]["MachineImageRequest"];
+            };
+        };
+        responses: {
+            /** @description Where to upload. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachineImageUpload"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description `IMAGE_TOO_LARGE` (over 5 MB), `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `UNSUPPORTED_IMAGE_TYPE` (not JPEG, PNG or WebP), `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listMachines: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of machines; picture URLs are presigned GETs (`PRESIGN_TTL_MINUTES`). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MachinePage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listPlans: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The plans. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanPage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "30 days",
+                 *       "days": 30,
+                 *       "amount": 500000,
+                 *       "currency": "VND"
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlanRequest"];
+            };
+        };
+        responses: {
+            /** @description The plan, active. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updatePlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The membership plan.
+                 * @example 01JD000000000000000000PLAN
+                 */
+                planId: components["parameters"]["PlanId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "30 days (classic)",
+                 *       "active": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["PlanPatch"];
+            };
+        };
+        responses: {
+            /** @description The plan, changed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    myMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Its status and expiry. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GymMembership"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    myPurchases: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Page size.
+                 * @example 20
+                 */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of purchases. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PurchasePage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    myVisits: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of visits (`checkedOutAt` is null while inside). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VisitPage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkoutMembership: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "planId": "01JD000000000000000000PLAN"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Where to pay, and until when. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSession"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description `PLAN_INACTIVE` (the plan is no longer sold) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description `PROVIDER_RATE_LIMITED` (Stripe is busy; nothing was charged) */
+            429: {
+                headers: {
+                    "Retry-After": components["headers"]["RetryAfter"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            /** @description `PROVIDER_AUTH_FAILED`, `PROVIDER_ERROR`, `PROVIDER_UNREACHABLE` (nothing was charged) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+            /** @description `PROVIDER_TIMEOUT` (nothing was charged) */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    stripeWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` */
+                "Stripe-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_1QexampleCheckoutDone",
+                 *       "object": "event",
+                 *       "api_version": "2025-07-30.basil",
+                 *       "created": 1795428000,
+                 *       "type": "checkout.session.completed",
+                 *       "livemode": false,
+                 *       "pending_webhooks": 1,
+                 *       "data": {
+                 *         "object": {
+                 *           "id": "cs_test_a1exampleSession",
+                 *           "object": "checkout.session",
+                 *           "mode": "payment",
+                 *           "status": "complete",
+                 *           "payment_status": "paid",
+                 *           "amount_total": 500000,
+                 *           "currency": "vnd",
+                 *           "client_reference_id": "11111111-2222-3333-4444-555555555555",
+                 *           "metadata": {
+                 *             "userId": "11111111-2222-3333-4444-555555555555",
+                 *             "planId": "01JD000000000000000000PLAN",
+                 *             "purchaseId": "01JD00000000000000PURCHASE"
+                 *           },
+                 *           "expires_at": 1795514400
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["StripeEvent"];
+            };
+        };
+        responses: {
+            /** @description Received; `result` says what was done. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StripeReceipt"];
+                };
+            };
+            /** @description `INVALID_SIGNATURE` (bad, missing or older than 300 s), `MALFORMED_JSON`, `MALFORMED_BODY`, `VALIDATION_FAILED` (an event without an id or a type) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` (events are at most 512 KiB) */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCheckinToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "gymId": "01JD0000000000000000000GYM"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckinTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The code. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinToken"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "token": "djF8MTExMTExMTEtMjIyMi0zMzMzLTQ0NDQtNTU1NTU1NTU1NTU1fDAxSkQwMDAwMDAwMDAwMDAwMDAwMDAwR1lNfDE3OTU0MjgwNjB8QWJDZEVmR2hJaktsTW5PcFFyU3RVdg.c2lnbmF0dXJl"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckinRequest"];
+            };
+        };
+        responses: {
+            /** @description The visit, open. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckedIn"];
+                };
+            };
+            /** @description `INVALID_TOKEN` (not a code signed with our key), `TOKEN_EXPIRED` (ask for a fresh one), `VALIDATION_FAILED` (with `field`), `UNKNOWN_FIELD`, `MALFORMED_JSON`, `MALFORMED_BODY`, `BODY_REQUIRED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description `FORBIDDEN` (only Staff or an Admin scans), `MEMBERSHIP_EXPIRED` (the member has no active membership) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description `TOKEN_USED` (already scanned), `ALREADY_INSIDE` (check out first), `GYM_FULL` (at capacity) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    checkOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "userId": "11111111-2222-3333-4444-555555555555",
+                 *       "gymId": "01JD0000000000000000000GYM"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CheckoutVisitRequest"];
+            };
+        };
+        responses: {
+            /** @description The visit, closed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckedOut"];
+                };
+            };
+            400: components["responses"]["BadBody"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `NOT_INSIDE` (the member is not checked in at this gym) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
             503: components["responses"]["ServiceUnavailable"];
         };
