@@ -33,11 +33,13 @@ public final class BenchMain {
         int coldRuns = 10;
         int loadSeconds = 10;
         Set<String> only = new LinkedHashSet<>(List.of("size", "cold", "jmh", "load", "fanout"));
+        Set<String> functions = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--cold-runs" -> coldRuns = Integer.parseInt(args[++i]);
                 case "--load-seconds" -> loadSeconds = Integer.parseInt(args[++i]);
                 case "--only" -> only = new LinkedHashSet<>(List.of(args[++i].split(",")));
+                case "--functions" -> functions = new LinkedHashSet<>(List.of(args[++i].split(",")));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -59,7 +61,7 @@ public final class BenchMain {
         }
         if (only.contains("cold")) {
             log.println("cold start (" + coldRuns + " JVMs per function and mode)...");
-            List<ColdStart.Result> cold = ColdStart.run(coldRuns, log);
+            List<ColdStart.Result> cold = ColdStart.run(coldRuns, functions, log);
             md.append("## Cold start (fresh JVM, `-XX:+TieredCompilation -XX:TieredStopAtLevel=1`, ").append(coldRuns)
                     .append(" runs each)\n\n")
                     .append("| function | ready p50 | ready p90 | first response p50 | first response p90 "

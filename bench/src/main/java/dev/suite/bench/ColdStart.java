@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
 
 /**
@@ -43,12 +44,15 @@ public final class ColdStart {
         EVENTS.put("PendingImagesSweepFunction", "schedule-pending-images-sweep");
         EVENTS.put("PaymentReconcileFunction", "schedule-payment-reconcile");
         EVENTS.put("ConnectionPurgeFunction", "schedule-connection-purge");
+        EVENTS.put("CoachingFunction", "coaching-summary");
+        EVENTS.put("GymFunction", "gym-list-gyms");
     }
 
     record Result(String function, String mode, List<Double> readyMs, List<Double> firstMs) {
     }
 
-    static List<Result> run(int runs, PrintStream log) throws Exception {
+    /** Every function of {@link #EVENTS}, or those named in {@code functions} (empty: all). */
+    static List<Result> run(int runs, Set<String> functions, PrintStream log) throws Exception {
         Path root = Paths.root();
         Template t = Template.repo();
         Path childClasses = root.resolve("bench/target/classes");
@@ -78,6 +82,9 @@ public final class ColdStart {
             List<Result> results = new ArrayList<>();
             for (Map.Entry<String, String> e : EVENTS.entrySet()) {
                 String fn = e.getKey();
+                if (!functions.isEmpty() && !functions.contains(fn)) {
+                    continue;
+                }
                 Map<String, Object> props = t.properties(fn);
                 String handler = String.valueOf(props.get("Handler")).split("::")[0];
                 Path jar = root.resolve(String.valueOf(props.get("CodeUri")));
