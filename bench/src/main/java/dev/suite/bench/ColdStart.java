@@ -92,7 +92,8 @@ public final class ColdStart {
                 Map<String, String> env = new LinkedHashMap<>(emu.functionConfig(fn, Map.of(
                         "WEBSOCKET_MANAGEMENT_ENDPOINT", "http://127.0.0.1:" + management.getAddress().getPort(),
                         "CLIPDROP_API_KEY", "bench", "VNPAY_TMN_CODE", "BENCH", "VNPAY_HASH_SECRET", "bench-secret",
-                        "VNPAY_RETURN_URL", "http://localhost/payment/vnpay-return",
+                        "VNPAY_RETURN_URL", "http://localhost/payment/vnpay-return", "CHECKIN_TOKEN_KEY", "bench-checkin-key",
+                        "STRIPE_SECRET_KEY", "sk_test_bench", "STRIPE_WEBHOOK_SECRET", "whsec_bench",
                         "USER_POOL_ID", emu.userPoolId(), "USER_POOL_CLIENT_ID", emu.clientId())).asMap());
                 env.put("POWERTOOLS_LOG_LEVEL", "WARN");
                 for (String mode : List.of("tuned", "sdk-defaults")) {

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -242,6 +243,28 @@ class TemplateTest {
         for (String fn : functions().keySet()) {
             if (T.properties(fn).containsKey("SnapStart") || T.properties(fn).containsKey("Tracing")) {
                 fail(fn + " overrides the Globals' tracing or SnapStart");
+            }
+        }
+    }
+
+    /**
+     * A function given a secret by SSM parameter name (an environment key ending in _PARAM) reads it through Powertools'
+     * SSM provider, an optional dependency of shared: its deployable jar must carry it, or the function fails at init in AWS
+     * (the emulators never take that path: locally the secret itself is in the environment).
+     */
+    @Test
+    void everyFunctionReadingASecretFromSsmCarriesTheSsmProvider() throws Exception {
+        for (String fn : functions().keySet()) {
+            Map<String, Object> env = Template.cast(Template.<Map<String, Object>>cast(T.properties(fn).getOrDefault("Environment", Map.of()))
+                    .getOrDefault("Variables", Map.of()));
+            if (env.keySet().stream().noneMatch(k -> k.endsWith("_PARAM"))) {
+                continue;
+            }
+            Path jar = Paths.root().resolve(String.valueOf(T.properties(fn).get("CodeUri")));
+            assertTrue(Files.exists(jar), jar + " is built before local/'s tests");
+            try (JarFile f = new JarFile(jar.toFile())) {
+                assertTrue(f.getEntry("software/amazon/lambda/powertools/parameters/ssm/SSMProvider.class") != null,
+                        fn + " reads " + env.keySet().stream().filter(k -> k.endsWith("_PARAM")).toList() + " but its jar has no SSM provider");
             }
         }
     }
