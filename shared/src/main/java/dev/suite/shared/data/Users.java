@@ -119,13 +119,9 @@ public final class Users {
     }
 
     public static UserRecord toRecord(Map<String, AttributeValue> item) {
-        return new UserRecord(s(item, "userId"), s(item, "email"), s(item, "name"), s(item, "role"),
+        return new UserRecord(Items.str(item, "userId"), Items.str(item, "email"), Items.str(item, "name"), Items.str(item, "role"),
                 item.containsKey("credits") ? Long.parseLong(item.get("credits").n()) : 0,
-                s(item, "createdAt"), s(item, "updatedAt"));
+                Items.str(item, "createdAt"), Items.str(item, "updatedAt"));
     }
 
-    private static String s(Map<String, AttributeValue> item, String key) {
-        AttributeValue v = item.get(key);
-        return v == null ? null : v.s();
-    }
 }

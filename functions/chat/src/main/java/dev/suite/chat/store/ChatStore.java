@@ -1,5 +1,8 @@
 package dev.suite.chat.store;
 
+import static dev.suite.shared.data.Items.s;
+import static dev.suite.shared.data.Items.str;
+
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Dynamo;
@@ -267,12 +270,4 @@ public final class ChatStore {
         return Rooms.memberItem(m.roomId(), m.userId(), m.role(), m.joinedAt());
     }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    private static String str(Map<String, AttributeValue> i, String k) {
-        AttributeValue v = i.get(k);
-        return v == null ? null : v.s();
-    }
 }

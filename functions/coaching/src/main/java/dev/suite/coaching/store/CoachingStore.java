@@ -1,10 +1,16 @@
 package dev.suite.coaching.store;
 
+import static dev.suite.shared.data.Items.n;
+import static dev.suite.shared.data.Items.num;
+import static dev.suite.shared.data.Items.s;
+import static dev.suite.shared.data.Items.str;
+
 import dev.suite.coaching.domain.Entry;
 import dev.suite.coaching.domain.QuitProfile;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Items;
 import dev.suite.shared.data.Rooms;
 import dev.suite.shared.http.Page;
 import java.time.Instant;
@@ -101,7 +107,7 @@ public final class CoachingStore {
             i.put("mood", n(e.mood()));
         }
         if (e.triggers() != null && !e.triggers().isEmpty()) {
-            i.put("triggers", AttributeValue.fromL(e.triggers().stream().map(CoachingStore::s).toList()));
+            i.put("triggers", AttributeValue.fromL(e.triggers().stream().map(Items::s).toList()));
         }
         if (e.note() != null) {
             i.put("note", s(e.note()));
@@ -244,23 +250,6 @@ public final class CoachingStore {
 
     static Assignment assignment(Map<String, AttributeValue> i) {
         return new Assignment(str(i, "userId"), str(i, "coachId"), str(i, "roomId"), str(i, "assignedAt"));
-    }
-
-    static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
-
-    static String str(Map<String, AttributeValue> i, String k) {
-        AttributeValue v = i.get(k);
-        return v == null ? null : v.s();
-    }
-
-    static int num(Map<String, AttributeValue> i, String k) {
-        return Integer.parseInt(i.get(k).n());
     }
 
     static Integer optNum(Map<String, AttributeValue> i, String k) {

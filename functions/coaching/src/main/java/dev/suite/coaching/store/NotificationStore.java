@@ -1,5 +1,8 @@
 package dev.suite.coaching.store;
 
+import static dev.suite.shared.data.Items.s;
+import static dev.suite.shared.data.Items.str;
+
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.Dynamo;
@@ -89,12 +92,9 @@ public final class NotificationStore {
     private static Notification notification(Map<String, AttributeValue> i) {
         AttributeValue read = i.get("read");
         AttributeValue exp = i.get("expiresAt");
-        return new Notification(CoachingStore.str(i, "userId"), CoachingStore.str(i, "notificationId"), CoachingStore.str(i, "type"),
-                CoachingStore.str(i, "title"), CoachingStore.str(i, "clientId"), CoachingStore.str(i, "ref"),
-                read != null && Boolean.TRUE.equals(read.bool()), CoachingStore.str(i, "createdAt"), exp == null ? 0 : Long.parseLong(exp.n()));
+        return new Notification(str(i, "userId"), str(i, "notificationId"), str(i, "type"),
+                str(i, "title"), str(i, "clientId"), str(i, "ref"),
+                read != null && Boolean.TRUE.equals(read.bool()), str(i, "createdAt"), exp == null ? 0 : Long.parseLong(exp.n()));
     }
 
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
 }

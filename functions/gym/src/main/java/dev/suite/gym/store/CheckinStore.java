@@ -1,8 +1,9 @@
 package dev.suite.gym.store;
 
-import static dev.suite.gym.store.GymStore.n;
-import static dev.suite.gym.store.GymStore.s;
-import static dev.suite.gym.store.GymStore.str;
+import static dev.suite.shared.data.Items.n;
+import static dev.suite.shared.data.Items.num;
+import static dev.suite.shared.data.Items.s;
+import static dev.suite.shared.data.Items.str;
 
 import dev.suite.gym.domain.Membership;
 import dev.suite.shared.Config;
@@ -175,7 +176,7 @@ public final class CheckinStore {
         do {
             Map<String, AttributeValue> from = start;
             ScanResponse r = dynamo.scan(b -> b.tableName(t.gyms()).consistentRead(true).projectionExpression("gymId, occupancy").exclusiveStartKey(from));
-            r.items().forEach(i -> out.put(str(i, "gymId"), GymStore.num(i, "occupancy")));
+            r.items().forEach(i -> out.put(str(i, "gymId"), num(i, "occupancy")));
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null);
         return out;

@@ -1,5 +1,10 @@
 package dev.suite.gym.store;
 
+import static dev.suite.shared.data.Items.n;
+import static dev.suite.shared.data.Items.num;
+import static dev.suite.shared.data.Items.s;
+import static dev.suite.shared.data.Items.str;
+
 import dev.suite.gym.domain.Gym;
 import dev.suite.gym.domain.Plan;
 import dev.suite.shared.Config;
@@ -156,21 +161,4 @@ public final class GymStore {
                 i.containsKey("active") && Boolean.TRUE.equals(i.get("active").bool()), str(i, "createdAt"), str(i, "updatedAt"));
     }
 
-    static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
-
-    static String str(Map<String, AttributeValue> i, String k) {
-        AttributeValue v = i.get(k);
-        return v == null ? null : v.s();
-    }
-
-    static int num(Map<String, AttributeValue> i, String k) {
-        AttributeValue v = i.get(k);
-        return v == null || v.n() == null ? 0 : Integer.parseInt(v.n());
-    }
 }

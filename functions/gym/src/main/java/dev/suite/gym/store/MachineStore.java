@@ -1,7 +1,7 @@
 package dev.suite.gym.store;
 
-import static dev.suite.gym.store.GymStore.s;
-import static dev.suite.gym.store.GymStore.str;
+import static dev.suite.shared.data.Items.s;
+import static dev.suite.shared.data.Items.str;
 
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Cursor;

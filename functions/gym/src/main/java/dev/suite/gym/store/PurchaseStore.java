@@ -1,9 +1,9 @@
 package dev.suite.gym.store;
 
-import static dev.suite.gym.store.GymStore.n;
-import static dev.suite.gym.store.GymStore.num;
-import static dev.suite.gym.store.GymStore.s;
-import static dev.suite.gym.store.GymStore.str;
+import static dev.suite.shared.data.Items.n;
+import static dev.suite.shared.data.Items.num;
+import static dev.suite.shared.data.Items.s;
+import static dev.suite.shared.data.Items.str;
 
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Dynamo;

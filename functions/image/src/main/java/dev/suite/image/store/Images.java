@@ -1,5 +1,7 @@
 package dev.suite.image.store;
 
+import static dev.suite.shared.data.Items.str;
+
 import dev.suite.image.domain.ImageRecord;
 import dev.suite.shared.Config;
 import dev.suite.shared.Times;
@@ -129,12 +131,8 @@ public final class Images {
     }
 
     public static ImageRecord record(Map<String, AttributeValue> i) {
-        return new ImageRecord(s(i, "imageId"), s(i, "userId"), s(i, "prompt"), s(i, "status"), s(i, "s3Key"),
-                s(i, "createdAt"), s(i, "failureReason"));
+        return new ImageRecord(str(i, "imageId"), str(i, "userId"), str(i, "prompt"), str(i, "status"), str(i, "s3Key"),
+                str(i, "createdAt"), str(i, "failureReason"));
     }
 
-    private static String s(Map<String, AttributeValue> item, String key) {
-        AttributeValue v = item.get(key);
-        return v == null ? null : v.s();
-    }
 }

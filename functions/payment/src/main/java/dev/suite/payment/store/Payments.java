@@ -1,5 +1,7 @@
 package dev.suite.payment.store;
 
+import static dev.suite.shared.data.Items.str;
+
 import dev.suite.payment.domain.PaymentRecord;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
@@ -234,10 +236,10 @@ public final class Payments {
     }
 
     public static PaymentRecord record(Map<String, AttributeValue> i) {
-        return new PaymentRecord(s(i, "transactionId"), s(i, "userId"), s(i, "packageId"), n(i, "credits"), n(i, "amountVnd"),
-                s(i, "status"), s(i, "createdAt"), s(i, "expiresAt"), s(i, "vnpCreateDate"), s(i, "orderInfo"), s(i, "ipAddr"),
-                s(i, "responseCode"), s(i, "vnpTransactionNo"), s(i, "bankCode"), s(i, "payDate"), (int) n(i, "attempts"),
-                s(i, "nextAttemptAt"), s(i, "lastStatus"), s(i, "reviewReason"));
+        return new PaymentRecord(str(i, "transactionId"), str(i, "userId"), str(i, "packageId"), n(i, "credits"), n(i, "amountVnd"),
+                str(i, "status"), str(i, "createdAt"), str(i, "expiresAt"), str(i, "vnpCreateDate"), str(i, "orderInfo"), str(i, "ipAddr"),
+                str(i, "responseCode"), str(i, "vnpTransactionNo"), str(i, "bankCode"), str(i, "payDate"), (int) n(i, "attempts"),
+                str(i, "nextAttemptAt"), str(i, "lastStatus"), str(i, "reviewReason"));
     }
 
     private static void put(Map<String, AttributeValue> item, String k, String v) {
@@ -248,11 +250,6 @@ public final class Payments {
 
     private static String nz(String v) {
         return v == null ? "" : v;
-    }
-
-    private static String s(Map<String, AttributeValue> item, String key) {
-        AttributeValue v = item.get(key);
-        return v == null ? null : v.s();
     }
 
     private static long n(Map<String, AttributeValue> item, String key) {
