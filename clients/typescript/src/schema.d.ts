@@ -1219,6 +1219,7 @@ export interface components {
             /** @description The bearer token of every other route. */
             idToken: string;
             accessToken: string;
+            /** @description Opaque; pass it back as is to /auth/refresh and /auth/logout. It is the suite's (the user's id and Cognito's refresh token), not usable with Cognito directly. */
             refreshToken: string;
             /** @description Seconds until the ID and access tokens expire. */
             expiresIn: number | null;
@@ -2253,7 +2254,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0..."
+                 *       "refreshToken": "0f8e6a52-8d2c-4d3e-9a51-3b1c2d4e5f60~eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0..."
                  *     }
                  */
                 "application/json": components["schemas"]["RefreshRequest"];
@@ -2421,7 +2422,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "refreshToken": "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0..."
+                 *       "refreshToken": "0f8e6a52-8d2c-4d3e-9a51-3b1c2d4e5f60~eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0..."
                  *     }
                  */
                 "application/json": components["schemas"]["LogoutRequest"];

@@ -138,14 +138,17 @@ final class Resources {
         Map<String, Object> p = template.properties(id);
         String poolId = new Resolver(template, refs, Map.of()).string(p.get("UserPoolId"));
         String name = String.valueOf(p.getOrDefault("ClientName", id));
+        boolean withSecret = Boolean.TRUE.equals(p.get("GenerateSecret"));
         for (UserPoolClientDescription c : cognito.listUserPoolClients(b -> b.userPoolId(poolId).maxResults(60)).userPoolClients()) {
-            if (name.equals(c.clientName())) {
+            // A client kept from an earlier run is reused only if it has a secret exactly when the template asks for one.
+            if (name.equals(c.clientName()) && withSecret == (cognito.describeUserPoolClient(b -> b.userPoolId(poolId).clientId(c.clientId()))
+                    .userPoolClient().clientSecret() != null)) {
                 refs.put(id, c.clientId());
                 return;
             }
         }
         List<String> flows = Template.cast(p.getOrDefault("ExplicitAuthFlows", List.of()));
-        refs.put(id, cognito.createUserPoolClient(b -> b.userPoolId(poolId).clientName(name)
+        refs.put(id, cognito.createUserPoolClient(b -> b.userPoolId(poolId).clientName(name).generateSecret(withSecret)
                 .explicitAuthFlows(flows.stream().map(ExplicitAuthFlowsType::fromValue).toList())).userPoolClient().clientId());
     }
 

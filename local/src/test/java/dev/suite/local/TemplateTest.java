@@ -214,6 +214,18 @@ class TemplateTest {
         });
     }
 
+    /** Every app client with a password flow has a secret, so only the functions (which send SECRET_HASH) can use it. */
+    @Test
+    void noAppClientIsPublic() {
+        T.resourcesOfType("AWS::Cognito::UserPoolClient").forEach((id, r) -> {
+            Map<String, Object> p = T.properties(id);
+            List<String> flows = Template.cast(p.getOrDefault("ExplicitAuthFlows", List.of()));
+            if (flows.contains("ALLOW_USER_PASSWORD_AUTH") || flows.contains("ALLOW_USER_SRP_AUTH")) {
+                assertEquals(Boolean.TRUE, p.get("GenerateSecret"), id + " lets anyone sign in around /auth/* without a secret");
+            }
+        });
+    }
+
     @Test
     void theAuthFunctionChecksThePoolsOwnPasswordPolicy() {
         Map<String, Object> pool = Template.cast(Template.<Map<String, Object>>cast(T.properties("UserPool").get("Policies")).get("PasswordPolicy"));

@@ -31,8 +31,9 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
     }
 
     private static AuthService service(Config config, DynamoDbClient dynamo) {
-        return new AuthService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
-                Users.from(dynamo, config), config.require("USER_POOL_CLIENT_ID"),
+        CognitoIdentityProviderClient cognito = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config);
+        return new AuthService(cognito, Users.from(dynamo, config),
+                new AppClient(cognito, config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),
                 RateLimiter.from(dynamo, config), limits(config),
                 new Push(config, Connections.from(dynamo, config)));

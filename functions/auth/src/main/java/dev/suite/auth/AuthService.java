@@ -1,5 +1,6 @@
 package dev.suite.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.auth.Caller;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -40,7 +42,7 @@ public final class AuthService {
     private static final Logger LOG = Log.get(AuthService.class);
     private final CognitoIdentityProviderClient cognito;
     private final Users users;
-    private final String clientId;
+    private final AppClient client;
     private final PasswordPolicy policy;
     private static final Duration MINUTE = Duration.ofMinutes(1);
     private final RateLimiter limiter;
@@ -55,12 +57,12 @@ public final class AuthService {
     public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {
     }
 
-    public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy,
+    public AuthService(CognitoIdentityProviderClient cognito, Users users, AppClient client, PasswordPolicy policy,
                        RateLimiter limiter, Limits limits, Push push) {
         this.push = push;
         this.cognito = cognito;
         this.users = users;
-        this.clientId = clientId;
+        this.client = client;
         this.policy = policy;
         this.limiter = limiter;
         this.limits = limits;
@@ -74,13 +76,14 @@ public final class AuthService {
         checkPolicy(r.password(), "password");
         limiter.hit("register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
         try {
-            SignUpResponse res = cognito.signUp(b -> b.clientId(clientId).username(r.email()).password(r.password())
+            SignUpResponse res = cognito.signUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
+                    .username(r.email()).password(r.password())
                     .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
                             AttributeType.builder().name("name").value(r.name()).build()));
             return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
         } catch (UsernameExistsException e) {
             try {
-                cognito.resendConfirmationCode(b -> b.clientId(clientId).username(r.email()));
+                cognito.resendConfirmationCode(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
             } catch (CognitoIdentityProviderException notSent) {
                 // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
                 LOG.info("confirmation code not sent again: {}", notSent.awsErrorDetails() == null ? notSent.getClass().getSimpleName()
@@ -96,7 +99,8 @@ public final class AuthService {
 
     Views.Confirmed confirm(Requests.Confirm r) {
         try {
-            cognito.confirmSignUp(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()));
+            cognito.confirmSignUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email())
+                    .confirmationCode(r.code()));
             return new Views.Confirmed(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
@@ -116,8 +120,8 @@ public final class AuthService {
         limiter.check(fromAddress, limits.perAddress(), MINUTE, "failed logins from this address");
         limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "failed logins for this email");
         try {
-            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                    .authParameters(Map.of("USERNAME", r.email(), "PASSWORD", r.password())));
+            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                    .authParameters(withSecretHash(r.email(), Map.of("USERNAME", r.email(), "PASSWORD", r.password()))));
             return tokens(res, true);
         } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
             // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
@@ -134,12 +138,13 @@ public final class AuthService {
     }
 
     Views.Tokens refresh(Requests.Refresh r) {
+        AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken()).orElseThrow(() -> invalidRefreshToken(401));
         try {
-            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
-                    .authParameters(Map.of("REFRESH_TOKEN", r.refreshToken())));
+            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+                    .authParameters(withSecretHash(t.username(), Map.of("REFRESH_TOKEN", t.token()))));
             return tokens(res, false);
         } catch (NotAuthorizedException | UserNotFoundException e) {
-            throw new ApiException(401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again");
+            throw invalidRefreshToken(401);
         } catch (CognitoIdentityProviderException e) {
             throw common(e);
         }
@@ -149,7 +154,7 @@ public final class AuthService {
         limiter.hit("forgot#" + sourceIp, limits.perAddress(), MINUTE, "forgot-password requests from this address");
         limiter.hit("forgot#" + r.email() + "#" + sourceIp, limits.perEmailAndAddress(), MINUTE, "forgot-password requests for this email");
         try {
-            cognito.forgotPassword(b -> b.clientId(clientId).username(r.email()));
+            cognito.forgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
         } catch (UserNotFoundException | NotAuthorizedException
                  | InvalidParameterException e) {
             // Same answer whether or not the account exists (or is confirmed): no account enumeration.
@@ -162,7 +167,8 @@ public final class AuthService {
     Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
-            cognito.confirmForgotPassword(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
+            cognito.confirmForgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email())
+                    .confirmationCode(r.code()).password(r.newPassword()));
             return new Views.PasswordReset(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
@@ -182,13 +188,16 @@ public final class AuthService {
 
     /** Revokes the refresh token (and the tokens issued from it), then closes the user's open WebSocket connections. */
     void logout(Requests.Logout r, String userId) {
+        // A caller revokes their own tokens only: the token names its user.
+        AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken())
+                .filter(token -> token.username().equals(userId)).orElseThrow(() -> invalidRefreshToken(400));
         try {
-            cognito.revokeToken(b -> b.clientId(clientId).token(r.refreshToken()));
+            cognito.revokeToken(b -> b.clientId(client.id()).clientSecret(client.secret()).token(t.token()));
         } catch (NotAuthorizedException e) {
-            throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
+            throw invalidRefreshToken(400);
         } catch (CognitoIdentityProviderException e) {
             if ("UnsupportedTokenTypeException".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
-                throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
+                throw invalidRefreshToken(400);
             }
             throw common(e);
         }
@@ -206,24 +215,47 @@ public final class AuthService {
                 + ", with no leading or trailing spaces", field, Map.of());
     }
 
+    /** The auth parameters plus SECRET_HASH when the app client has a secret. */
+    private Map<String, String> withSecretHash(String username, Map<String, String> parameters) {
+        String hash = client.secretHash(username);
+        if (hash == null) {
+            return parameters;
+        }
+        Map<String, String> all = new HashMap<>(parameters);
+        all.put("SECRET_HASH", hash);
+        return all;
+    }
+
+    private static ApiException invalidRefreshToken(int status) {
+        return status == 401
+                ? new ApiException(401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again")
+                : new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
+    }
+
+    /** Login hands out the suite's refresh token (user + Cognito's token, see {@link AppClient.RefreshToken}); refresh does not. */
     private static Views.Tokens tokens(InitiateAuthResponse res, boolean withRefresh) {
         AuthenticationResultType a = res.authenticationResult();
         if (a == null) {
             throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
         }
-        return new Views.Tokens(a.idToken(), a.accessToken(), withRefresh ? a.refreshToken() : null,
-                a.expiresIn() != null ? a.expiresIn() : lifetime(a.idToken()), "Bearer");
+        JsonNode claims = claims(a.idToken());
+        String refresh = withRefresh ? new AppClient.RefreshToken(claims.path("sub").asText(), a.refreshToken()).value() : null;
+        return new Views.Tokens(a.idToken(), a.accessToken(), refresh,
+                a.expiresIn() != null ? a.expiresIn() : lifetime(claims), "Bearer");
     }
 
-    /** Seconds from issue to expiry of a JWT, for providers that leave ExpiresIn out (cognito-local); an hour if unreadable. */
-    static int lifetime(String jwt) {
+    /** The payload of a JWT Cognito just issued (its signature is Cognito's business here: it came over TLS from Cognito). */
+    private static JsonNode claims(String jwt) {
         try {
-            String[] parts = jwt.split("\\.");
-            var payload = Json.EVENTS.readTree(Base64.getUrlDecoder().decode(parts[1]));
-            return (int) (payload.get("exp").asLong() - payload.get("iat").asLong());
+            return Json.EVENTS.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
         } catch (RuntimeException | IOException e) {
-            return 3600;
+            throw new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service answered an unreadable token; retry shortly");
         }
+    }
+
+    /** Seconds from issue to expiry, for providers that leave ExpiresIn out (cognito-local); an hour if absent. */
+    static int lifetime(JsonNode claims) {
+        return claims.has("exp") && claims.has("iat") ? (int) (claims.get("exp").asLong() - claims.get("iat").asLong()) : 3600;
     }
 
     /** Throttling is 429 with Retry-After; anything else unexpected from Cognito is a 502, logged by the gateway. */

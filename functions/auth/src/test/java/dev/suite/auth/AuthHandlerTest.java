@@ -17,20 +17,35 @@ import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
+import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.SdkRequest;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ConfirmForgotPasswordRequest;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ConfirmSignUpRequest;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.DescribeUserPoolClientRequest;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ForgotPasswordRequest;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthRequest;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ResendConfirmationCodeRequest;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.RevokeTokenRequest;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.SignUpRequest;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
 
 /** The auth routes on their events/ samples against cognito-local and DynamoDB Local. */
@@ -89,9 +104,10 @@ class AuthHandlerTest {
 
         Response tokens = login(email, PASSWORD);
         assertEquals(200, tokens.status(), tokens::toString);
-        for (String f : new String[] {"idToken", "accessToken", "refreshToken"}) {
+        for (String f : new String[] {"idToken", "accessToken"}) {
             assertTrue(tokens.text(f).split("\\.").length == 3, f + " is a JWT");
         }
+        assertTrue(tokens.text("refreshToken").startsWith(userId + "~"), "the refresh token names its user for SECRET_HASH");
         assertEquals("Bearer", tokens.text("tokenType"));
         assertTrue(tokens.json().get("expiresIn").asInt() > 0);
 
@@ -131,6 +147,97 @@ class AuthHandlerTest {
         assertEquals(200, logout.status(), logout::toString);
         assertError(Events.call("auth-refresh").body(Map.of("refreshToken", again.text("refreshToken"))).invoke(handler),
                 401, "INVALID_REFRESH_TOKEN");
+    }
+
+    /**
+     * The app client has a secret only the functions read (from Cognito, not configuration) and every call to Cognito
+     * carries the SECRET_HASH of its user (the sub for a refresh) or the secret itself (revocation). cognito-local does
+     * not check SECRET_HASH, so this test checks each request the service sends, computed independently here.
+     */
+    @Test
+    void everyCognitoCallCarriesTheSecretHashOfItsUser() throws Exception {
+        String poolId = config.require("USER_POOL_ID");
+        String clientId = config.require("USER_POOL_CLIENT_ID");
+        String secret = emu.cognito().describeUserPoolClient(b -> b.userPoolId(poolId).clientId(clientId)).userPoolClient().clientSecret();
+        assertNotNull(secret, "the template's app client has GenerateSecret: true");
+        assertFalse(config.asMap().containsValue(secret), "the secret is in no configuration");
+
+        List<SdkRequest> sent = new CopyOnWriteArrayList<>();
+        AuthHandler recorded = new AuthHandler(config, service(recordingCognito(sent)));
+        String email = newEmail();
+        String ip = "198.51.100." + (1 + ThreadLocalRandom.current().nextInt(250));
+        Response reg = Events.call("auth-register").from(ip).body(Map.of("email", email, "password", PASSWORD, "name", "Ana")).invoke(recorded);
+        String userId = reg.text("userId");
+        Events.call("auth-register").from(ip).body(Map.of("email", email, "password", PASSWORD, "name", "Ana")).invoke(recorded);
+        assertEquals(200, Events.call("auth-confirm").body(Map.of("email", email, "code", code(email))).invoke(recorded).status());
+        Response tokens = Events.call("auth-login").body(Map.of("email", email, "password", PASSWORD)).invoke(recorded);
+        assertEquals(200, Events.call("auth-refresh").body(Map.of("refreshToken", tokens.text("refreshToken"))).invoke(recorded).status());
+        Instant asked = Instant.now();
+        Events.call("auth-forgot-password").from(ip).body(Map.of("email", email)).invoke(recorded);
+        String resetCode = emu.cognitoLocal().codeAfter(email, asked, Duration.ofSeconds(5));
+        assertEquals(200, Events.call("auth-reset-password").body(Map.of("email", email, "code", resetCode, "newPassword", "N3wPassword"))
+                .invoke(recorded).status());
+        Response again = Events.call("auth-login").body(Map.of("email", email, "password", "N3wPassword")).invoke(recorded);
+        assertEquals(200, Events.call("auth-logout").as(userId, email, "User").body(Map.of("refreshToken", again.text("refreshToken")))
+                .invoke(recorded).status());
+
+        Set<String> kinds = new HashSet<>();
+        for (SdkRequest r : sent) {
+            kinds.add(r.getClass().getSimpleName());
+            String expected = AppClient.hash(secret, r instanceof InitiateAuthRequest i && i.authFlow() == AuthFlowType.REFRESH_TOKEN_AUTH
+                    ? userId : email, clientId);
+            if (r instanceof SignUpRequest x) {
+                assertEquals(expected, x.secretHash(), "signUp");
+            } else if (r instanceof ResendConfirmationCodeRequest x) {
+                assertEquals(expected, x.secretHash(), "resendConfirmationCode");
+            } else if (r instanceof ConfirmSignUpRequest x) {
+                assertEquals(expected, x.secretHash(), "confirmSignUp");
+            } else if (r instanceof InitiateAuthRequest x) {
+                assertEquals(expected, x.authParameters().get("SECRET_HASH"), x.authFlowAsString());
+            } else if (r instanceof ForgotPasswordRequest x) {
+                assertEquals(expected, x.secretHash(), "forgotPassword");
+            } else if (r instanceof ConfirmForgotPasswordRequest x) {
+                assertEquals(expected, x.secretHash(), "confirmForgotPassword");
+            } else if (r instanceof RevokeTokenRequest x) {
+                assertEquals(secret, x.clientSecret(), "revokeToken");
+                assertFalse(x.token().contains("~"), "Cognito gets its own token back, not the suite's envelope");
+            } else if (!(r instanceof DescribeUserPoolClientRequest)) {
+                throw new AssertionError("a Cognito call this test does not check: " + r);
+            }
+        }
+        assertEquals(Set.of("SignUpRequest", "ResendConfirmationCodeRequest", "ConfirmSignUpRequest", "InitiateAuthRequest",
+                "ForgotPasswordRequest", "ConfirmForgotPasswordRequest", "RevokeTokenRequest"), kinds);
+    }
+
+    @Test
+    void aRefreshTokenThatIsNotTheSuitesIsRefusedBeforeCognito() {
+        AtomicInteger calls = new AtomicInteger();
+        AuthHandler counted = new AuthHandler(config, service(countingCognito(calls)));
+        assertError(Events.call("auth-refresh").body(Map.of("refreshToken", "eyJhbGciOiJSUzI1NiJ9.e30.c2ln")).invoke(counted),
+                401, "INVALID_REFRESH_TOKEN");
+        // Another user's token: logout revokes the caller's own tokens only.
+        assertError(Events.call("auth-logout").as("someone-else", "x@example.com", "User")
+                .body(Map.of("refreshToken", "the-owner~eyJhbGciOiJSUzI1NiJ9.e30.c2ln")).invoke(counted), 400, "INVALID_REFRESH_TOKEN");
+        assertEquals(0, calls.get());
+    }
+
+    /** Records each request the service sends (the consumer-builder overloads are run here so the built request is seen). */
+    static CognitoIdentityProviderClient recordingCognito(List<SdkRequest> sent) {
+        CognitoIdentityProviderClient real = emu.cognito();
+        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
+                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
+                    if (args != null && args.length == 1 && args[0] instanceof Consumer<?>) {
+                        return InvocationHandler.invokeDefault(p, m, args);
+                    }
+                    if (args != null && args.length == 1 && args[0] instanceof SdkRequest r) {
+                        sent.add(r);
+                    }
+                    try {
+                        return m.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     static Response loginFrom(String ip, String email, String password) {
@@ -345,7 +452,8 @@ class AuthHandlerTest {
     }
 
     private static AuthService service(CognitoIdentityProviderClient cognito) {
-        return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
+        return new AuthService(cognito, Users.from(emu.dynamo(), config),
+                new AppClient(emu.cognito(), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config),
                 new AuthService.Limits(5, 30, 10),
                 new Push(config, Connections.from(emu.dynamo(), config)));
