@@ -15,7 +15,7 @@ function h(tag, attrs, ...children) {
     else if (k === 'dataset') Object.assign(el.dataset, v);
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -66,7 +66,7 @@ async function loadUsers() {
 function svg(tag, attrs, ...children) {
   const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
   for (const [k, v] of Object.entries(attrs || {})) el.setAttribute(k, v);
-  children.flat().forEach(c => el.append(c instanceof Node ? c : document.createTextNode(String(c))));
+  children.flat(Infinity).forEach(c => el.append(c instanceof Node ? c : document.createTextNode(String(c))));
   return el;
 }
 
@@ -82,7 +82,7 @@ function lineChart(points, label) {
   points.forEach((p, i) => {
     d += (i ? ` H${x(p.t.getTime()).toFixed(1)} V${y(p.y).toFixed(1)}` : `M${x(p.t.getTime()).toFixed(1)} ${y(p.y).toFixed(1)}`);
   });
-  return svg('svg', { class: 'chart', width: w, height: hgt, viewBox: `0 0 ${w} ${hgt}`, role: 'img', 'aria-label': label },
+  return svg('svg', { class: 'chart', width: '100%', viewBox: `0 0 ${w} ${hgt}`, role: 'img', 'aria-label': label },
     svg('line', { x1: pad, y1: y(0), x2: w - pad, y2: y(0), stroke: '#ccd' }),
     svg('text', { x: 4, y: y(ymax) + 4 }, ymax), svg('text', { x: 4, y: y(0) + 4 }, 0),
     svg('text', { x: pad, y: hgt - 6 }, dateTime(points[0].t.toISOString())),
@@ -151,7 +151,7 @@ pages.user = async id => {
   const select = h('select', { id: 'role' }, roles.map(r => h('option', { value: r, selected: r === p.role }, r)));
   const result = h('span', { id: 'role-result', class: 'muted' });
   return [h('h2', {}, h('a', { href: '#users' }, 'Users'), ' / ', u.account.email),
-    h('div', { class: 'grid' },
+    h('div', { class: 'two' },
       h('div', { class: 'card' }, h('h3', {}, 'Account (cognito-local)'), h('pre', {}, pretty(u.account))),
       h('div', { class: 'card' }, h('h3', {}, 'Profile (Users table)'), h('pre', { id: 'profile' }, pretty(u.profile)),
         h('div', { class: 'row' }, 'Role ', select, h('button', { id: 'change-role', class: 'primary', onclick: async () => {
@@ -159,13 +159,15 @@ pages.user = async id => {
           result.textContent = `PUT /admin/users/{username}/role → ${r.status} ${JSON.stringify(r.body)}`;
           result.dataset.status = r.status;
         } }, 'Change role')), result)),
-    h('h3', {}, `Credits: ${p.credits ?? '—'}`), lineChart(points, 'credit balance over time (from the CreditLedger)'),
+    h('div', { class: 'two' },
+      h('div', {}, h('h3', {}, `Credits: ${p.credits ?? '—'}`), lineChart(points, 'credit balance over time (from the CreditLedger)')),
+      h('div', {}, h('h3', {}, `Images (${u.images.length})`),
+        h('div', { class: 'objects' }, u.images.map(i => h('div', { class: 'object' },
+          i.s3Key ? h('img', { class: 'thumb', src: '/_local/api/bucket/object?key=' + encodeURIComponent(i.s3Key), alt: i.prompt }) : null,
+          pill(i.status), ' ', i.prompt))))),
+    h('h3', {}, 'Credit ledger'),
     table(['time', 'delta', 'reason', 'ref'], u.ledger.map(e => h('tr', {}, h('td', {}, dateTime(e.createdAt)), h('td', {}, e.delta),
       h('td', {}, e.reason), h('td', { class: 'mono' }, e.ref)))),
-    h('h3', {}, `Images (${u.images.length})`),
-    h('div', { class: 'objects' }, u.images.map(i => h('div', { class: 'object' },
-      i.s3Key ? h('img', { class: 'thumb', src: '/_local/api/bucket/object?key=' + encodeURIComponent(i.s3Key), alt: i.prompt }) : null,
-      pill(i.status), ' ', i.prompt))),
     h('h3', {}, `Payments (${u.payments.length})`),
     table(['transaction', 'package', 'amount', 'status', 'created'], u.payments.map(t => h('tr', {}, h('td', { class: 'mono' }, t.transactionId),
       h('td', {}, t.packageId), h('td', {}, t.amountVnd), h('td', {}, pill(t.status)), h('td', {}, dateTime(t.createdAt))))),
@@ -381,7 +383,7 @@ async function draw() {
   try {
     const nodes = await mine.render(mine.arg);
     if (mine !== current) return;
-    view.replaceChildren(...[nodes].flat());
+    view.replaceChildren(...[nodes].flat(Infinity));
     view.dataset.page = mine.name;
   } catch (e) {
     if (mine === current) view.replaceChildren(h('p', { class: 'status-5' }, 'could not load: ' + e.message));
@@ -389,11 +391,11 @@ async function draw() {
 }
 
 let pending = null;
-function refresh() {
+function refresh(always) {
   clearTimeout(pending);
   pending = setTimeout(() => {
     const a = document.activeElement;
-    if (a && view.contains(a) && (a.tagName === 'INPUT' || a.tagName === 'SELECT')) return;
+    if (!always && a && view.contains(a) && (a.tagName === 'INPUT' || a.tagName === 'SELECT')) return;
     if (current.name === 'api' || current.name === 'request') return;
     draw();
   }, 250);
@@ -402,9 +404,11 @@ function refresh() {
 function connect() {
   const live = document.getElementById('live');
   const events = new EventSource('/_local/events');
-  events.onopen = () => { live.className = 'live on'; };
-  events.onerror = () => { live.className = 'live off'; };
+  // after a reconnection, redraw: what happened meanwhile was not streamed
+  events.onopen = () => { if (live.className === 'live lost') refresh(true); live.className = 'live on'; };
+  events.onerror = () => { live.className = 'live lost'; };
   events.addEventListener('request', e => {
+    window.consoleEvents = (window.consoleEvents || 0) + 1;
     const r = JSON.parse(e.data);
     const body = document.querySelector('#requests tbody');
     if (current.name === 'requests' && body) {

@@ -425,8 +425,8 @@ final class Console implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bucket", bucket());
         // S3Proxy's filesystem store lists its directories too ("images/"): objects only
-        out.put("items", r.contents().stream().filter(o -> !o.key().endsWith("/")).map(o -> Map.of("key", o.key(), "size", o.size(), "lastModified", String.valueOf(o.lastModified()),
-                "image", o.key().matches("(?i).*\\.(png|jpe?g|webp|gif)$"))).toList());
+        out.put("items", r.contents().stream().filter(o -> !o.key().endsWith("/")).map(o -> Map.of("key", o.key(), "size", o.size(),
+                "lastModified", String.valueOf(o.lastModified()), "image", o.key().matches("(?i).*\\.(png|jpe?g|webp|gif)$"))).toList());
         out.put("nextCursor", r.nextContinuationToken());
         return out;
     }

@@ -156,6 +156,15 @@ final class Invocations implements AutoCloseable {
                 o.set("body", body(output.path("body"), output.path("isBase64Encoded").asBoolean()));
                 response = o;
             }
+        } else if ("REQUEST".equals(e.path("type").asText()) && e.has("methodArn")) {
+            kind = "WebSocket";
+            method = "AUTHORIZE";
+            route = e.path("requestContext").path("routeKey").asText("$connect");
+            request = e;
+            if (output != null) {
+                status = "Allow".equals(output.at("/policyDocument/Statement/0/Effect").asText()) ? 200 : 403;
+                userId = text(output.path("principalId"));
+            }
         } else if (ctx.has("routeKey")) {
             kind = "WebSocket";
             method = ctx.path("eventType").asText();
@@ -173,15 +182,6 @@ final class Invocations implements AutoCloseable {
             }
             if (output != null && output.has("statusCode")) {
                 status = output.path("statusCode").asInt(200);
-            }
-        } else if ("REQUEST".equals(e.path("type").asText()) && e.has("methodArn")) {
-            kind = "WebSocket";
-            method = "AUTHORIZE";
-            route = e.path("requestContext").path("routeKey").asText("$connect");
-            request = e;
-            if (output != null) {
-                status = "Allow".equals(output.at("/policyDocument/Statement/0/Effect").asText()) ? 200 : 403;
-                userId = text(output.path("principalId"));
             }
         } else if (e.has("triggerSource")) {
             kind = "Trigger";

@@ -15,6 +15,7 @@ import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -51,7 +52,7 @@ final class Browser {
         ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).usingAnyFreePort().build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(bin);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,820",
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000",
                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
         ChromeDriver chrome = new ChromeDriver(service, options);
@@ -105,7 +106,10 @@ final class Browser {
             }
         }
         String text = driver.findElement(By.tagName("body")).getText();
-        throw new AssertionError("timed out waiting for " + what + (last == null ? "" : " (" + last + ")") + "; the page showed:\n"
+        Object events = ((JavascriptExecutor) driver).executeScript("return [window.consoleEvents, location.href, "
+                + "document.getElementById('live').className]");
+        throw new AssertionError("timed out waiting for " + what + (last == null ? "" : " (" + last + ")") + "; events, page, live: " + events
+                + "; the page showed:\n"
                 + text.substring(0, Math.min(3000, text.length())));
     }
 }

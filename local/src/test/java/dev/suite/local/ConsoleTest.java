@@ -16,6 +16,8 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -48,6 +50,8 @@ class ConsoleTest {
     static final String EMAIL = "console" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
     static String userId;
     static String token;
+    static String other;
+    static String room;
 
     @BeforeAll
     static void start() throws Exception {
@@ -84,6 +88,14 @@ class ConsoleTest {
         return Browser.await(browser, what, WAIT, condition);
     }
 
+    /** Clicks what the selector finds, again if the page redrew under it (pages redraw as requests come in). */
+    static void click(String selector) {
+        await("to click " + selector, () -> {
+            row(selector).click();
+            return true;
+        });
+    }
+
     static WebElement row(String selector) {
         List<WebElement> rows = browser.findElements(By.cssSelector(selector));
         return rows.isEmpty() ? null : rows.get(0);
@@ -96,11 +108,10 @@ class ConsoleTest {
         assertEquals(201, reg.status(), reg.raw().body());
         userId = reg.text("userId");
         open("mail");
-        WebElement mail = await("the code sent to " + EMAIL + " on the Mail page", () -> row("tr[data-email='" + EMAIL + "']"));
-        String code = mail.findElement(By.cssSelector("td.code")).getText();
+        String code = await("the code sent to " + EMAIL + " on the Mail page", () -> row("tr[data-email='" + EMAIL + "'] td.code").getText());
         assertTrue(code.matches("\\d{6}"), code);
         assertEquals(rt.emulators().cognitoLocal().latestCode(EMAIL, Duration.ofSeconds(1)), code, "the code cognito-local sent");
-        mail.findElement(By.cssSelector("button.confirm")).click();
+        click("tr[data-email='" + EMAIL + "'] button.confirm");
         await("POST /auth/confirm answered 200", () -> browser.findElement(By.id("toast")).getText().contains("→ 200"));
     }
 
@@ -140,8 +151,7 @@ class ConsoleTest {
         open("users/" + userId);
         await("the user's profile", () -> browser.findElements(By.id("role")).isEmpty() ? null : true);
         await("the credit chart", () -> !browser.findElements(By.cssSelector("svg.chart circle")).isEmpty());
-        browser.findElement(By.cssSelector("#role option[value='Coach']")).click();
-        browser.findElement(By.id("change-role")).click();
+        js("document.getElementById('role').value = 'Coach'; document.getElementById('change-role').click();");
         String result = await("the admin route's answer", () -> {
             String s = browser.findElement(By.id("role-result")).getText();
             return s.isEmpty() ? null : s;
@@ -161,7 +171,7 @@ class ConsoleTest {
     void aScheduleRunsNowAndShowsItsResult() {
         open("schedules");
         String fn = "PendingImagesSweepFunction";
-        await("the schedule " + fn, () -> row("tr[data-function='" + fn + "'] button.run")).click();
+        click("tr[data-function='" + fn + "'] button.run");
         String result = await("the run's result", () -> {
             WebElement r = row("tr[data-function='" + fn + "']");
             String s = r == null ? "" : r.findElement(By.cssSelector("td.result")).getText();
@@ -174,11 +184,11 @@ class ConsoleTest {
     @Test
     @Order(6)
     void aChatMessageAppearsInRequests() throws Exception {
-        String other = "console-b" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        other = "console-b" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String otherId = LocalRuntimeTest.call(rt, "POST", "/auth/register", Map.of("email", other, "password", "Passw0rdOk", "name", "B"), null)
                 .text("userId");
         call("POST", "/auth/confirm", Map.of("email", other, "code", rt.emulators().cognitoLocal().latestCode(other, Duration.ofSeconds(5))), null);
-        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(otherId)), token).text("roomId");
+        room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(otherId)), token).text("roomId");
         ChatE2ETest.Client client = new ChatE2ETest.Client();
         client.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), client).get(10, TimeUnit.SECONDS);
         try {
@@ -192,10 +202,7 @@ class ConsoleTest {
                     .filter(r -> r.findElement(By.cssSelector("td.route")).getText().equals("sendMessage")).findFirst()
                     .map(r -> List.of(r.getAttribute("data-id"), r.findElement(By.cssSelector("td.function")).getText())).orElse(null));
             assertEquals("ChatMessagesFunction", message.get(1));
-            await("the row to open", () -> {
-                row("#requests tr[data-id='" + message.get(0) + "']").click();
-                return true;
-            });
+            click("#requests tr[data-id='" + message.get(0) + "']");
             String request = await("the request body", () -> row("#request-body")).getText();
             assertTrue(request.contains(text), request);
             await("the function's log lines of that correlation id", () -> !browser.findElements(By.cssSelector(".logs .line")).isEmpty());
@@ -210,10 +217,7 @@ class ConsoleTest {
         LocalRuntimeTest.Answer login = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null);
         String requestId = login.raw().headers().firstValue("x-amzn-RequestId").orElseThrow();
         open("requests");
-        await("the login in Requests", () -> {
-            row("#requests tr[data-correlation='" + requestId + "']").click();
-            return true;
-        });
+        click("#requests tr[data-correlation='" + requestId + "']");
         String request = await("the request body", () -> row("#request-body")).getText();
         String response = browser.findElement(By.id("response-body")).getText();
         assertTrue(request.contains("[redacted]") && response.contains("[redacted]"), request + response);
@@ -251,5 +255,121 @@ class ConsoleTest {
         JsonNode me = Json.EVENTS.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/requests?limit=1")).build(),
                 BodyHandlers.ofString()).body());
         assertEquals("/auth/me", me.at("/items/0/route").asText());
+    }
+
+    static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) browser).executeScript(script, args);
+    }
+
+    static ChatE2ETest.Client connect(String bearer) throws Exception {
+        ChatE2ETest.Client c = new ChatE2ETest.Client();
+        c.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + bearer), c).get(10, TimeUnit.SECONDS);
+        return c;
+    }
+
+    @Test
+    @Order(9)
+    void theChatPageSendsAFrameAsAUserAndItFansOut() throws Exception {
+        String otherToken = call("POST", "/auth/login", Map.of("email", other, "password", "Passw0rdOk"), null).text("idToken");
+        ChatE2ETest.Client a = connect(token);
+        ChatE2ETest.Client b = connect(otherToken);
+        try {
+            open("chat");
+            await("the user's live connection on the Chat page", () -> (Boolean) js("return [...document.querySelectorAll('#send-connection option')]"
+                    + ".some(o => o.textContent.includes(arguments[0]))", EMAIL) ? true : null);
+            String text = "sent from the console " + UUID.randomUUID();
+            js("const c = document.getElementById('send-connection');"
+                    + " c.value = [...c.options].find(o => o.textContent.includes(arguments[0])).value;"
+                    + " document.getElementById('send-room').value = arguments[1];"
+                    + " document.getElementById('send-text').value = arguments[2];"
+                    + " [...document.querySelectorAll('button')].find(x => x.textContent === 'Send').click();", EMAIL, room, text);
+            JsonNode message = b.next("message", 10_000);
+            assertTrue(message != null && message.path("text").asText().equals(text), "the other member got the message: " + message);
+            assertTrue(a.next("ack", 10_000) != null, "the sender's connection got the ack");
+            await("the frames pushed, counted per connection", () -> (Boolean) js("return [...document.querySelectorAll('table')].some(t => "
+                    + "t.textContent.includes('frames pushed') && [...t.querySelectorAll('tbody tr td:last-child')].some(td => Number(td.textContent) > 0))")
+                    ? true : null);
+        } finally {
+            a.socket.abort();
+            b.socket.abort();
+        }
+    }
+
+    @Test
+    @Order(10)
+    void aSignedIpnReplayedFromThePaymentsPageCreditsThePurchase() throws Exception {
+        LocalRuntimeTest.Answer order = call("POST", "/user/pay-vnpay", Map.of("packageId", "starter"), token);
+        assertEquals(201, order.status(), order.raw().body());
+        String tx = order.text("transactionId");
+        open("payments");
+        await("the pending transaction", () -> row("tr[data-tx='" + tx + "'] .pill.PENDING"));
+        String page = Json.EVENTS.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/payments/" + tx + "/page")).build(),
+                BodyHandlers.ofString()).body()).get("url").asText();
+        HttpResponse<String> standIn = HTTP.send(HttpRequest.newBuilder(URI.create(page)).build(), BodyHandlers.ofString());
+        assertTrue(standIn.statusCode() == 200 && standIn.body().contains(tx), "the stand-in payment page opens for it: " + standIn.body());
+        js("[...document.querySelectorAll(\"tr[data-tx='\" + arguments[0] + \"'] button\")].find(b => b.textContent.includes('IPN')).click()", tx);
+        await("the IPN's answer", () -> browser.findElement(By.id("toast")).getText().contains("\"RspCode\":\"00\""));
+        await("the transaction SUCCEEDED, live", () -> row("tr[data-tx='" + tx + "'] .pill.SUCCEEDED"));
+        assertEquals(14, call("GET", "/auth/me", null, token).json().get("credits").asInt(), "5 - 1 image + 10 bought");
+    }
+
+    @Test
+    @Order(11)
+    void theCoachingPageChartsAClientsStreak() throws Exception {
+        LocalDate today = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh"));
+        LocalRuntimeTest.Answer profile = call("PUT", "/quit/profile", Map.of("quitDate", today.minusDays(5).toString(), "cigarettesPerDay", 12,
+                "packPrice", 30000, "timezone", "Asia/Ho_Chi_Minh"), token);
+        assertTrue(profile.status() == 201, profile.raw().body());
+        for (int back = 4; back >= 1; back--) {
+            assertTrue(call("PUT", "/progress/entries/" + today.minusDays(back), Map.of("smoked", back == 2 ? 3 : 0), token).status() < 300);
+        }
+        open("coaching/" + userId);
+        await("the streak chart with a bar per logged day", () -> browser.findElements(By.cssSelector("svg.chart rect")).size() == 4);
+    }
+
+    @Test
+    @Order(12)
+    void theGymPageShowsAGymsOccupancyByHour() throws Exception {
+        HttpResponse<String> promoted = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/users/" + userId + "/role"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"Admin\"}")).build(),
+                BodyHandlers.ofString());
+        assertEquals(200, promoted.statusCode(), promoted.body());
+        String admin = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null).text("idToken");
+        LocalRuntimeTest.Answer gym = call("POST", "/admin/gyms", Map.of("name", "Riverside", "capacity", 40, "timezone", "Asia/Ho_Chi_Minh"), admin);
+        assertEquals(201, gym.status(), gym.raw().body());
+        open("gym/" + gym.text("gymId"));
+        await("the gym and its 24 hourly bars", () -> browser.findElement(By.id("view")).getText().contains("Riverside: occupancy 0 / 40")
+                && browser.findElements(By.cssSelector("svg.chart rect")).size() == 24);
+    }
+
+    @Test
+    @Order(13)
+    void theDataPageBrowsesATableAndTheApiTabEmbedsTheReference() {
+        open("data/UsersTable");
+        await("the user's item as JSON", () -> browser.findElements(By.cssSelector("pre.item")).stream().anyMatch(p -> p.getText().contains(EMAIL)));
+        open("api");
+        assertEquals(rt.baseUrl() + "/_local/docs", await("the reference's frame", () -> row("iframe.docs")).getAttribute("src"));
+    }
+
+    @Test
+    @Order(14)
+    void actionsRefuseOtherOrigins() throws Exception {
+        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/schedules/PendingImagesSweepFunction"))
+                .header("Content-Type", "application/json").header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString("{}"))
+                .build(), BodyHandlers.ofString());
+        assertEquals(403, foreign.statusCode(), foreign.body());
+        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/schedules/PendingImagesSweepFunction"))
+                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=b")).build(),
+                BodyHandlers.ofString());
+        assertEquals(415, form.statusCode(), form.body());
+    }
+
+    /** The user's page at the end of the journey: the picture in the README. */
+    @Test
+    @Order(15)
+    void theUsersPageShowsTheWholeJourney() {
+        open("users/" + userId);
+        await("the ledger chart with every entry", () -> browser.findElements(By.cssSelector("svg.chart circle")).size() == 3);
+        await("the thumbnail", () -> (Boolean) js("const i = document.querySelector('img.thumb'); return !!i && i.complete && i.naturalWidth > 0") ? true : null);
     }
 }
