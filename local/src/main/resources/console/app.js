@@ -346,10 +346,18 @@ pages.gym = async arg => {
     const visits = (await api(`tables/VisitsTable?limit=500&eq=${encodeURIComponent('gymId:' + gym.gymId)}`)).items;
     const hours = Array.from({ length: 24 }, (_, i) => ({ label: String(i), value: 0 }));
     const fmt = new Intl.DateTimeFormat('en-GB', { hour: 'numeric', hourCycle: 'h23', timeZone: gym.timezone || 'UTC' });
-    visits.forEach(v => { hours[Number(fmt.format(new Date(v.checkedInAt))) % 24].value++; });
+    // occupancy by hour: each visit counts once in every hour of the day it spent inside (open visits until now)
+    visits.forEach(v => {
+      const end = v.checkedOutAt ? new Date(v.checkedOutAt).getTime() : Date.now();
+      const seen = new Set();
+      for (let t = new Date(v.checkedInAt).getTime(); t <= end && seen.size < 24; t += 3600000) {
+        seen.add(Number(fmt.format(new Date(t))) % 24);
+      }
+      seen.forEach(hr => { hours[hr].value++; });
+    });
     const inside = visits.filter(v => !v.checkedOutAt).length;
     detail = [h('h3', {}, `${gym.name}: occupancy ${gym.occupancy ?? 0} / ${gym.capacity} (members inside: ${inside})`),
-      barChart(hours, `check-ins by hour of day (${gym.timezone}), ${visits.length} visits`),
+      barChart(hours, `occupancy by hour of day (${gym.timezone}): visits inside during each hour, ${visits.length} visits`),
       table(['visit', 'user', 'in', 'out', 'closed by'], visits.slice(0, 100).map(v => h('tr', {}, h('td', { class: 'mono' }, v.visitId), h('td', {}, v.userId),
         h('td', {}, dateTime(v.checkedInAt)), h('td', {}, dateTime(v.checkedOutAt)), h('td', {}, v.closedBy || ''))))];
   }

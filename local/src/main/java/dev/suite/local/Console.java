@@ -305,7 +305,13 @@ final class Console implements AutoCloseable {
         var cognito = rt.emulators().cognito().adminGetUser(b -> b.userPoolId(rt.emulators().userPoolId()).username(userId));
         out.put("account", cognitoUser(cognito.username(), cognito.userAttributes(), cognito.userStatusAsString(), cognito.enabled(),
                 String.valueOf(cognito.userCreateDate())));
-        out.put("profile", item("UsersTable", "userId", userId));
+        Map<String, Object> profile;
+        try {
+            profile = item("UsersTable", "userId", userId);
+        } catch (IllegalArgumentException none) {
+            profile = null; // not confirmed yet, or PostConfirmation failed: the first call to /auth/me makes it
+        }
+        out.put("profile", profile);
         List<Map<String, Object>> ledger = new ArrayList<>(scanAll("CreditLedgerTable", "userId:" + userId));
         ledger.sort(Comparator.comparing(e -> String.valueOf(e.get("entryId"))));
         out.put("ledger", ledger);

@@ -119,12 +119,12 @@ class ConsoleTest {
     @Order(2)
     void theUsersPageShowsTheConfirmedUserWithFiveCredits() {
         open("users");
-        WebElement user = await("the user CONFIRMED with 5 credits", () -> {
+        String role = await("the user CONFIRMED with 5 credits", () -> {
             WebElement r = row("tr[data-email='" + EMAIL + "']");
             return r != null && r.findElement(By.cssSelector("td.status")).getText().equals("CONFIRMED")
-                    && r.findElement(By.cssSelector("td.credits")).getText().equals("5") ? r : null;
+                    && r.findElement(By.cssSelector("td.credits")).getText().equals("5") ? r.findElement(By.cssSelector("td.role")).getText() : null;
         });
-        assertEquals("User", user.findElement(By.cssSelector("td.role")).getText());
+        assertEquals("User", role);
     }
 
     @Test
@@ -203,7 +203,7 @@ class ConsoleTest {
                     .map(r -> List.of(r.getAttribute("data-id"), r.findElement(By.cssSelector("td.function")).getText())).orElse(null));
             assertEquals("ChatMessagesFunction", message.get(1));
             click("#requests tr[data-id='" + message.get(0) + "']");
-            String request = await("the request body", () -> row("#request-body")).getText();
+            String request = await("the request body", () -> row("#request-body").getText());
             assertTrue(request.contains(text), request);
             await("the function's log lines of that correlation id", () -> !browser.findElements(By.cssSelector(".logs .line")).isEmpty());
         } finally {
@@ -218,7 +218,7 @@ class ConsoleTest {
         String requestId = login.raw().headers().firstValue("x-amzn-RequestId").orElseThrow();
         open("requests");
         click("#requests tr[data-correlation='" + requestId + "']");
-        String request = await("the request body", () -> row("#request-body")).getText();
+        String request = await("the request body", () -> row("#request-body").getText());
         String response = browser.findElement(By.id("response-body")).getText();
         assertTrue(request.contains("[redacted]") && response.contains("[redacted]"), request + response);
         assertFalse(request.contains("Passw0rdOk"), request);
@@ -240,8 +240,8 @@ class ConsoleTest {
             long answered = System.currentTimeMillis();
             assertEquals(200, r.statusCode(), r.body());
             String id = r.headers().firstValue("x-amzn-RequestId").orElseThrow();
-            WebElement row = await("request " + id + " in Requests", () -> row("#requests tr[data-correlation='" + id + "']"));
-            long shown = Long.parseLong(row.getAttribute("data-shown-at"));
+            long shown = Long.parseLong(await("request " + id + " in Requests",
+                    () -> row("#requests tr[data-correlation='" + id + "']").getAttribute("data-shown-at")));
             afterAnswer.add(shown - answered);
             afterSend.add(shown - sent);
         }
@@ -348,7 +348,7 @@ class ConsoleTest {
         open("data/UsersTable");
         await("the user's item as JSON", () -> browser.findElements(By.cssSelector("pre.item")).stream().anyMatch(p -> p.getText().contains(EMAIL)));
         open("api");
-        assertEquals(rt.baseUrl() + "/_local/docs", await("the reference's frame", () -> row("iframe.docs")).getAttribute("src"));
+        assertEquals(rt.baseUrl() + "/_local/docs", await("the reference's frame", () -> row("iframe.docs").getAttribute("src")));
     }
 
     @Test
@@ -364,9 +364,29 @@ class ConsoleTest {
         assertEquals(415, form.statusCode(), form.body());
     }
 
-    /** The user's page at the end of the journey: the picture in the README. */
     @Test
     @Order(15)
+    void theUsersPageConfirmsAUserThroughCognitoLocal() throws Exception {
+        String third = "console-c" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        assertEquals(201, call("POST", "/auth/register", Map.of("email", third, "password", "Passw0rdOk", "name", "C"), null).status());
+        open("users");
+        await("the new user UNCONFIRMED, without a profile", () -> {
+            WebElement r = row("tr[data-email='" + third + "']");
+            return r != null && r.findElement(By.cssSelector("td.status")).getText().equals("UNCONFIRMED")
+                    && r.findElement(By.cssSelector("td.credits")).getText().equals("—");
+        });
+        click("tr[data-email='" + third + "'] button.admin-confirm");
+        await("the user CONFIRMED with 5 credits (AdminConfirmSignUp ran PostConfirmation)", () -> {
+            WebElement r = row("tr[data-email='" + third + "']");
+            return r != null && r.findElement(By.cssSelector("td.status")).getText().equals("CONFIRMED")
+                    && r.findElement(By.cssSelector("td.credits")).getText().equals("5");
+        });
+        assertEquals(200, call("POST", "/auth/login", Map.of("email", third, "password", "Passw0rdOk"), null).status());
+    }
+
+    /** The user's page at the end of the journey: the picture in the README. */
+    @Test
+    @Order(16)
     void theUsersPageShowsTheWholeJourney() {
         open("users/" + userId);
         await("the ledger chart with every entry", () -> browser.findElements(By.cssSelector("svg.chart circle")).size() == 3);
