@@ -32,6 +32,8 @@ import org.apache.logging.log4j.core.config.Property;
  */
 final class Invocations implements AutoCloseable {
     static final int KEPT = 1000;
+    /** Bodies longer than this are kept cut (the last 1,000 invocations stay within a few MB). */
+    private static final int MAX_BODY = 16 * 1024;
     private static final String REDACTED = "[redacted]";
     private static final Set<String> SECRET_KEYS = Set.of("password", "newpassword", "authorization", "token", "idtoken", "accesstoken",
             "refreshtoken", "x-api-key", "vnp_securehash", "stripe-signature", "secret", "cookie", "checkintoken", "code", "confirmationcode");
@@ -223,8 +225,12 @@ final class Invocations implements AutoCloseable {
         if (base64) {
             return Json.EVENTS.getNodeFactory().textNode("(" + body.asText().length() * 3 / 4 + " bytes, binary)");
         }
+        String text = body.asText();
+        if (text.length() > MAX_BODY) {
+            return Json.EVENTS.getNodeFactory().textNode(text.substring(0, MAX_BODY) + "... (" + text.length() + " characters in all)");
+        }
         try {
-            return Json.EVENTS.readTree(body.asText());
+            return Json.EVENTS.readTree(text);
         } catch (Exception notJson) {
             return body;
         }
