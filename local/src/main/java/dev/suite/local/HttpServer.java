@@ -2,6 +2,7 @@ package dev.suite.local;
 
 import dev.suite.shared.Json;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -149,6 +150,18 @@ final class HttpServer {
             }
             return;
         }
+        if (Console.serves(path) && runtime.console() != null) {
+            if (path.equals(Console.EVENTS)) {
+                events(response, callback);
+                return;
+            }
+            Map<String, String> query = new LinkedHashMap<>();
+            Request.extractQueryParameters(request).forEach(f -> query.put(f.getName(), f.getValue()));
+            RestGateway.HttpResponse out = runtime.console().handle(request.getMethod(), path, query, request.getHeaders().get("Origin"),
+                    request.getHeaders().get("Content-Type"), body);
+            write(response, callback, out.status(), out.headers(), out.body());
+            return;
+        }
         Map<String, List<String>> headers = new LinkedHashMap<>();
         for (HttpField f : request.getHeaders()) {
             headers.computeIfAbsent(f.getName(), k -> new ArrayList<>()).add(f.getValue());
@@ -162,6 +175,19 @@ final class HttpServer {
         RestGateway.HttpResponse out = runtime.rest().handle(new RestGateway.HttpRequest(request.getMethod(), path, headers, query, body,
                 ip == null ? "127.0.0.1" : ip));
         write(response, callback, out.status(), out.headers(), out.body());
+    }
+
+    /** The console's server-sent events: this request's thread writes them until the browser leaves. */
+    private void events(Response response, Callback callback) {
+        response.setStatus(200);
+        response.getHeaders().put("Content-Type", "text/event-stream; charset=utf-8");
+        response.getHeaders().put("Cache-Control", "no-store");
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            runtime.console().stream(out);
+            callback.succeeded();
+        } catch (IOException | RuntimeException e) {
+            callback.failed(e);
+        }
     }
 
     private void invoke(String name, byte[] body, Response response, Callback callback) {

@@ -21,9 +21,16 @@ public final class LocalFunction {
     private final String name;
     private final Object handler;
     private final JavaType inputType;
+    private final Invocations recorder;
 
     LocalFunction(String name, String handlerSpec, Config config) {
+        this(name, handlerSpec, config, null);
+    }
+
+    /** With a recorder, every invocation (whoever calls: REST, WebSocket, triggers, schedules) is reported to it. */
+    LocalFunction(String name, String handlerSpec, Config config, Invocations recorder) {
         this.name = name;
+        this.recorder = recorder;
         String className = handlerSpec.split("::")[0];
         try {
             Class<?> type = Class.forName(className);
@@ -55,9 +62,34 @@ public final class LocalFunction {
     }
 
     /** Invokes with a JSON event; answers the JSON result. Exceptions propagate (the caller maps them). */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     public byte[] invoke(byte[] event) throws IOException {
         Context context = new SyntheticContext(name);
+        return recorded(event, context, () -> invoke(event, context));
+    }
+
+    private interface Body<T> {
+        T run() throws IOException;
+    }
+
+    /** The one place an invocation is timed and reported. */
+    private <T> T recorded(Object event, Context context, Body<T> body) throws IOException {
+        Invocations.Pending pending = recorder == null ? null : recorder.begin(name, event, context.getAwsRequestId());
+        try {
+            T out = body.run();
+            if (pending != null) {
+                pending.end(out);
+            }
+            return out;
+        } catch (IOException | RuntimeException | Error e) {
+            if (pending != null) {
+                pending.fail(e);
+            }
+            throw e;
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private byte[] invoke(byte[] event, Context context) throws IOException {
         if (handler instanceof RequestStreamHandler s) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             s.handleRequest(new ByteArrayInputStream(event), out, context);
@@ -71,10 +103,13 @@ public final class LocalFunction {
     /** Typed call for callers that hold the event object already (REST, WebSocket). */
     @SuppressWarnings({"unchecked", "rawtypes"})
     public <O> O call(Object event, Class<O> outputType) throws IOException {
-        if (handler instanceof RequestHandler h && inputType.getRawClass().isInstance(event)) {
-            Object out = h.handleRequest(event, new SyntheticContext(name));
-            return outputType.isInstance(out) ? (O) out : Json.EVENTS.convertValue(out, outputType);
-        }
-        return Json.EVENTS.readValue(invoke(Json.EVENTS.writeValueAsBytes(event)), outputType);
+        Context context = new SyntheticContext(name);
+        return recorded(event, context, () -> {
+            if (handler instanceof RequestHandler h && inputType.getRawClass().isInstance(event)) {
+                Object out = h.handleRequest(event, context);
+                return outputType.isInstance(out) ? (O) out : Json.EVENTS.convertValue(out, outputType);
+            }
+            return Json.EVENTS.readValue(invoke(Json.EVENTS.writeValueAsBytes(event), context), outputType);
+        });
     }
 }

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -54,6 +55,10 @@ public final class LocalRuntime implements AutoCloseable {
     public record Schedule(String function, String event, String expression) {
     }
 
+    /** The last run of a schedule: when, how long, what the function answered (or the error). */
+    public record Run(Instant at, long millis, String result) {
+    }
+
     private final Template template;
     private final Options options;
     private final HttpServer http;
@@ -62,6 +67,9 @@ public final class LocalRuntime implements AutoCloseable {
     private final Map<String, LocalFunction> functions = new LinkedHashMap<>();
     private final List<Schedule> schedules = new ArrayList<>();
     private RestGateway rest;
+    private Invocations invocations;
+    private Console console;
+    private final Map<String, Run> lastRuns = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
     private final PrintStream out;
 
@@ -105,11 +113,12 @@ public final class LocalRuntime implements AutoCloseable {
         emulators = Emulators.start(template, new Emulators.Options(options.inMemory() ? null : options.dataDir(), http.port(), triggers));
         long t1 = System.nanoTime();
         emulators.cognitoLocal().onCode(c -> out.println("[mail] code for " + c.destination() + ": " + c.code()));
+        invocations = new Invocations();
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, r) -> {
             Map<String, String> env = new LinkedHashMap<>(standIns(id));
             env.putAll(options.overrides().getOrDefault(id, Map.of()));
             functions.put(id, new LocalFunction(id, String.valueOf(template.properties(id).get("Handler")),
-                    emulators.functionConfig(id, env)));
+                    emulators.functionConfig(id, env), invocations));
             Map<String, Map<String, Object>> events = Template.cast(template.properties(id).getOrDefault("Events", Map.of()));
             events.forEach((name, e) -> {
                 if ("Schedule".equals(e.get("Type"))) {
@@ -125,6 +134,7 @@ public final class LocalRuntime implements AutoCloseable {
         rest = new RestGateway(template, emulators.resolver(), functions, verifier);
         phases = String.format("emulators %d ms, functions %d ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         ws.functions(functions);
+        console = new Console(this, invocations);
         if (options.schedules()) {
             startTimer();
         }
@@ -269,8 +279,32 @@ public final class LocalRuntime implements AutoCloseable {
         event.put("region", Emulators.REGION);
         event.put("resources", List.of("arn:aws:events:" + Emulators.REGION + ":000000000000:rule/" + s.event()));
         event.put("detail", Map.of());
-        byte[] result = functions.get(s.function()).invoke(Json.EVENTS.writeValueAsBytes(event));
-        return new String(result, StandardCharsets.UTF_8);
+        long t0 = System.nanoTime();
+        try {
+            String result = new String(functions.get(s.function()).invoke(Json.EVENTS.writeValueAsBytes(event)), StandardCharsets.UTF_8);
+            lastRuns.put(s.function(), new Run(Instant.now(), (System.nanoTime() - t0) / 1_000_000, result));
+            return result;
+        } catch (Exception | Error e) {
+            lastRuns.put(s.function(), new Run(Instant.now(), (System.nanoTime() - t0) / 1_000_000, "failed: " + e));
+            throw e;
+        }
+    }
+
+    /** The last run of a schedule's function (timer or on demand), or null. */
+    Run lastRun(String function) {
+        return lastRuns.get(function);
+    }
+
+    boolean schedulesRunning() {
+        return timer != null;
+    }
+
+    Console console() {
+        return console;
+    }
+
+    WebSocketGateway ws() {
+        return ws;
     }
 
     public List<Schedule> schedules() {
@@ -317,6 +351,8 @@ public final class LocalRuntime implements AutoCloseable {
         if (ws.declared()) {
             out.println("  WebSocket    " + wsUrl() + "/?token=<idToken>   (routes " + String.join(", ", ws.routes().keySet()) + ")");
         }
+        out.println("  Console      " + baseUrl() + Console.ROOT + "   (mail, users, requests, data, chat, payments, schedules, "
+                + "coaching, gym, API; loopback only)");
         out.println("  API docs     " + baseUrl() + ApiDocs.DOCS + "   (" + baseUrl() + ApiDocs.OPENAPI + ", " + baseUrl() + ApiDocs.ASYNCAPI
                 + ", WebSocket frames " + baseUrl() + ApiDocs.DOCS + "/websocket)");
         out.println("  DynamoDB     http://127.0.0.1:" + emulators.dynamoPort());
@@ -348,7 +384,13 @@ public final class LocalRuntime implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
+        if (console != null) {
+            console.close();
+        }
         http.stop();
+        if (invocations != null) {
+            invocations.close();
+        }
         ws.stop();
         if (emulators != null) {
             emulators.close();

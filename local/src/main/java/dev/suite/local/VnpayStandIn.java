@@ -74,7 +74,16 @@ final class VnpayStandIn {
         if (!signer.verify(q)) {
             return html(400, "<h1>Invalid signature</h1>");
         }
-        boolean pay = "pay".equals(form.get("result"));
+        String signed = notify(q, "pay".equals(form.get("result"))).query();
+        String returnUrl = q.get("vnp_ReturnUrl");
+        return new RestGateway.HttpResponse(302, Map.of("Location", returnUrl + (returnUrl.contains("?") ? "&" : "?") + signed), new byte[0]);
+    }
+
+    /**
+     * The payment's result as VNPAY signs it, sent to the IPN route (the real one, over HTTP); answers the signed query
+     * string (what the return URL gets) and the IPN's answer. The console's "replay IPN" calls it too.
+     */
+    Notified notify(Map<String, String> q, boolean pay) throws IOException, InterruptedException {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("vnp_Amount", q.get("vnp_Amount"));
         r.put("vnp_BankCode", q.getOrDefault("vnp_BankCode", "NCB").isEmpty() ? "NCB" : q.getOrDefault("vnp_BankCode", "NCB"));
@@ -92,10 +101,26 @@ final class VnpayStandIn {
         r.put("vnp_SecureHash", signer.sign(r));
         results.put(q.get("vnp_TxnRef"), r);
         String signed = Vnpay.canonical(r) + "&vnp_SecureHash=" + r.get("vnp_SecureHash");
-        http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/payment/vnpay-ipn?" + signed)).GET().build(),
-                HttpResponse.BodyHandlers.discarding());
-        String returnUrl = q.get("vnp_ReturnUrl");
-        return new RestGateway.HttpResponse(302, Map.of("Location", returnUrl + (returnUrl.contains("?") ? "&" : "?") + signed), new byte[0]);
+        String answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/payment/vnpay-ipn?" + signed)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        return new Notified(signed, answer);
+    }
+
+    /** A signed result and what the IPN route answered it. */
+    record Notified(String query, String ipnAnswer) {
+    }
+
+    /** A signed payment-page URL for an order, as the payment function builds one (the console opens it for a transaction). */
+    String payUrl(String txnRef, long amountVnd, String orderInfo) {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("vnp_Amount", Long.toString(amountVnd * 100));
+        q.put("vnp_Command", "pay");
+        q.put("vnp_OrderInfo", orderInfo);
+        q.put("vnp_ReturnUrl", baseUrl + "/payment/vnpay-return");
+        q.put("vnp_TmnCode", TMN);
+        q.put("vnp_TxnRef", txnRef);
+        q.put("vnp_Version", Vnpay.VERSION);
+        return baseUrl + PAY + "?" + Vnpay.canonical(q) + "&vnp_SecureHash=" + signer.sign(q);
     }
 
     RestGateway.HttpResponse queryDr(byte[] body) throws IOException {

@@ -14,12 +14,15 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpField;
@@ -59,7 +62,8 @@ public final class WebSocketGateway {
     private ServerConnector connector;
     private volatile Map<String, LocalFunction> functions = Map.of();
 
-    private record Connection(String id, Session session, Map<String, Object> authorizer, String sourceIp, Instant connectedAt) {
+    private record Connection(String id, Session session, Map<String, Object> authorizer, String sourceIp, Instant connectedAt,
+                              AtomicLong framesOut) {
     }
 
     WebSocketGateway(Template template, String stage) {
@@ -287,6 +291,7 @@ public final class WebSocketGateway {
         switch (request.getMethod()) {
             case "POST" -> {
                 c.session().sendText(new String(body, StandardCharsets.UTF_8), org.eclipse.jetty.websocket.api.Callback.NOOP);
+                c.framesOut().incrementAndGet();
                 reply(response, callback, 200, "", null);
             }
             case "GET" -> reply(response, callback, 200, Json.write(Map.of("ConnectedAt", c.connectedAt().toString(),
@@ -310,6 +315,28 @@ public final class WebSocketGateway {
 
     int openConnections() {
         return open.size();
+    }
+
+    /** The open connections, for the console: id, the authorizer's user, since when, frames the backend pushed to it. */
+    List<Map<String, Object>> connections() {
+        return open.values().stream().sorted(Comparator.comparing(Connection::connectedAt)).map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("connectionId", c.id());
+            m.put("userId", c.authorizer().getOrDefault("userId", c.authorizer().get("principalId")));
+            m.put("connectedAt", c.connectedAt().toString());
+            m.put("framesOut", c.framesOut().get());
+            return m;
+        }).toList();
+    }
+
+    /** A frame as if the client of an open connection sent it (the console's "send as this user"); false when it is gone. */
+    boolean receive(String connectionId, String frame) {
+        Connection c = open.get(connectionId);
+        if (c == null || !c.session().isOpen()) {
+            return false;
+        }
+        route(c, frame);
+        return true;
     }
 
     void stop() {
@@ -338,7 +365,7 @@ public final class WebSocketGateway {
 
         @Override
         public void onWebSocketOpen(Session session) {
-            connection = new Connection(id, session, authorizer, ip, Instant.now());
+            connection = new Connection(id, session, authorizer, ip, Instant.now(), new AtomicLong());
             open.put(id, connection);
         }
 
