@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
@@ -38,7 +39,7 @@ import software.amazon.awssdk.services.cognitoidentityprovider.model.UsernameExi
 /** Account operations on the Cognito user pool and the Users table. No AWS event types here. */
 public final class AuthService {
     private static final Logger LOG = Log.get(AuthService.class);
-    private final CognitoIdentityProviderClient cognito;
+    private final Supplier<CognitoIdentityProviderClient> cognito;
     private final Users users;
     private final String clientId;
     private final PasswordPolicy policy;
@@ -55,7 +56,8 @@ public final class AuthService {
     public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {
     }
 
-    public AuthService(CognitoIdentityProviderClient cognito, Users users, String clientId, PasswordPolicy policy,
+    /** {@code cognito} is built when a route first calls Cognito ({@code GET /auth/me} never does). */
+    public AuthService(Supplier<CognitoIdentityProviderClient> cognito, Users users, String clientId, PasswordPolicy policy,
                        RateLimiter limiter, Limits limits, Push push) {
         this.push = push;
         this.cognito = cognito;
@@ -66,6 +68,11 @@ public final class AuthService {
         this.limits = limits;
     }
 
+    /** Builds the Cognito client now: SnapStart priming, so the snapshot holds it. */
+    void warm() {
+        cognito.get();
+    }
+
     /**
      * Registers an account. An email that already has one gets the same answer (201, a fresh id that names no account),
      * so the route tells nobody which emails have accounts; the owner of an unconfirmed account gets the code again.
@@ -74,13 +81,13 @@ public final class AuthService {
         checkPolicy(r.password(), "password");
         limiter.hit("register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
         try {
-            SignUpResponse res = cognito.signUp(b -> b.clientId(clientId).username(r.email()).password(r.password())
+            SignUpResponse res = cognito.get().signUp(b -> b.clientId(clientId).username(r.email()).password(r.password())
                     .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
                             AttributeType.builder().name("name").value(r.name()).build()));
             return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
         } catch (UsernameExistsException e) {
             try {
-                cognito.resendConfirmationCode(b -> b.clientId(clientId).username(r.email()));
+                cognito.get().resendConfirmationCode(b -> b.clientId(clientId).username(r.email()));
             } catch (CognitoIdentityProviderException notSent) {
                 // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
                 LOG.info("confirmation code not sent again: {}", notSent.awsErrorDetails() == null ? notSent.getClass().getSimpleName()
@@ -96,7 +103,7 @@ public final class AuthService {
 
     Views.Confirmed confirm(Requests.Confirm r) {
         try {
-            cognito.confirmSignUp(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()));
+            cognito.get().confirmSignUp(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()));
             return new Views.Confirmed(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
@@ -116,7 +123,7 @@ public final class AuthService {
         limiter.check(fromAddress, limits.perAddress(), MINUTE, "failed logins from this address");
         limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "failed logins for this email");
         try {
-            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
                     .authParameters(Map.of("USERNAME", r.email(), "PASSWORD", r.password())));
             return tokens(res, true);
         } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
@@ -135,7 +142,7 @@ public final class AuthService {
 
     Views.Tokens refresh(Requests.Refresh r) {
         try {
-            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
                     .authParameters(Map.of("REFRESH_TOKEN", r.refreshToken())));
             return tokens(res, false);
         } catch (NotAuthorizedException | UserNotFoundException e) {
@@ -149,7 +156,7 @@ public final class AuthService {
         limiter.hit("forgot#" + sourceIp, limits.perAddress(), MINUTE, "forgot-password requests from this address");
         limiter.hit("forgot#" + r.email() + "#" + sourceIp, limits.perEmailAndAddress(), MINUTE, "forgot-password requests for this email");
         try {
-            cognito.forgotPassword(b -> b.clientId(clientId).username(r.email()));
+            cognito.get().forgotPassword(b -> b.clientId(clientId).username(r.email()));
         } catch (UserNotFoundException | NotAuthorizedException
                  | InvalidParameterException e) {
             // Same answer whether or not the account exists (or is confirmed): no account enumeration.
@@ -162,7 +169,7 @@ public final class AuthService {
     Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
-            cognito.confirmForgotPassword(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
+            cognito.get().confirmForgotPassword(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
             return new Views.PasswordReset(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
             throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
@@ -183,7 +190,7 @@ public final class AuthService {
     /** Revokes the refresh token (and the tokens issued from it), then closes the user's open WebSocket connections. */
     void logout(Requests.Logout r, String userId) {
         try {
-            cognito.revokeToken(b -> b.clientId(clientId).token(r.refreshToken()));
+            cognito.get().revokeToken(b -> b.clientId(clientId).token(r.refreshToken()));
         } catch (NotAuthorizedException e) {
             throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
         } catch (CognitoIdentityProviderException e) {

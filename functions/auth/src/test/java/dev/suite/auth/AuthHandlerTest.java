@@ -345,7 +345,7 @@ class AuthHandlerTest {
     }
 
     private static AuthService service(CognitoIdentityProviderClient cognito) {
-        return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
+        return new AuthService(() -> cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
                 PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config),
                 new AuthService.Limits(5, 30, 10),
                 new Push(config, Connections.from(emu.dynamo(), config)));
