@@ -4,7 +4,6 @@ import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.S3Clients;
 import dev.suite.shared.log.Levels;
 import java.io.OutputStream;
 import java.io.PrintStream;
