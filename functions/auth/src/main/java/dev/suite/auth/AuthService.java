@@ -1,5 +1,7 @@
 package dev.suite.auth;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.shared.Cognito;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.auth.Caller;
@@ -12,34 +14,14 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.CodeMismatchException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthResponse;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidPasswordException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.LimitExceededException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.PasswordResetRequiredException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.SignUpResponse;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyFailedAttemptsException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotConfirmedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UsernameExistsException;
-
 /** Account operations on the Cognito user pool and the Users table. No AWS event types here. */
 public final class AuthService {
     private static final Logger LOG = Log.get(AuthService.class);
-    private final Supplier<CognitoIdentityProviderClient> cognito;
+    private final Cognito cognito;
     private final Users users;
     private final String clientId;
     private final PasswordPolicy policy;
@@ -56,8 +38,7 @@ public final class AuthService {
     public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {
     }
 
-    /** {@code cognito} is built when a route first calls Cognito ({@code GET /auth/me} never does). */
-    public AuthService(Supplier<CognitoIdentityProviderClient> cognito, Users users, String clientId, PasswordPolicy policy,
+    public AuthService(Cognito cognito, Users users, String clientId, PasswordPolicy policy,
                        RateLimiter limiter, Limits limits, Push push) {
         this.push = push;
         this.cognito = cognito;
@@ -68,11 +49,6 @@ public final class AuthService {
         this.limits = limits;
     }
 
-    /** Builds the Cognito client now: SnapStart priming, so the snapshot holds it. */
-    void warm() {
-        cognito.get();
-    }
-
     /**
      * Registers an account. An email that already has one gets the same answer (201, a fresh id that names no account),
      * so the route tells nobody which emails have accounts; the owner of an unconfirmed account gets the code again.
@@ -81,39 +57,38 @@ public final class AuthService {
         checkPolicy(r.password(), "password");
         limiter.hit("register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
         try {
-            SignUpResponse res = cognito.get().signUp(b -> b.clientId(clientId).username(r.email()).password(r.password())
-                    .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
-                            AttributeType.builder().name("name").value(r.name()).build()));
-            return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
-        } catch (UsernameExistsException e) {
-            try {
-                cognito.get().resendConfirmationCode(b -> b.clientId(clientId).username(r.email()));
-            } catch (CognitoIdentityProviderException notSent) {
-                // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
-                LOG.info("confirmation code not sent again: {}", notSent.awsErrorDetails() == null ? notSent.getClass().getSimpleName()
-                        : notSent.awsErrorDetails().errorCode());
+            JsonNode res = cognito.call("SignUp", Map.of("ClientId", clientId, "Username", r.email(), "Password", r.password(),
+                    "UserAttributes", List.of(Map.of("Name", "email", "Value", r.email()), Map.of("Name", "name", "Value", r.name()))));
+            return new Views.Registered(res.path("UserSub").textValue(), r.email(), res.path("UserConfirmed").asBoolean(false));
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "UsernameExistsException" -> {
+                    try {
+                        cognito.call("ResendConfirmationCode", Map.of("ClientId", clientId, "Username", r.email()));
+                    } catch (Cognito.Failure notSent) {
+                        // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
+                        LOG.info("confirmation code not sent again: {}", notSent.type());
+                    }
+                    return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
+                }
+                case "InvalidPasswordException" -> throw passwordPolicy("password");
+                default -> throw common(e);
             }
-            return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
-        } catch (InvalidPasswordException e) {
-            throw passwordPolicy("password");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
         }
     }
 
     Views.Confirmed confirm(Requests.Confirm r) {
         try {
-            cognito.get().confirmSignUp(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()));
+            cognito.call("ConfirmSignUp", Map.of("ClientId", clientId, "Username", r.email(), "ConfirmationCode", r.code()));
             return new Views.Confirmed(true);
-        } catch (CodeMismatchException | UserNotFoundException e) {
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-        } catch (ExpiredCodeException e) {
-            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
-        } catch (NotAuthorizedException e) {
-            // an account already confirmed answers as a wrong code does: confirm tells nobody which accounts exist
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                // an account already confirmed (NotAuthorized) answers as a wrong code does: confirm tells nobody which accounts exist
+                case "CodeMismatchException", "UserNotFoundException", "NotAuthorizedException" ->
+                        throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+                case "ExpiredCodeException" -> throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+                default -> throw common(e);
+            }
         }
     }
 
@@ -123,32 +98,36 @@ public final class AuthService {
         limiter.check(fromAddress, limits.perAddress(), MINUTE, "failed logins from this address");
         limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "failed logins for this email");
         try {
-            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                    .authParameters(Map.of("USERNAME", r.email(), "PASSWORD", r.password())));
+            JsonNode res = cognito.call("InitiateAuth", Map.of("ClientId", clientId, "AuthFlow", "USER_PASSWORD_AUTH",
+                    "AuthParameters", Map.of("USERNAME", r.email(), "PASSWORD", r.password())));
             return tokens(res, true);
-        } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
-            // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
-            limiter.count(fromAddress, MINUTE);
-            limiter.count(forEmail, MINUTE);
-            throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
-        } catch (UserNotConfirmedException e) {
-            throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
-        } catch (PasswordResetRequiredException e) {
-            throw new ApiException(403, "PASSWORD_RESET_REQUIRED", "reset the password with forgot-password first");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "NotAuthorizedException", "UserNotFoundException", "InvalidPasswordException" -> {
+                    // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
+                    limiter.count(fromAddress, MINUTE);
+                    limiter.count(forEmail, MINUTE);
+                    throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
+                }
+                case "UserNotConfirmedException" -> throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
+                case "PasswordResetRequiredException" ->
+                        throw new ApiException(403, "PASSWORD_RESET_REQUIRED", "reset the password with forgot-password first");
+                default -> throw common(e);
+            }
         }
     }
 
     Views.Tokens refresh(Requests.Refresh r) {
         try {
-            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(clientId).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
-                    .authParameters(Map.of("REFRESH_TOKEN", r.refreshToken())));
+            JsonNode res = cognito.call("InitiateAuth", Map.of("ClientId", clientId, "AuthFlow", "REFRESH_TOKEN_AUTH",
+                    "AuthParameters", Map.of("REFRESH_TOKEN", r.refreshToken())));
             return tokens(res, false);
-        } catch (NotAuthorizedException | UserNotFoundException e) {
-            throw new ApiException(401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "NotAuthorizedException", "UserNotFoundException" ->
+                        throw new ApiException(401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again");
+                default -> throw common(e);
+            }
         }
     }
 
@@ -156,12 +135,14 @@ public final class AuthService {
         limiter.hit("forgot#" + sourceIp, limits.perAddress(), MINUTE, "forgot-password requests from this address");
         limiter.hit("forgot#" + r.email() + "#" + sourceIp, limits.perEmailAndAddress(), MINUTE, "forgot-password requests for this email");
         try {
-            cognito.get().forgotPassword(b -> b.clientId(clientId).username(r.email()));
-        } catch (UserNotFoundException | NotAuthorizedException
-                 | InvalidParameterException e) {
-            // Same answer whether or not the account exists (or is confirmed): no account enumeration.
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+            cognito.call("ForgotPassword", Map.of("ClientId", clientId, "Username", r.email()));
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "UserNotFoundException", "NotAuthorizedException", "InvalidParameterException" -> {
+                    // Same answer whether or not the account exists (or is confirmed): no account enumeration.
+                }
+                default -> throw common(e);
+            }
         }
         return new Views.Notice("if an account exists for this email, a reset code was sent to it");
     }
@@ -169,16 +150,17 @@ public final class AuthService {
     Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
-            cognito.get().confirmForgotPassword(b -> b.clientId(clientId).username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
+            cognito.call("ConfirmForgotPassword", Map.of("ClientId", clientId, "Username", r.email(), "ConfirmationCode", r.code(),
+                    "Password", r.newPassword()));
             return new Views.PasswordReset(true);
-        } catch (CodeMismatchException | UserNotFoundException e) {
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-        } catch (ExpiredCodeException e) {
-            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
-        } catch (InvalidPasswordException e) {
-            throw passwordPolicy("newPassword");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "CodeMismatchException", "UserNotFoundException" ->
+                        throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+                case "ExpiredCodeException" -> throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+                case "InvalidPasswordException" -> throw passwordPolicy("newPassword");
+                default -> throw common(e);
+            }
         }
     }
 
@@ -190,14 +172,13 @@ public final class AuthService {
     /** Revokes the refresh token (and the tokens issued from it), then closes the user's open WebSocket connections. */
     void logout(Requests.Logout r, String userId) {
         try {
-            cognito.get().revokeToken(b -> b.clientId(clientId).token(r.refreshToken()));
-        } catch (NotAuthorizedException e) {
-            throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
-        } catch (CognitoIdentityProviderException e) {
-            if ("UnsupportedTokenTypeException".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
-                throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
+            cognito.call("RevokeToken", Map.of("ClientId", clientId, "Token", r.refreshToken()));
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "NotAuthorizedException", "UnsupportedTokenTypeException" ->
+                        throw new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
+                default -> throw common(e);
             }
-            throw common(e);
         }
         push.disconnect(userId, Instant.now());
     }
@@ -213,13 +194,14 @@ public final class AuthService {
                 + ", with no leading or trailing spaces", field, Map.of());
     }
 
-    private static Views.Tokens tokens(InitiateAuthResponse res, boolean withRefresh) {
-        AuthenticationResultType a = res.authenticationResult();
-        if (a == null) {
-            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
+    private static Views.Tokens tokens(JsonNode res, boolean withRefresh) {
+        JsonNode a = res.path("AuthenticationResult");
+        if (!a.isObject()) {
+            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.path("ChallengeName").asText(null) + ")");
         }
-        return new Views.Tokens(a.idToken(), a.accessToken(), withRefresh ? a.refreshToken() : null,
-                a.expiresIn() != null ? a.expiresIn() : lifetime(a.idToken()), "Bearer");
+        String idToken = a.path("IdToken").textValue();
+        return new Views.Tokens(idToken, a.path("AccessToken").textValue(), withRefresh ? a.path("RefreshToken").textValue() : null,
+                a.path("ExpiresIn").isNumber() ? a.path("ExpiresIn").asInt() : lifetime(idToken), "Bearer");
     }
 
     /** Seconds from issue to expiry of a JWT, for providers that leave ExpiresIn out (cognito-local); an hour if unreadable. */
@@ -234,14 +216,14 @@ public final class AuthService {
     }
 
     /** Throttling is 429 with Retry-After; anything else unexpected from Cognito is a 502, logged by the gateway. */
-    private static ApiException common(CognitoIdentityProviderException e) {
-        if (e instanceof TooManyRequestsException || e instanceof LimitExceededException
-                || e instanceof TooManyFailedAttemptsException || e.isThrottlingException()) {
+    private static ApiException common(Cognito.Failure e) {
+        if (e.throttling() || e.type().equals("LimitExceededException") || e.type().equals("TooManyFailedAttemptsException")) {
             return ApiException.tooManyRequests("too many attempts; wait and retry", 30);
         }
-        if (e instanceof InvalidParameterException) {
+        if (e.type().equals("InvalidParameterException")) {
             return ApiException.badRequest("INVALID_REQUEST", "the account service refused the request: check the fields");
         }
+        LOG.error("Cognito answered {} {}", e.status(), e.type());
         return new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service failed; retry shortly");
     }
 }

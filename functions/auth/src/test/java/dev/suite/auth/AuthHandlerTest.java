@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.RateLimiter;
@@ -17,8 +18,6 @@ import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -28,10 +27,6 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
 
 /** The auth routes on their events/ samples against cognito-local and DynamoDB Local. */
 class AuthHandlerTest {
@@ -259,7 +254,7 @@ class AuthHandlerTest {
 
     @Test
     void expiredCodeIs400() {
-        AuthHandler h = new AuthHandler(config, service(failingCognito(ExpiredCodeException.builder().message("expired").build())));
+        AuthHandler h = new AuthHandler(config, service(failingCognito("ExpiredCodeException")));
         assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 400, "CODE_EXPIRED");
         assertError(Events.call("auth-reset-password").body(Map.of("email", newEmail(), "code", "123456", "newPassword", "N3wPassword"))
                 .invoke(h), 400, "CODE_EXPIRED");
@@ -267,15 +262,13 @@ class AuthHandlerTest {
 
     @Test
     void alreadyConfirmedAnswersAsAWrongCode() {
-        AuthHandler h = new AuthHandler(config, service(failingCognito(
-                NotAuthorizedException.builder()
-                        .message("User cannot be confirmed. Current status is CONFIRMED").build())));
+        AuthHandler h = new AuthHandler(config, service(failingCognito("NotAuthorizedException")));
         assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 400, "INVALID_CODE");
     }
 
     @Test
     void cognitoThrottlingIs429WithRetryAfter() {
-        AuthHandler h = new AuthHandler(config, service(failingCognito(TooManyRequestsException.builder().message("slow down").build())));
+        AuthHandler h = new AuthHandler(config, service(failingCognito("TooManyRequestsException")));
         Response r = Events.call("auth-login").body(Map.of("email", newEmail(), "password", PASSWORD)).invoke(h);
         assertError(r, 429, "TOO_MANY_REQUESTS");
         assertNotNull(r.headers().get("Retry-After"));
@@ -344,33 +337,42 @@ class AuthHandlerTest {
         assertFalse(other.headers().containsKey("Access-Control-Allow-Origin"));
     }
 
-    private static AuthService service(CognitoIdentityProviderClient cognito) {
-        return new AuthService(() -> cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
+    private static AuthService service(Cognito cognito) {
+        return new AuthService(cognito, Users.from(emu.dynamo(), config), config.require("USER_POOL_CLIENT_ID"),
                 PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config),
                 new AuthService.Limits(5, 30, 10),
                 new Push(config, Connections.from(emu.dynamo(), config)));
     }
 
-    static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {
-        CognitoIdentityProviderClient real = emu.cognito();
-        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
-                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
-                    calls.incrementAndGet();
-                    try {
-                        return m.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+    static Cognito countingCognito(AtomicInteger calls) {
+        Cognito real = Cognito.from(config);
+        return new Cognito() {
+            @Override
+            public JsonNode call(String operation, Map<String, ?> request) {
+                calls.incrementAndGet();
+                return real.call(operation, request);
+            }
+
+            @Override
+            public JsonNode admin(String operation, Map<String, ?> request) {
+                calls.incrementAndGet();
+                return real.admin(operation, request);
+            }
+        };
     }
 
-    static CognitoIdentityProviderClient failingCognito(RuntimeException failure) {
-        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
-                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
-                    if (m.getName().equals("close") || m.getName().equals("serviceName")) {
-                        return null;
-                    }
-                    throw failure;
-                });
+    /** Cognito answering every call with this error type, as it does with HTTP 400 and {@code __type}. */
+    static Cognito failingCognito(String type) {
+        return new Cognito() {
+            @Override
+            public JsonNode call(String operation, Map<String, ?> request) {
+                throw new Cognito.Failure(type, "failing on purpose", 400);
+            }
+
+            @Override
+            public JsonNode admin(String operation, Map<String, ?> request) {
+                throw new Cognito.Failure(type, "failing on purpose", 400);
+            }
+        };
     }
 }

@@ -41,16 +41,7 @@ public final class Dispatcher {
      * JSON, validation, SDK calls, response writing). Callers choose requests that only read: no side effects.
      */
     public Dispatcher primeWith(String name, APIGatewayProxyRequestEvent... requests) {
-        return primeWith(name, () -> { }, requests);
-    }
-
-    /**
-     * The same, after {@code clients}: builds the clients that routes build only when first needed ({@link dev.suite.shared.Lazy}),
-     * so the snapshot holds them although the synthetic requests never reach them.
-     */
-    public Dispatcher primeWith(String name, Runnable clients, APIGatewayProxyRequestEvent... requests) {
         Priming.register(name, () -> {
-            clients.run();
             for (APIGatewayProxyRequestEvent r : requests) {
                 handle(r, new SyntheticContext(name));
             }
