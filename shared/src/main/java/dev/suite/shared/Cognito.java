@@ -2,7 +2,8 @@ package dev.suite.shared;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Map;
-import java.util.Set;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * The Cognito user pool API as the functions call it: one JSON POST per operation ({@code X-Amz-Target:
@@ -26,31 +27,31 @@ public interface Cognito {
         return new CognitoApi(config);
     }
 
-    /** Cognito's answer to a call it refused: the error type, its message and the HTTP status. */
-    final class Failure extends RuntimeException {
+    /**
+     * Cognito's answer to a call it refused: an {@link AwsServiceException} as the SDK threw (so the gateway answers
+     * throttling with 503 SERVICE_BUSY as before), with Cognito's error type as its error code.
+     */
+    final class Failure extends AwsServiceException {
         private static final long serialVersionUID = 1L;
-        private static final Set<String> THROTTLING = Set.of("ThrottlingException", "Throttling", "TooManyRequestsException",
-                "RequestLimitExceeded", "RequestThrottled", "RequestThrottledException", "SlowDown");
-        private final String type;
-        private final int status;
 
         public Failure(String type, String message, int status) {
-            super(type + ": " + message, null, false, false);
-            this.type = type;
-            this.status = status;
+            super((AwsServiceException.BuilderImpl) AwsServiceException.builder()
+                    .statusCode(status)
+                    .message(type + ": " + message)
+                    .awsErrorDetails(AwsErrorDetails.builder().serviceName("CognitoIdentityProvider").errorCode(type).errorMessage(message).build()));
         }
 
         /** The error type without its namespace: {@code UsernameExistsException}, {@code NotAuthorizedException}, ... */
         public String type() {
-            return type;
+            return awsErrorDetails().errorCode();
         }
 
         public int status() {
-            return status;
+            return statusCode();
         }
 
         public boolean throttling() {
-            return status == 429 || THROTTLING.contains(type);
+            return isThrottlingException();
         }
     }
 }
