@@ -60,7 +60,10 @@ public final class Log {
 
     /** The X-Ray trace id of this invocation, from _X_AMZN_TRACE_ID ({@code Root=1-...;Parent=...;Sampled=1}). */
     private static String traceId() {
-        String header = System.getProperty("com.amazonaws.xray.traceHeader", System.getenv("_X_AMZN_TRACE_ID"));
+        String header = System.getProperty("com.amazonaws.xray.traceHeader");
+        if (header == null) {
+            header = Config.fromSystem().get("_X_AMZN_TRACE_ID").orElse(null);
+        }
         if (header == null) {
             return null;
         }

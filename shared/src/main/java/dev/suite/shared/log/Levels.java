@@ -1,5 +1,6 @@
 package dev.suite.shared.log;
 
+import dev.suite.shared.Config;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +16,8 @@ public final class Levels {
     private static final Map<String, Level> RESOLVED = new ConcurrentHashMap<>();
 
     static {
-        CONFIGURED.put("", root(System.getenv("AWS_LAMBDA_LOG_LEVEL"), System.getenv("POWERTOOLS_LOG_LEVEL")));
+        Config env = Config.fromSystem();
+        CONFIGURED.put("", root(env.get("AWS_LAMBDA_LOG_LEVEL").orElse(null), env.get("POWERTOOLS_LOG_LEVEL").orElse(null)));
         CONFIGURED.put("software.amazon.awssdk", Level.WARN);
     }
 
