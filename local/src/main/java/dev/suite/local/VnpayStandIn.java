@@ -2,6 +2,8 @@ package dev.suite.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.payment.provider.Vnpay;
+import dev.suite.shared.Config;
+import dev.suite.shared.Http;
 import dev.suite.shared.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -16,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import okhttp3.OkHttpClient;
 
 /**
  * A VNPAY sandbox stand-in for laptops without a merchant account: a payment page that shows the order and lets
@@ -30,7 +31,7 @@ final class VnpayStandIn {
     static final String TMN = "LOCALTMN";
     static final String SECRET = "LOCALVNPAYSTANDINSECRET000000000";
 
-    private final Vnpay signer = new Vnpay(() -> TMN, () -> SECRET, "", "", new OkHttpClient());
+    private final Vnpay signer = new Vnpay(() -> TMN, () -> SECRET, "", "", Http.client(new Config(Map.of()), "VNPAY", 3_000, 8_000, 8_000));
     private final Map<String, Map<String, String>> results = new ConcurrentHashMap<>();
     private final AtomicLong transactionNo = new AtomicLong(14_000_000);
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();

@@ -260,12 +260,12 @@ class TemplateTest {
     }
 
     /**
-     * A function given a secret by SSM parameter name (an environment key ending in _PARAM) reads it through Powertools'
-     * SSM provider, an optional dependency of shared: its deployable jar must carry it, or the function fails at init in AWS
-     * (the emulators never take that path: locally the secret itself is in the environment).
+     * A function given a secret by SSM parameter name (an environment key ending in _PARAM) reads it with one signed
+     * GetParameter call (shared's Secrets, the SDK's SigV4 signer): its deployable jar must carry both, or the function fails
+     * in AWS (the emulators never take that path: locally the secret itself is in the environment).
      */
     @Test
-    void everyFunctionReadingASecretFromSsmCarriesTheSsmProvider() throws Exception {
+    void everyFunctionReadingASecretFromSsmCarriesTheSsmReader() throws Exception {
         for (String fn : functions().keySet()) {
             Map<String, Object> env = Template.cast(Template.<Map<String, Object>>cast(T.properties(fn).getOrDefault("Environment", Map.of()))
                     .getOrDefault("Variables", Map.of()));
@@ -275,8 +275,10 @@ class TemplateTest {
             Path jar = Paths.root().resolve(String.valueOf(T.properties(fn).get("CodeUri")));
             assertTrue(Files.exists(jar), jar + " is built before local/'s tests");
             try (JarFile f = new JarFile(jar.toFile())) {
-                assertTrue(f.getEntry("software/amazon/lambda/powertools/parameters/ssm/SSMProvider.class") != null,
-                        fn + " reads " + env.keySet().stream().filter(k -> k.endsWith("_PARAM")).toList() + " but its jar has no SSM provider");
+                for (String type : List.of("dev/suite/shared/Secrets$Ssm.class", "software/amazon/awssdk/http/auth/aws/signer/AwsV4HttpSigner.class")) {
+                    assertTrue(f.getEntry(type) != null,
+                            fn + " reads " + env.keySet().stream().filter(k -> k.endsWith("_PARAM")).toList() + " but its jar has no " + type);
+                }
             }
         }
     }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.suite.shared.Clients;
+import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
@@ -14,7 +15,6 @@ import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The auth route group: register, confirm, login, refresh, forgot/reset password, me, logout. */
@@ -31,7 +31,7 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
     }
 
     private static AuthService service(Config config, DynamoDbClient dynamo) {
-        CognitoIdentityProviderClient cognito = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config);
+        Cognito cognito = Cognito.from(config);
         return new AuthService(cognito, Users.from(dynamo, config),
                 new AppClient(cognito, config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),

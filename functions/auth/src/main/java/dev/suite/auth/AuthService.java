@@ -1,6 +1,7 @@
 package dev.suite.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.shared.Cognito;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.auth.Caller;
@@ -14,33 +15,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.CodeMismatchException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthResponse;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidPasswordException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.LimitExceededException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.PasswordResetRequiredException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.SignUpResponse;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyFailedAttemptsException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotConfirmedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.UsernameExistsException;
-
 /** Account operations on the Cognito user pool and the Users table. No AWS event types here. */
 public final class AuthService {
     private static final Logger LOG = Log.get(AuthService.class);
-    private final CognitoIdentityProviderClient cognito;
+    private final Cognito cognito;
     private final Users users;
     private final AppClient client;
     private final PasswordPolicy policy;
@@ -57,7 +39,7 @@ public final class AuthService {
     public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {
     }
 
-    public AuthService(CognitoIdentityProviderClient cognito, Users users, AppClient client, PasswordPolicy policy,
+    public AuthService(Cognito cognito, Users users, AppClient client, PasswordPolicy policy,
                        RateLimiter limiter, Limits limits, Push push) {
         this.push = push;
         this.cognito = cognito;
@@ -76,41 +58,38 @@ public final class AuthService {
         checkPolicy(r.password(), "password");
         limiter.hit("register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
         try {
-            SignUpResponse res = cognito.signUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
-                    .username(r.email()).password(r.password())
-                    .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
-                            AttributeType.builder().name("name").value(r.name()).build()));
-            return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
-        } catch (UsernameExistsException e) {
-            try {
-                cognito.resendConfirmationCode(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
-            } catch (CognitoIdentityProviderException notSent) {
-                // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
-                LOG.info("confirmation code not sent again: {}", notSent.awsErrorDetails() == null ? notSent.getClass().getSimpleName()
-                        : notSent.awsErrorDetails().errorCode());
+            JsonNode res = cognito.call("SignUp", client.request(r.email(), Map.of("Username", r.email(), "Password", r.password(),
+                    "UserAttributes", List.of(Map.of("Name", "email", "Value", r.email()), Map.of("Name", "name", "Value", r.name())))));
+            return new Views.Registered(res.path("UserSub").textValue(), r.email(), res.path("UserConfirmed").asBoolean(false));
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "UsernameExistsException" -> {
+                    try {
+                        cognito.call("ResendConfirmationCode", client.request(r.email(), Map.of("Username", r.email())));
+                    } catch (Cognito.Failure notSent) {
+                        // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
+                        LOG.info("confirmation code not sent again: {}", notSent.type());
+                    }
+                    return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
+                }
+                case "InvalidPasswordException" -> throw passwordPolicy("password");
+                default -> throw common(e);
             }
-            return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
-        } catch (InvalidPasswordException e) {
-            throw passwordPolicy("password");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
         }
     }
 
     Views.Confirmed confirm(Requests.Confirm r) {
         try {
-            cognito.confirmSignUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email())
-                    .confirmationCode(r.code()));
+            cognito.call("ConfirmSignUp", client.request(r.email(), Map.of("Username", r.email(), "ConfirmationCode", r.code())));
             return new Views.Confirmed(true);
-        } catch (CodeMismatchException | UserNotFoundException e) {
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-        } catch (ExpiredCodeException e) {
-            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
-        } catch (NotAuthorizedException e) {
-            // an account already confirmed answers as a wrong code does: confirm tells nobody which accounts exist
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                // an account already confirmed (NotAuthorized) answers as a wrong code does: confirm tells nobody which accounts exist
+                case "CodeMismatchException", "UserNotFoundException", "NotAuthorizedException" ->
+                        throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+                case "ExpiredCodeException" -> throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+                default -> throw common(e);
+            }
         }
     }
 
@@ -120,33 +99,36 @@ public final class AuthService {
         limiter.check(fromAddress, limits.perAddress(), MINUTE, "failed logins from this address");
         limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "failed logins for this email");
         try {
-            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                    .authParameters(withSecretHash(r.email(), Map.of("USERNAME", r.email(), "PASSWORD", r.password()))));
+            JsonNode res = cognito.call("InitiateAuth", Map.of("ClientId", client.id(), "AuthFlow", "USER_PASSWORD_AUTH",
+                    "AuthParameters", client.authParameters(r.email(), Map.of("USERNAME", r.email(), "PASSWORD", r.password()))));
             return tokens(res, true);
-        } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
-            // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
-            limiter.count(fromAddress, MINUTE);
-            limiter.count(forEmail, MINUTE);
-            throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
-        } catch (UserNotConfirmedException e) {
-            throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
-        } catch (PasswordResetRequiredException e) {
-            throw new ApiException(403, "PASSWORD_RESET_REQUIRED", "reset the password with forgot-password first");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "NotAuthorizedException", "UserNotFoundException", "InvalidPasswordException" -> {
+                    // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
+                    limiter.count(fromAddress, MINUTE);
+                    limiter.count(forEmail, MINUTE);
+                    throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
+                }
+                case "UserNotConfirmedException" -> throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
+                case "PasswordResetRequiredException" ->
+                        throw new ApiException(403, "PASSWORD_RESET_REQUIRED", "reset the password with forgot-password first");
+                default -> throw common(e);
+            }
         }
     }
 
     Views.Tokens refresh(Requests.Refresh r) {
         AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken()).orElseThrow(() -> invalidRefreshToken(401));
         try {
-            InitiateAuthResponse res = cognito.initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
-                    .authParameters(withSecretHash(t.username(), Map.of("REFRESH_TOKEN", t.token()))));
+            JsonNode res = cognito.call("InitiateAuth", Map.of("ClientId", client.id(), "AuthFlow", "REFRESH_TOKEN_AUTH",
+                    "AuthParameters", client.authParameters(t.username(), Map.of("REFRESH_TOKEN", t.token()))));
             return tokens(res, false);
-        } catch (NotAuthorizedException | UserNotFoundException e) {
-            throw invalidRefreshToken(401);
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "NotAuthorizedException", "UserNotFoundException" -> throw invalidRefreshToken(401);
+                default -> throw common(e);
+            }
         }
     }
 
@@ -154,12 +136,14 @@ public final class AuthService {
         limiter.hit("forgot#" + sourceIp, limits.perAddress(), MINUTE, "forgot-password requests from this address");
         limiter.hit("forgot#" + r.email() + "#" + sourceIp, limits.perEmailAndAddress(), MINUTE, "forgot-password requests for this email");
         try {
-            cognito.forgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
-        } catch (UserNotFoundException | NotAuthorizedException
-                 | InvalidParameterException e) {
-            // Same answer whether or not the account exists (or is confirmed): no account enumeration.
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+            cognito.call("ForgotPassword", client.request(r.email(), Map.of("Username", r.email())));
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "UserNotFoundException", "NotAuthorizedException", "InvalidParameterException" -> {
+                    // Same answer whether or not the account exists (or is confirmed): no account enumeration.
+                }
+                default -> throw common(e);
+            }
         }
         return new Views.Notice("if an account exists for this email, a reset code was sent to it");
     }
@@ -167,17 +151,17 @@ public final class AuthService {
     Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
-            cognito.confirmForgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email())
-                    .confirmationCode(r.code()).password(r.newPassword()));
+            cognito.call("ConfirmForgotPassword", client.request(r.email(), Map.of("Username", r.email(), "ConfirmationCode", r.code(),
+                    "Password", r.newPassword())));
             return new Views.PasswordReset(true);
-        } catch (CodeMismatchException | UserNotFoundException e) {
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-        } catch (ExpiredCodeException e) {
-            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
-        } catch (InvalidPasswordException e) {
-            throw passwordPolicy("newPassword");
-        } catch (CognitoIdentityProviderException e) {
-            throw common(e);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "CodeMismatchException", "UserNotFoundException" ->
+                        throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+                case "ExpiredCodeException" -> throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+                case "InvalidPasswordException" -> throw passwordPolicy("newPassword");
+                default -> throw common(e);
+            }
         }
     }
 
@@ -191,15 +175,17 @@ public final class AuthService {
         // A caller revokes their own tokens only: the token names its user.
         AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken())
                 .filter(token -> token.username().equals(userId)).orElseThrow(() -> invalidRefreshToken(400));
+        Map<String, String> revoke = new HashMap<>(Map.of("ClientId", client.id(), "Token", t.token()));
+        if (client.secret() != null) {
+            revoke.put("ClientSecret", client.secret());
+        }
         try {
-            cognito.revokeToken(b -> b.clientId(client.id()).clientSecret(client.secret()).token(t.token()));
-        } catch (NotAuthorizedException e) {
-            throw invalidRefreshToken(400);
-        } catch (CognitoIdentityProviderException e) {
-            if ("UnsupportedTokenTypeException".equals(e.awsErrorDetails() == null ? null : e.awsErrorDetails().errorCode())) {
-                throw invalidRefreshToken(400);
+            cognito.call("RevokeToken", revoke);
+        } catch (Cognito.Failure e) {
+            switch (e.type()) {
+                case "NotAuthorizedException", "UnsupportedTokenTypeException" -> throw invalidRefreshToken(400);
+                default -> throw common(e);
             }
-            throw common(e);
         }
         push.disconnect(userId, Instant.now());
     }
@@ -215,17 +201,6 @@ public final class AuthService {
                 + ", with no leading or trailing spaces", field, Map.of());
     }
 
-    /** The auth parameters plus SECRET_HASH when the app client has a secret. */
-    private Map<String, String> withSecretHash(String username, Map<String, String> parameters) {
-        String hash = client.secretHash(username);
-        if (hash == null) {
-            return parameters;
-        }
-        Map<String, String> all = new HashMap<>(parameters);
-        all.put("SECRET_HASH", hash);
-        return all;
-    }
-
     private static ApiException invalidRefreshToken(int status) {
         return status == 401
                 ? new ApiException(401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again")
@@ -233,15 +208,16 @@ public final class AuthService {
     }
 
     /** Login hands out the suite's refresh token (user + Cognito's token, see {@link AppClient.RefreshToken}); refresh does not. */
-    private static Views.Tokens tokens(InitiateAuthResponse res, boolean withRefresh) {
-        AuthenticationResultType a = res.authenticationResult();
-        if (a == null) {
-            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
+    private static Views.Tokens tokens(JsonNode res, boolean withRefresh) {
+        JsonNode a = res.path("AuthenticationResult");
+        if (!a.isObject()) {
+            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.path("ChallengeName").asText(null) + ")");
         }
-        JsonNode claims = claims(a.idToken());
-        String refresh = withRefresh ? new AppClient.RefreshToken(claims.path("sub").asText(), a.refreshToken()).value() : null;
-        return new Views.Tokens(a.idToken(), a.accessToken(), refresh,
-                a.expiresIn() != null ? a.expiresIn() : lifetime(claims), "Bearer");
+        String idToken = a.path("IdToken").textValue();
+        JsonNode claims = claims(idToken);
+        String refresh = withRefresh ? new AppClient.RefreshToken(claims.path("sub").asText(), a.path("RefreshToken").textValue()).value() : null;
+        return new Views.Tokens(idToken, a.path("AccessToken").textValue(), refresh,
+                a.path("ExpiresIn").isNumber() ? a.path("ExpiresIn").asInt() : lifetime(claims), "Bearer");
     }
 
     /** The payload of a JWT Cognito just issued (its signature is Cognito's business here: it came over TLS from Cognito). */
@@ -259,14 +235,14 @@ public final class AuthService {
     }
 
     /** Throttling is 429 with Retry-After; anything else unexpected from Cognito is a 502, logged by the gateway. */
-    private static ApiException common(CognitoIdentityProviderException e) {
-        if (e instanceof TooManyRequestsException || e instanceof LimitExceededException
-                || e instanceof TooManyFailedAttemptsException || e.isThrottlingException()) {
+    private static ApiException common(Cognito.Failure e) {
+        if (e.throttling() || e.type().equals("LimitExceededException") || e.type().equals("TooManyFailedAttemptsException")) {
             return ApiException.tooManyRequests("too many attempts; wait and retry", 30);
         }
-        if (e instanceof InvalidParameterException) {
+        if (e.type().equals("InvalidParameterException")) {
             return ApiException.badRequest("INVALID_REQUEST", "the account service refused the request: check the fields");
         }
+        LOG.error("Cognito answered {} {}", e.status(), e.type());
         return new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service failed; retry shortly");
     }
 }

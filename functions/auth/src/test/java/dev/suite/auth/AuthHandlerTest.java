@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.RateLimiter;
@@ -17,9 +18,6 @@ import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -30,23 +28,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.SdkRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ConfirmForgotPasswordRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ConfirmSignUpRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.DescribeUserPoolClientRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ForgotPasswordRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.ResendConfirmationCodeRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.RevokeTokenRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.SignUpRequest;
-import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
 
 /** The auth routes on their events/ samples against cognito-local and DynamoDB Local. */
 class AuthHandlerTest {
@@ -155,14 +138,14 @@ class AuthHandlerTest {
      * not check SECRET_HASH, so this test checks each request the service sends, computed independently here.
      */
     @Test
-    void everyCognitoCallCarriesTheSecretHashOfItsUser() throws Exception {
+    void everyCognitoCallCarriesTheSecretHashOfItsUser() {
         String poolId = config.require("USER_POOL_ID");
         String clientId = config.require("USER_POOL_CLIENT_ID");
         String secret = emu.cognito().describeUserPoolClient(b -> b.userPoolId(poolId).clientId(clientId)).userPoolClient().clientSecret();
         assertNotNull(secret, "the template's app client has GenerateSecret: true");
         assertFalse(config.asMap().containsValue(secret), "the secret is in no configuration");
 
-        List<SdkRequest> sent = new CopyOnWriteArrayList<>();
+        List<Map.Entry<String, Map<String, ?>>> sent = new CopyOnWriteArrayList<>();
         AuthHandler recorded = new AuthHandler(config, service(recordingCognito(sent)));
         String email = newEmail();
         String ip = "198.51.100." + (1 + ThreadLocalRandom.current().nextInt(250));
@@ -181,32 +164,30 @@ class AuthHandlerTest {
         assertEquals(200, Events.call("auth-logout").as(userId, email, "User").body(Map.of("refreshToken", again.text("refreshToken")))
                 .invoke(recorded).status());
 
-        Set<String> kinds = new HashSet<>();
-        for (SdkRequest r : sent) {
-            kinds.add(r.getClass().getSimpleName());
-            String expected = AppClient.hash(secret, r instanceof InitiateAuthRequest i && i.authFlow() == AuthFlowType.REFRESH_TOKEN_AUTH
-                    ? userId : email, clientId);
-            if (r instanceof SignUpRequest x) {
-                assertEquals(expected, x.secretHash(), "signUp");
-            } else if (r instanceof ResendConfirmationCodeRequest x) {
-                assertEquals(expected, x.secretHash(), "resendConfirmationCode");
-            } else if (r instanceof ConfirmSignUpRequest x) {
-                assertEquals(expected, x.secretHash(), "confirmSignUp");
-            } else if (r instanceof InitiateAuthRequest x) {
-                assertEquals(expected, x.authParameters().get("SECRET_HASH"), x.authFlowAsString());
-            } else if (r instanceof ForgotPasswordRequest x) {
-                assertEquals(expected, x.secretHash(), "forgotPassword");
-            } else if (r instanceof ConfirmForgotPasswordRequest x) {
-                assertEquals(expected, x.secretHash(), "confirmForgotPassword");
-            } else if (r instanceof RevokeTokenRequest x) {
-                assertEquals(secret, x.clientSecret(), "revokeToken");
-                assertFalse(x.token().contains("~"), "Cognito gets its own token back, not the suite's envelope");
-            } else if (!(r instanceof DescribeUserPoolClientRequest)) {
-                throw new AssertionError("a Cognito call this test does not check: " + r);
+        Set<String> operations = new HashSet<>();
+        for (Map.Entry<String, Map<String, ?>> call : sent) {
+            String op = call.getKey();
+            Map<String, ?> r = call.getValue();
+            operations.add(op);
+            assertEquals(clientId, r.get("ClientId"), op);
+            switch (op) {
+                case "SignUp", "ResendConfirmationCode", "ConfirmSignUp", "ForgotPassword", "ConfirmForgotPassword" ->
+                        assertEquals(AppClient.hash(secret, email, clientId), r.get("SecretHash"), op);
+                case "InitiateAuth" -> {
+                    Map<?, ?> parameters = (Map<?, ?>) r.get("AuthParameters");
+                    // A refresh is hashed with the user's Cognito username, their sub (the pool signs in by email).
+                    String username = "REFRESH_TOKEN_AUTH".equals(r.get("AuthFlow")) ? userId : email;
+                    assertEquals(AppClient.hash(secret, username, clientId), parameters.get("SECRET_HASH"), op + " " + r.get("AuthFlow"));
+                }
+                case "RevokeToken" -> {
+                    assertEquals(secret, r.get("ClientSecret"), op);
+                    assertFalse(String.valueOf(r.get("Token")).contains("~"), "Cognito gets its own token back, not the suite's envelope");
+                }
+                default -> throw new AssertionError("a Cognito call this test does not check: " + op);
             }
         }
-        assertEquals(Set.of("SignUpRequest", "ResendConfirmationCodeRequest", "ConfirmSignUpRequest", "InitiateAuthRequest",
-                "ForgotPasswordRequest", "ConfirmForgotPasswordRequest", "RevokeTokenRequest"), kinds);
+        assertEquals(Set.of("SignUp", "ResendConfirmationCode", "ConfirmSignUp", "InitiateAuth", "ForgotPassword", "ConfirmForgotPassword",
+                "RevokeToken"), operations);
     }
 
     @Test
@@ -221,23 +202,21 @@ class AuthHandlerTest {
         assertEquals(0, calls.get());
     }
 
-    /** Records each request the service sends (the consumer-builder overloads are run here so the built request is seen). */
-    static CognitoIdentityProviderClient recordingCognito(List<SdkRequest> sent) {
-        CognitoIdentityProviderClient real = emu.cognito();
-        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
-                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
-                    if (args != null && args.length == 1 && args[0] instanceof Consumer<?>) {
-                        return InvocationHandler.invokeDefault(p, m, args);
-                    }
-                    if (args != null && args.length == 1 && args[0] instanceof SdkRequest r) {
-                        sent.add(r);
-                    }
-                    try {
-                        return m.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+    /** Records each app-client call the service sends (operation and request). */
+    static Cognito recordingCognito(List<Map.Entry<String, Map<String, ?>>> sent) {
+        Cognito real = Cognito.from(config);
+        return new Cognito() {
+            @Override
+            public JsonNode call(String operation, Map<String, ?> request) {
+                sent.add(Map.entry(operation, request));
+                return real.call(operation, request);
+            }
+
+            @Override
+            public JsonNode admin(String operation, Map<String, ?> request) {
+                return real.admin(operation, request);
+            }
+        };
     }
 
     static Response loginFrom(String ip, String email, String password) {
@@ -366,7 +345,7 @@ class AuthHandlerTest {
 
     @Test
     void expiredCodeIs400() {
-        AuthHandler h = new AuthHandler(config, service(failingCognito(ExpiredCodeException.builder().message("expired").build())));
+        AuthHandler h = new AuthHandler(config, service(failingCognito("ExpiredCodeException")));
         assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 400, "CODE_EXPIRED");
         assertError(Events.call("auth-reset-password").body(Map.of("email", newEmail(), "code", "123456", "newPassword", "N3wPassword"))
                 .invoke(h), 400, "CODE_EXPIRED");
@@ -374,15 +353,13 @@ class AuthHandlerTest {
 
     @Test
     void alreadyConfirmedAnswersAsAWrongCode() {
-        AuthHandler h = new AuthHandler(config, service(failingCognito(
-                NotAuthorizedException.builder()
-                        .message("User cannot be confirmed. Current status is CONFIRMED").build())));
+        AuthHandler h = new AuthHandler(config, service(failingCognito("NotAuthorizedException")));
         assertError(Events.call("auth-confirm").body(Map.of("email", newEmail(), "code", "123456")).invoke(h), 400, "INVALID_CODE");
     }
 
     @Test
     void cognitoThrottlingIs429WithRetryAfter() {
-        AuthHandler h = new AuthHandler(config, service(failingCognito(TooManyRequestsException.builder().message("slow down").build())));
+        AuthHandler h = new AuthHandler(config, service(failingCognito("TooManyRequestsException")));
         Response r = Events.call("auth-login").body(Map.of("email", newEmail(), "password", PASSWORD)).invoke(h);
         assertError(r, 429, "TOO_MANY_REQUESTS");
         assertNotNull(r.headers().get("Retry-After"));
@@ -451,34 +428,43 @@ class AuthHandlerTest {
         assertFalse(other.headers().containsKey("Access-Control-Allow-Origin"));
     }
 
-    private static AuthService service(CognitoIdentityProviderClient cognito) {
+    private static AuthService service(Cognito cognito) {
         return new AuthService(cognito, Users.from(emu.dynamo(), config),
-                new AppClient(emu.cognito(), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
+                new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config),
                 new AuthService.Limits(5, 30, 10),
                 new Push(config, Connections.from(emu.dynamo(), config)));
     }
 
-    static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {
-        CognitoIdentityProviderClient real = emu.cognito();
-        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
-                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
-                    calls.incrementAndGet();
-                    try {
-                        return m.invoke(real, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
+    static Cognito countingCognito(AtomicInteger calls) {
+        Cognito real = Cognito.from(config);
+        return new Cognito() {
+            @Override
+            public JsonNode call(String operation, Map<String, ?> request) {
+                calls.incrementAndGet();
+                return real.call(operation, request);
+            }
+
+            @Override
+            public JsonNode admin(String operation, Map<String, ?> request) {
+                calls.incrementAndGet();
+                return real.admin(operation, request);
+            }
+        };
     }
 
-    static CognitoIdentityProviderClient failingCognito(RuntimeException failure) {
-        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
-                new Class<?>[] {CognitoIdentityProviderClient.class}, (p, m, args) -> {
-                    if (m.getName().equals("close") || m.getName().equals("serviceName")) {
-                        return null;
-                    }
-                    throw failure;
-                });
+    /** Cognito answering every call with this error type, as it does with HTTP 400 and {@code __type}. */
+    static Cognito failingCognito(String type) {
+        return new Cognito() {
+            @Override
+            public JsonNode call(String operation, Map<String, ?> request) {
+                throw new Cognito.Failure(type, "failing on purpose", 400);
+            }
+
+            @Override
+            public JsonNode admin(String operation, Map<String, ?> request) {
+                throw new Cognito.Failure(type, "failing on purpose", 400);
+            }
+        };
     }
 }

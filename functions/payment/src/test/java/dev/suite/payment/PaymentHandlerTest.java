@@ -13,6 +13,7 @@ import dev.suite.payment.domain.PaymentService;
 import dev.suite.payment.provider.Vnpay;
 import dev.suite.payment.store.Payments;
 import dev.suite.shared.Config;
+import dev.suite.shared.Http;
 import dev.suite.shared.auth.Caller;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Credits;
@@ -38,7 +39,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import okhttp3.OkHttpClient;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.AfterAll;
@@ -54,7 +54,8 @@ class PaymentHandlerTest {
     static Users users;
     static Credits credits;
     static Payments payments;
-    static final Vnpay SIGNER = new Vnpay(() -> VnpayFake.TMN, () -> VnpayFake.SECRET, "x", "x", new OkHttpClient());
+    static final Vnpay SIGNER = new Vnpay(() -> VnpayFake.TMN, () -> VnpayFake.SECRET, "x", "x",
+            Http.client(new Config(Map.of()), "VNPAY", 3_000, 8_000, 8_000));
 
     @BeforeAll
     static void start() throws Exception {

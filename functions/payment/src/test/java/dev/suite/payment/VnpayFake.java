@@ -58,7 +58,9 @@ public final class VnpayFake implements AutoCloseable {
                     r.put("vnp_PromotionCode", "");
                     r.put("vnp_PromotionAmount", "");
                     String signed = String.join("|", r.values());
-                    r.put("vnp_SecureHash", badSignatures ? "00" + Vnpay.hmacSha512(SECRET, signed).substring(2) : Vnpay.hmacSha512(SECRET, signed));
+                    String good = Vnpay.hmacSha512(SECRET, signed);
+                    // a bad signature differs in its first digit (replacing it with a fixed "00" left 1 in 256 signatures good)
+                    r.put("vnp_SecureHash", badSignatures ? (good.charAt(0) == '0' ? "1" : "0") + good.substring(1) : good);
                     return json(r);
                 } catch (IOException e) {
                     return new MockResponse().setResponseCode(500);

@@ -5,11 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.suite.payment.provider.Vnpay;
+import dev.suite.shared.Config;
+import dev.suite.shared.Http;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TimeZone;
-import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class VnpaySignatureTest {
     static final String SECRET = "VNPAYTESTSECRETKEY0123456789ABCD";
     static final Vnpay VNPAY = new Vnpay(() -> "DEMOTMN1", () -> SECRET, "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
-            "http://127.0.0.1:1", new OkHttpClient());
+            "http://127.0.0.1:1", Http.client(new Config(Map.of()), "VNPAY", 3_000, 8_000, 8_000));
 
     static Map<String, String> vectorA() {
         Map<String, String> f = new LinkedHashMap<>();

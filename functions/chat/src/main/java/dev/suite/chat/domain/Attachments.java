@@ -1,6 +1,7 @@
 package dev.suite.chat.domain;
 
 import dev.suite.shared.Ids;
+import dev.suite.shared.S3;
 import dev.suite.shared.Times;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Check;
@@ -9,11 +10,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Exception;
-import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Chat files and voice notes: presigned PUTs under the room's prefix, presigned GETs for members. */
 public final class Attachments {
@@ -21,15 +17,13 @@ public final class Attachments {
     public static final Set<String> TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp",
             "audio/webm", "audio/ogg", "audio/mpeg", "audio/mp4", "audio/wav", "application/pdf", "text/plain");
 
-    private final S3Client s3;
-    private final S3Presigner presigner;
+    private final S3 s3;
     private final String bucket;
     private final Duration ttl;
     private final Clock clock;
 
-    public Attachments(S3Client s3, S3Presigner presigner, String bucket, Duration ttl, Clock clock) {
+    public Attachments(S3 s3, String bucket, Duration ttl, Clock clock) {
         this.s3 = s3;
-        this.presigner = presigner;
         this.bucket = bucket;
         this.ttl = ttl;
         this.clock = clock;
@@ -53,8 +47,7 @@ public final class Attachments {
 
     public Views.Upload upload(String roomId, String fileName, String contentType, long size) {
         String key = prefix(roomId) + Ids.next() + "/" + fileName;
-        String url = presigner.presignPutObject(b -> b.signatureDuration(ttl)
-                .putObjectRequest(p -> p.bucket(bucket).key(key).contentType(contentType).contentLength(size))).url().toString();
+        String url = s3.presignPut(bucket, key, contentType, size, ttl);
         return new Views.Upload(key, url, "PUT", Map.of("Content-Type", contentType, "Content-Length", Long.toString(size)),
                 Times.iso(Instant.now(clock).plus(ttl)));
     }
@@ -72,21 +65,13 @@ public final class Attachments {
     /** The uploaded object's content type; 400 when the key is not an upload of this room or was never uploaded. */
     public String check(String roomId, String key) {
         checkKey(roomId, key);
-        try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(bucket).key(key));
-            String type = head.contentType();
-            return type == null || !TYPES.contains(type) ? "application/octet-stream" : type;
-        } catch (NoSuchKeyException e) {
-            throw ApiException.invalid("attachmentKey", "nothing was uploaded under this key yet");
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                throw ApiException.invalid("attachmentKey", "nothing was uploaded under this key yet");
-            }
-            throw e;
-        }
+        String type = s3.head(bucket, key)
+                .orElseThrow(() -> ApiException.invalid("attachmentKey", "nothing was uploaded under this key yet"))
+                .contentType();
+        return type == null || !TYPES.contains(type) ? "application/octet-stream" : type;
     }
 
     public String url(String key) {
-        return presigner.presignGetObject(b -> b.signatureDuration(ttl).getObjectRequest(g -> g.bucket(bucket).key(key))).url().toString();
+        return s3.presignGet(bucket, key, ttl);
     }
 }

@@ -11,14 +11,16 @@ import dev.suite.shared.Secrets;
 import dev.suite.shared.http.ApiException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Supplier;
-import okhttp3.FormBody;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 
 /**
@@ -28,7 +30,7 @@ import org.slf4j.Logger;
  */
 public final class StripeCheckout {
     private static final Logger LOG = Log.get(StripeCheckout.class);
-    private final OkHttpClient http;
+    private final Http http;
     private final String apiUrl;
     private final Supplier<String> secretKey;
     private final String successUrl;
@@ -38,7 +40,7 @@ public final class StripeCheckout {
     public record Session(String sessionId, String url, Instant expiresAt) {
     }
 
-    public StripeCheckout(OkHttpClient http, String apiUrl, Supplier<String> secretKey, String successUrl, String cancelUrl) {
+    public StripeCheckout(Http http, String apiUrl, Supplier<String> secretKey, String successUrl, String cancelUrl) {
         this.http = http;
         this.apiUrl = apiUrl.endsWith("/") ? apiUrl.substring(0, apiUrl.length() - 1) : apiUrl;
         this.secretKey = secretKey;
@@ -52,35 +54,36 @@ public final class StripeCheckout {
     }
 
     public Session create(Plan plan, String userId, String purchaseId) {
-        FormBody form = new FormBody.Builder()
-                .add("mode", "payment")
-                .add("success_url", successUrl)
-                .add("cancel_url", cancelUrl)
-                .add("client_reference_id", userId)
-                .add("line_items[0][quantity]", "1")
-                .add("line_items[0][price_data][currency]", plan.currency().toLowerCase(Locale.ROOT))
-                .add("line_items[0][price_data][unit_amount]", Long.toString(plan.amount()))
-                .add("line_items[0][price_data][product_data][name]", plan.name())
-                .add("metadata[userId]", userId)
-                .add("metadata[planId]", plan.planId())
-                .add("metadata[purchaseId]", purchaseId)
-                .build();
-        Request request = new Request.Builder().url(apiUrl + "/v1/checkout/sessions").post(form)
+        Map<String, String> form = new LinkedHashMap<>();
+        form.put("mode", "payment");
+        form.put("success_url", successUrl);
+        form.put("cancel_url", cancelUrl);
+        form.put("client_reference_id", userId);
+        form.put("line_items[0][quantity]", "1");
+        form.put("line_items[0][price_data][currency]", plan.currency().toLowerCase(Locale.ROOT));
+        form.put("line_items[0][price_data][unit_amount]", Long.toString(plan.amount()));
+        form.put("line_items[0][price_data][product_data][name]", plan.name());
+        form.put("metadata[userId]", userId);
+        form.put("metadata[planId]", plan.planId());
+        form.put("metadata[purchaseId]", purchaseId);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl + "/v1/checkout/sessions"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Authorization", "Bearer " + secretKey.get())
                 .header("Idempotency-Key", purchaseId)
-                .build();
-        try (Response r = http.newCall(request).execute()) {
-            String body = r.body() == null ? "" : r.body().string();
-            if (r.code() == 401 || r.code() == 403) {
-                LOG.error("Stripe refused the secret key: {}", r.code());
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form), StandardCharsets.UTF_8));
+        try {
+            Http.Response r = http.send(request);
+            String body = r.text();
+            if (r.status() == 401 || r.status() == 403) {
+                LOG.error("Stripe refused the secret key: {}", r.status());
                 throw new ApiException(502, "PROVIDER_AUTH_FAILED", "the payment provider is misconfigured; nothing was charged");
             }
-            if (r.code() == 429) {
+            if (r.status() == 429) {
                 throw new ApiException(429, "PROVIDER_RATE_LIMITED", "the payment provider is busy; retry in a few seconds", null,
                         Map.of("Retry-After", "2"));
             }
-            if (!r.isSuccessful()) {
-                LOG.error("Stripe answered {} to a checkout session", r.code());
+            if (!r.successful()) {
+                LOG.error("Stripe answered {} to a checkout session", r.status());
                 throw new ApiException(502, "PROVIDER_ERROR", "the payment provider failed; retry (nothing was charged)");
             }
             JsonNode s;
@@ -100,5 +103,12 @@ public final class StripeCheckout {
         } catch (IOException e) {
             throw new ApiException(502, "PROVIDER_UNREACHABLE", "the payment provider could not be reached; retry");
         }
+    }
+
+    /** application/x-www-form-urlencoded, as Stripe's API takes it. */
+    static String encode(Map<String, String> form) {
+        return form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
     }
 }

@@ -4,16 +4,16 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Http;
 import dev.suite.shared.Log;
 import dev.suite.shared.http.ApiException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
+import java.util.UUID;
 import java.util.function.Supplier;
-import okhttp3.MediaType;
-import okhttp3.MultipartBody;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
-import okhttp3.ResponseBody;
 import org.slf4j.Logger;
 
 /**
@@ -25,34 +25,35 @@ public final class ClipDrop {
     private static final Logger LOG = Log.get(ClipDrop.class);
     public static final String DEFAULT_URL = "https://clipdrop-api.co/text-to-image/v1";
 
-    private final OkHttpClient http;
+    private final Http http;
     private final String url;
     private final Supplier<String> apiKey;
 
-    public ClipDrop(OkHttpClient http, String url, Supplier<String> apiKey) {
+    public ClipDrop(Http http, String url, Supplier<String> apiKey) {
         this.http = http;
         this.url = url;
         this.apiKey = apiKey;
     }
 
     public static ClipDrop from(Config config, Supplier<String> apiKey) {
-        OkHttpClient http = Http.client(config, "CLIPDROP", 3_000, 20_000, 24_000);
+        Http http = Http.client(config, "CLIPDROP", 3_000, 20_000, 24_000);
         return new ClipDrop(http, config.get("CLIPDROP_URL", DEFAULT_URL), apiKey);
     }
 
     /** The PNG bytes for a prompt. */
     public byte[] generate(String prompt) {
-        Request request = new Request.Builder().url(url)
+        String boundary = UUID.randomUUID().toString();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
                 .header("x-api-key", apiKey.get())
-                .post(new MultipartBody.Builder().setType(MultipartBody.FORM).addFormDataPart("prompt", prompt).build())
-                .build();
-        try (Response response = http.newCall(request).execute()) {
-            int code = response.code();
-            ResponseBody body = response.body();
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(multipart(boundary, "prompt", prompt)));
+        try {
+            Http.Response response = http.send(request);
+            int code = response.status();
             if (code == 200) {
-                MediaType type = body.contentType();
-                byte[] bytes = body.bytes();
-                if (bytes.length == 0 || (type != null && !"image".equals(type.type()))) {
+                String type = response.header("Content-Type").orElse(null);
+                byte[] bytes = response.body();
+                if (bytes.length == 0 || (type != null && !type.trim().toLowerCase(Locale.ROOT).startsWith("image/"))) {
                     LOG.warn("ClipDrop answered 200 without an image ({})", type);
                     throw new ApiException(502, "PROVIDER_ERROR", "the image provider answered without an image; your credit was refunded");
                 }
@@ -68,7 +69,7 @@ public final class ClipDrop {
                     LOG.error("ClipDrop account is out of credits (HTTP 402)");
                     throw new ApiException(503, "PROVIDER_OUT_OF_CREDITS", "the image provider is out of capacity; retry later (your credit was refunded)");
                 case 429: {
-                    String retry = response.header("Retry-After");
+                    String retry = response.header("Retry-After").orElse(null);
                     long seconds = parseSeconds(retry, 10);
                     throw new ApiException(429, "PROVIDER_RATE_LIMITED", "the image provider is busy; retry in " + seconds + " s (your credit was refunded)",
                             null, Map.of("Retry-After", Long.toString(seconds)));
@@ -84,6 +85,15 @@ public final class ClipDrop {
             LOG.warn("ClipDrop unreachable: {}", e.getClass().getSimpleName());
             throw new ApiException(502, "PROVIDER_UNREACHABLE", "the image provider could not be reached; retry (your credit was refunded)");
         }
+    }
+
+    /** A multipart/form-data body of one text field, as ClipDrop takes it. */
+    static byte[] multipart(String boundary, String name, String value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     static long parseSeconds(String value, long fallback) {

@@ -6,7 +6,9 @@ import dev.suite.shared.Http;
 import dev.suite.shared.Json;
 import dev.suite.shared.Secrets;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
@@ -22,11 +24,6 @@ import java.util.TreeMap;
 import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
 /**
  * VNPAY 2.1.0: the signed payment URL, signature checks of IPN and return parameters, and querydr. Dates are
@@ -43,9 +40,9 @@ public final class Vnpay {
     private final Supplier<String> hashSecret;
     private final String payUrl;
     private final String apiUrl;
-    private final OkHttpClient http;
+    private final Http http;
 
-    public Vnpay(Supplier<String> tmnCode, Supplier<String> hashSecret, String payUrl, String apiUrl, OkHttpClient http) {
+    public Vnpay(Supplier<String> tmnCode, Supplier<String> hashSecret, String payUrl, String apiUrl, Http http) {
         this.tmnCode = tmnCode;
         this.hashSecret = hashSecret;
         this.payUrl = payUrl;
@@ -146,13 +143,15 @@ public final class Vnpay {
         body.put("vnp_IpAddr", ipAddr);
         body.put("vnp_SecureHash", hmacSha512(hashSecret.get(), data));
         String answer;
-        Request request = new Request.Builder().url(apiUrl)
-                .post(RequestBody.create(Json.write(body), MediaType.get("application/json"))).build();
-        try (Response response = http.newCall(request).execute()) {
-            if (response.code() != 200) {
-                throw new QueryFailed("querydr answered HTTP " + response.code());
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl))
+                .header("Content-Type", "application/json; charset=utf-8")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8));
+        try {
+            Http.Response response = http.send(request);
+            if (response.status() != 200) {
+                throw new QueryFailed("querydr answered HTTP " + response.status());
             }
-            answer = response.body().string();
+            answer = response.text();
         } catch (IOException e) {
             throw new QueryFailed("querydr unreachable: " + e.getClass().getSimpleName());
         }

@@ -5,6 +5,7 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.suite.shared.Clients;
+import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.auth.Caller;
 import dev.suite.shared.auth.Role;
@@ -24,7 +25,6 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.regex.Pattern;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Admin routes: GET /admin/users, PUT /admin/users/{username}/role; callers in the Admin group only. */
@@ -48,7 +48,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     public static AdminService service(Config config, DynamoDbClient dynamo) {
-        return new AdminService(Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
+        return new AdminService(Cognito.from(config),
                 dynamo, Users.from(dynamo, config), config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC(),
                 new Push(config, Connections.from(dynamo, config)));
     }

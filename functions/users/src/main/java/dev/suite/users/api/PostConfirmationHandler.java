@@ -2,6 +2,7 @@ package dev.suite.users.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Clients;
+import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
@@ -11,7 +12,6 @@ import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.util.Locale;
 import org.slf4j.Logger;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** PostConfirmation trigger: onboards the user, only for PostConfirmation_ConfirmSignUp. */
@@ -30,7 +30,7 @@ public final class PostConfirmationHandler extends TriggerHandler {
 
     private PostConfirmationHandler(Config config, DynamoDbClient dynamo) {
         this(new Onboarding(Users.from(dynamo, config), new RoleStore(dynamo, config.require("USERS_TABLE")),
-                Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", config),
+                Cognito.from(config),
                 config.getLong("STARTING_CREDITS", 5), Clock.systemUTC(), config.get("ADMIN_EMAIL", "")));
     }
 

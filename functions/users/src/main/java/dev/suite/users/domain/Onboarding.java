@@ -1,12 +1,13 @@
 package dev.suite.users.domain;
 
+import dev.suite.shared.Cognito;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Users;
 import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
-import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import java.util.Map;
 
 /**
  * What happens once a user confirms their account: a Users row with the starting credits and its ledger
@@ -16,13 +17,13 @@ import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityPr
  */
 public final class Onboarding {
     private final Users users;
-    private final CognitoIdentityProviderClient cognito;
+    private final Cognito cognito;
     private final long startingCredits;
     private final Clock clock;
     private final String adminEmail;
     private final RoleStore roles;
 
-    public Onboarding(Users users, RoleStore roles, CognitoIdentityProviderClient cognito, long startingCredits, Clock clock,
+    public Onboarding(Users users, RoleStore roles, Cognito cognito, long startingCredits, Clock clock,
                       String adminEmail) {
         this.roles = roles;
         this.users = users;
@@ -41,7 +42,7 @@ public final class Onboarding {
     public boolean onConfirmed(String userPoolId, String username, String userId, String email, String name) {
         Role role = firstRole(email);
         boolean created = users.create(userId, email, name, role.name(), startingCredits, Instant.now(clock));
-        cognito.adminAddUserToGroup(b -> b.userPoolId(userPoolId).username(username).groupName(role.name()));
+        cognito.admin("AdminAddUserToGroup", Map.of("UserPoolId", userPoolId, "Username", username, "GroupName", role.name()));
         if (created && role == Role.Admin) {
             roles.countNewAdmin();
         }
