@@ -42,7 +42,8 @@ public final class MeHandler implements RequestHandler<APIGatewayProxyRequestEve
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
         Map<String, Object> claims = (Map<String, Object>) event.getRequestContext().getAuthorizer().get("claims");
         String userId = String.valueOf(claims.get("sub"));
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(Map.of("userId", AttributeValue.fromS(userId)))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
+                .key(Map.of("userId", AttributeValue.fromS(userId)))).item();
         if (item == null || item.isEmpty()) {
             return new APIGatewayProxyResponseEvent().withStatusCode(404).withBody("{\"error\":{\"code\":\"PROFILE_NOT_FOUND\"}}");
         }
