@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
@@ -30,9 +31,9 @@ public final class BenchMain {
     }
 
     public static void main(String[] args) throws Exception {
-        int coldRuns = 10;
+        int coldRuns = 15;
         int loadSeconds = 10;
-        Set<String> only = new LinkedHashSet<>(List.of("size", "cold", "jmh", "load", "fanout"));
+        Set<String> only = new LinkedHashSet<>(List.of("size", "cold", "priming", "jmh", "load", "fanout"));
         Set<String> functions = new LinkedHashSet<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
@@ -53,30 +54,33 @@ public final class BenchMain {
             Template.repo().resourcesOfType("AWS::Serverless::Function").forEach((fn, r) ->
                     byJar.computeIfAbsent(String.valueOf(Template.<Map<String, Object>>cast(r.get("Properties")).get("CodeUri")),
                             k -> new ArrayList<>()).add(fn));
+            byJar.put(ColdStart.BASELINE_JAR, List.of("the plain baseline (`" + ColdStart.BASELINE_HANDLER + "`)"));
             for (var e : byJar.entrySet()) {
                 md.append(String.format("| `%s` | %.1f | %s |%n", e.getKey(), Files.size(root.resolve(e.getKey())) / 1048576.0,
                         String.join(", ", e.getValue())));
             }
             md.append('\n');
         }
-        if (only.contains("cold")) {
-            log.println("cold start (" + coldRuns + " JVMs per function and mode)...");
-            List<ColdStart.Result> cold = ColdStart.run(coldRuns, functions, log);
-            md.append("## Cold start (fresh JVM, `-XX:+TieredCompilation -XX:TieredStopAtLevel=1`, ").append(coldRuns)
-                    .append(" runs each)\n\n")
-                    .append("| function | ready p50 | ready p90 | first response p50 | first response p90 "
-                             + "| SDK defaults: first response p50 | tuned / defaults |\n")
-                    .append("|---|---:|---:|---:|---:|---:|---:|\n");
-            for (int i = 0; i < cold.size(); i += 2) {
-                ColdStart.Result t = cold.get(i);
-                ColdStart.Result d = cold.get(i + 1);
-                double tp50 = Stats.percentile(t.firstMs(), 50);
-                double dp50 = Stats.percentile(d.firstMs(), 50);
-                md.append(String.format("| %s | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.0f ms | %.2f |%n", t.function(),
-                        Stats.percentile(t.readyMs(), 50), Stats.percentile(t.readyMs(), 90), tp50, Stats.percentile(t.firstMs(), 90), dp50,
-                        tp50 / dp50));
+        if (only.contains("cold") || only.contains("priming")) {
+            try (ColdStart cold = ColdStart.start()) {
+                if (only.contains("cold")) {
+                    log.println("cold start against the baseline (" + coldRuns + " rounds per function, unpinned and pinned)...");
+                    coldTable(md, cold.run(coldRuns, functions, log), coldRuns);
+                }
+                if (only.contains("priming")) {
+                    log.println("priming check (classes loaded by the first request)...");
+                    md.append("## Priming check: classes loaded by the first request\n\n")
+                            .append("The function's CRaC hooks (SnapStart's `beforeCheckpoint`, then `afterRestore`) run after init; the count is "
+                                    + "what the first real request then loads (`-Xlog:class+load` between two marker classes).\n\n")
+                            .append("| function | first request, unprimed | after priming | what priming missed (largest packages) |\n")
+                            .append("|---|---:|---:|---|\n");
+                    for (ColdStart.PrimingCheck c : cold.primingCheck(functions, log)) {
+                        md.append(String.format("| %s | %d | %d | %s |%n", c.function(), c.unprimed(), c.primed(), c.primedPackages().entrySet()
+                                .stream().map(e -> "`" + e.getKey() + "` " + e.getValue()).collect(Collectors.joining(", "))));
+                    }
+                    md.append('\n');
+                }
             }
-            md.append('\n');
         }
         if (only.contains("jmh")) {
             log.println("JMH handler overhead...");
@@ -120,6 +124,22 @@ public final class BenchMain {
         Files.writeString(root.resolve("bench/results.md"), md.toString());
         System.out.println(md);
         System.exit(0);
+    }
+
+    private static void coldTable(StringBuilder md, List<ColdStart.Result> results, int rounds) {
+        md.append("## Cold start against the plain baseline (").append(rounds).append(" alternating rounds per function)\n\n")
+                .append("Fresh JVM per start, `").append(String.join(" ", ColdStart.FLAGS)).append("`, the jar in its own class loader, the event ")
+                .append("deserialized by `aws-lambda-java-serialization`; time from spawn to the first answer. Ratio: median of the per-round ")
+                .append("ratios function / baseline (≤ 1.00 is the goal).\n\n")
+                .append("| function | event | baseline p50 | function p50 | ratio | pinned: baseline p50 | pinned: function p50 | pinned: ratio |\n")
+                .append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (int i = 0; i + 1 < results.size(); i += 2) {
+            ColdStart.Result u = results.get(i);
+            ColdStart.Result p = results.get(i + 1);
+            md.append(String.format("| %s | `%s` | %.0f ms | %.0f ms | %.2f | %.0f ms | %.0f ms | %.2f |%n", u.function(), u.event(),
+                    u.baselineP50(), u.functionP50(), u.ratio(), p.baselineP50(), p.functionP50(), p.ratio()));
+        }
+        md.append('\n');
     }
 
     static String[] user(LocalRuntime rt) throws Exception {

@@ -23,7 +23,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * One message to rooms of 10, 100 and 1,000 members, each member with one live WebSocket connection, through
  * local/: time from send to the last delivery. Members are distinct users (Users and RoomMembers rows); their
  * sockets authenticate with the bench user's token and are then attributed to the members in Connections, so
- * the fan-out path is the real one (one lookup per member, one post per connection).
+ * the fan-out path is the real one (the members' connection items read in batches of 100, one post per connection).
  */
 final class Fanout {
     record Result(int members, double p50, double max, int runs) {
@@ -74,6 +74,7 @@ final class Fanout {
             for (int i = 0; i < ids.size(); i++) {
                 String memberId = "bench-member-" + n + "-" + i + "-" + room.substring(room.length() - 6);
                 member(rt, room, memberId, "member", now);
+                connections.close(ids.get(i));
                 connections.open(ids.get(i), memberId, Instant.now());
             }
             List<Double> times = new ArrayList<>();

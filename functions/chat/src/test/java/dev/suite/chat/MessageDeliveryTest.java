@@ -73,9 +73,9 @@ class MessageDeliveryTest {
         management.stop(0);
     }
 
-    /** A handler whose connection lookups fail while {@code failing} is set (a throttled index, a timeout). */
+    /** A handler whose connection lookups fail while {@code failing} is set (a throttled table, a timeout). */
     ChatMessagesHandler handler(AtomicBoolean failing) {
-        var dynamo = Faults.dynamo(emu.dynamo(), "query", (call, args) -> failing.get() ? Faults.throttled() : null);
+        var dynamo = Faults.dynamo(emu.dynamo(), "batchGetItem", (call, args) -> failing.get() ? Faults.throttled() : null);
         Push push = new Push(config, Connections.from(dynamo, config));
         return new ChatMessagesHandler(new Messaging(store, new Attachments(null, "unused", java.time.Duration.ofMinutes(1),
                 Clock.systemUTC()), push, Clock.systemUTC()), push);

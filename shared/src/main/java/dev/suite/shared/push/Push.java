@@ -12,10 +12,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
@@ -34,11 +30,6 @@ public final class Push {
     private final Connections connections;
     private final int concurrency;
     private final Map<String, ApiGatewayManagementApiAsyncClient> clients = new ConcurrentHashMap<>();
-    private final ExecutorService lookups = Executors.newFixedThreadPool(16, r -> {
-        Thread t = new Thread(r, "push-lookup");
-        t.setDaemon(true);
-        return t;
-    });
 
     public Push(Config config, Connections connections) {
         this.config = config;
@@ -52,24 +43,9 @@ public final class Push {
         return clients.computeIfAbsent(endpoint, e -> Clients.managementApi(config, e));
     }
 
-    /** Open connections of the given users, looked up in parallel. */
+    /** Open connections of the given users: one BatchGetItem per 100 users. */
     public List<String> connectionsOf(Collection<String> userIds, Instant now) {
-        List<Future<List<String>>> pending = new ArrayList<>(userIds.size());
-        for (String userId : userIds) {
-            pending.add(lookups.submit(() -> connections.ofUser(userId, now)));
-        }
-        List<String> out = new ArrayList<>();
-        for (Future<List<String>> f : pending) {
-            try {
-                out.addAll(f.get());
-            } catch (ExecutionException e) {
-                throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("connection lookup failed", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while looking up connections", e);
-            }
-        }
-        return out;
+        return connections.ofUsers(userIds, now);
     }
 
     /**
