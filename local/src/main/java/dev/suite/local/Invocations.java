@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
+import dev.suite.shared.log.LogTaps;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,16 +15,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.apache.logging.log4j.LogManager;
-import org.apache.logging.log4j.core.LogEvent;
-import org.apache.logging.log4j.core.LoggerContext;
-import org.apache.logging.log4j.core.appender.AbstractAppender;
-import org.apache.logging.log4j.core.config.Property;
 
 /**
  * What the console's Requests page shows: every invocation of every function (REST, WebSocket, Cognito triggers,
@@ -72,14 +67,10 @@ final class Invocations implements AutoCloseable {
         }
     };
     private final List<Consumer<Invocation>> listeners = new CopyOnWriteArrayList<>();
-    private final Capture capture = new Capture("console-" + UUID.randomUUID());
+    private final LogTaps.Tap capture = this::keep;
 
     Invocations() {
-        capture.start();
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getConfiguration().addAppender(capture);
-        ctx.getRootLogger().addAppender(capture);
-        ctx.updateLoggers();
+        LogTaps.add(capture);
     }
 
     void onInvocation(Consumer<Invocation> listener) {
@@ -296,31 +287,20 @@ final class Invocations implements AutoCloseable {
 
     @Override
     public void close() {
-        LoggerContext ctx = (LoggerContext) LogManager.getContext(false);
-        ctx.getRootLogger().removeAppender(capture);
-        ctx.updateLoggers();
-        capture.stop();
+        LogTaps.remove(capture);
     }
 
     /** Keeps every log line written under a correlation id, by that id. */
-    private final class Capture extends AbstractAppender {
-        Capture(String name) {
-            super(name, null, null, true, Property.EMPTY_ARRAY);
+    private void keep(LogTaps.Line written) {
+        String correlation = written.context().get(Log.CORRELATION_ID);
+        if (correlation == null) {
+            return;
         }
-
-        @Override
-        public void append(LogEvent event) {
-            String correlation = event.getContextData().getValue(Log.CORRELATION_ID);
-            if (correlation == null) {
-                return;
-            }
-            Line line = new Line(Instant.ofEpochMilli(event.getTimeMillis()).toString(), event.getLevel().name(), event.getLoggerName(),
-                    redact(event.getMessage().getFormattedMessage()));
-            synchronized (lines) {
-                List<Line> l = lines.computeIfAbsent(correlation, k -> new ArrayList<>());
-                if (l.size() < 200) {
-                    l.add(line);
-                }
+        Line line = new Line(written.at().toString(), written.level(), written.logger(), redact(written.message()));
+        synchronized (lines) {
+            List<Line> l = lines.computeIfAbsent(correlation, k -> new ArrayList<>());
+            if (l.size() < 200) {
+                l.add(line);
             }
         }
     }

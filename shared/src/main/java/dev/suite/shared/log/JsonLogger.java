@@ -59,7 +59,12 @@ final class JsonLogger extends LegacyAbstractLogger {
     @Override
     protected void handleNormalizedLoggingCall(Level level, Marker marker, String pattern, Object[] arguments, Throwable throwable) {
         String message = arguments == null || arguments.length == 0 ? pattern : MessageFormatter.basicArrayFormat(pattern, arguments);
-        System.out.println(line(Instant.now(), level, message, MDC.getCopyOfContextMap(), throwable));
+        Instant at = Instant.now();
+        Map<String, String> context = MDC.getCopyOfContextMap();
+        System.out.println(line(at, level, message, context, throwable));
+        if (LogTaps.any()) {
+            LogTaps.publish(new LogTaps.Line(at, level.name(), name, message, context == null ? Map.of() : context));
+        }
     }
 
     static String line(Instant at, Level level, String message, Map<String, String> context, Throwable throwable) {

@@ -13,6 +13,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
@@ -40,6 +42,26 @@ class JsonLoggerTest {
         assertEquals("java.lang.IllegalStateException", n.get("error").get("name").asText());
         assertEquals("boom", n.get("error").get("message").asText());
         assertTrue(n.get("error").get("stack").asText().contains("JsonLoggerTest"));
+    }
+
+    @Test
+    void aTapSeesEachLineWithItsContextUntilRemoved() {
+        List<LogTaps.Line> seen = new ArrayList<>();
+        LogTaps.Tap tap = seen::add;
+        LogTaps.add(tap);
+        try {
+            Log.around(new SyntheticContext("fn"), "corr-tap", () -> {
+                Log.get(JsonLoggerTest.class).info("tapped {}", 7);
+                return null;
+            });
+        } finally {
+            LogTaps.remove(tap);
+        }
+        Log.get(JsonLoggerTest.class).info("not tapped");
+        assertEquals(1, seen.size(), seen::toString);
+        assertEquals("tapped 7", seen.get(0).message());
+        assertEquals("INFO", seen.get(0).level());
+        assertEquals("corr-tap", seen.get(0).context().get("correlation_id"));
     }
 
     @Test
