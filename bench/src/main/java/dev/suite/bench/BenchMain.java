@@ -86,7 +86,7 @@ public final class BenchMain {
             log.println("JMH handler overhead...");
             var results = new Runner(new OptionsBuilder().include(HandlerOverheadBenchmark.class.getName()).forks(1)
                     .warmupIterations(3).warmupTime(TimeValue.seconds(1)).measurementIterations(5).measurementTime(TimeValue.seconds(1))
-                    .jvmArgsAppend("-Dlog4j2.level=WARN").build()).run();
+                    .build()).run();
             md.append("## Warm handler overhead (JMH, no I/O: routing, claims, JSON parse, validation, response writing)\n\n")
                     .append("| benchmark | µs/op | ± |\n|---|---:|---:|\n");
             for (RunResult r : results) {

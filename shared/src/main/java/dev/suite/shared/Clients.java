@@ -34,11 +34,6 @@ public final class Clients {
     }
 
     public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String service, Config config) {
-        if (sdkDefaults(config)) {
-            // Benchmark baseline only (bench/): the SDK's own HTTP client discovery, credentials chain and region lookup.
-            endpoint(config, service).ifPresent(builder::endpointOverride);
-            return builder.build();
-        }
         builder.region(region(config))
                 .credentialsProvider(credentials(config))
                 .httpClient(httpClient(config))
@@ -63,11 +58,6 @@ public final class Clients {
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
                         .apiCallTimeout(Duration.ofMillis(config.getInt("AWS_API_CALL_TIMEOUT_MS", 6_000))).build())
                 .build();
-    }
-
-    /** AWS_SDK_DEFAULTS=true builds clients the way most samples do, so bench/ can show what the tuning buys. */
-    public static boolean sdkDefaults(Config config) {
-        return Boolean.parseBoolean(config.get("AWS_SDK_DEFAULTS", "false"));
     }
 
     public static SdkHttpClient httpClient(Config config) {
