@@ -1,5 +1,6 @@
 package dev.suite.shared.log;
 
+import dev.suite.shared.http.ResponseJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -108,24 +109,6 @@ final class JsonLogger extends LegacyAbstractLogger {
     }
 
     private static void string(StringBuilder b, String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
+        ResponseJson.string(b, s);
     }
 }
