@@ -1,6 +1,7 @@
 package dev.suite.users.domain;
 
 import dev.suite.shared.Cognito;
+import dev.suite.shared.Json;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Users;
 import dev.suite.users.store.RoleStore;
@@ -38,9 +39,13 @@ public final class Onboarding {
         return adminEmail != null && adminEmail.equals(email.toLowerCase(Locale.ROOT)) ? Role.Admin : Role.User;
     }
 
-    /** For SnapStart priming: the profile's transaction, refused by its condition: nothing written. */
+    /**
+     * For SnapStart priming: the profile's transaction, refused by its condition (nothing written), and the JSON of the
+     * group request written but not sent (the trigger has no pool id of its own to send it to).
+     */
     public void primeCreate() {
         users.primeCreate();
+        Json.write(Map.of("UserPoolId", "priming", "Username", "priming", "GroupName", Role.User.name()));
     }
 
     /** @return true when this run created the profile, false when an earlier run had. */
