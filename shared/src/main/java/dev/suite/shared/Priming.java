@@ -33,16 +33,23 @@ public final class Priming implements Resource {
         return p;
     }
 
+    /**
+     * Runs the hooks inside an invocation's logging scope ({@link Log#around}, with a synthetic context), so the
+     * "primed" line is written as a request's lines are: what a scheduled job's first line needs is loaded too.
+     */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         long started = System.nanoTime();
-        try {
-            beforeCheckpoint.run();
-        } catch (RuntimeException e) {
-            // Priming must never block the snapshot; the function still works, only colder.
-            LOG.warn("priming {} failed: {}", name, e.getClass().getSimpleName());
-        }
-        LOG.info("primed {} in {} ms", name, (System.nanoTime() - started) / 1_000_000);
+        Log.around(new SyntheticContext("priming"), "priming", () -> {
+            try {
+                beforeCheckpoint.run();
+            } catch (RuntimeException e) {
+                // Priming must never block the snapshot; the function still works, only colder.
+                LOG.warn("priming {} failed: {}", name, e.getClass().getSimpleName());
+            }
+            LOG.info("primed {} in {} ms", name, (System.nanoTime() - started) / 1_000_000);
+            return null;
+        });
     }
 
     @Override

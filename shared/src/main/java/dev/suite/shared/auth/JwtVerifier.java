@@ -16,6 +16,10 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Log;
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Instant;
@@ -176,6 +180,44 @@ public final class JwtVerifier {
         } catch (JwkException | ClassCastException e) {
             throw new InvalidTokenException("signing key not found");
         }
+        return verified(unverified, key, expectedUse);
+    }
+
+    /**
+     * For SnapStart priming, without changing what is trusted: fetches the pool's keys (what the first token would
+     * fetch) and reads them, then runs the verification below on a token signed by a throwaway RSA key made here,
+     * checked against that key only (the key never enters the cached set, so nothing it signs is ever accepted).
+     */
+    public void prime() {
+        if (jwks instanceof CachedJwks cached) {
+            cached.refresh();
+            for (Jwk k : cached.keys.values()) {
+                try {
+                    k.getPublicKey();
+                } catch (JwkException e) {
+                    // a key verify would refuse as well
+                }
+            }
+        }
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            KeyPair throwaway = generator.generateKeyPair();
+            RSAPublicKey publicKey = (RSAPublicKey) throwaway.getPublic();
+            Instant now = Instant.now(clock);
+            String token = JWT.create().withKeyId("priming").withIssuer(issuer).withSubject("priming")
+                    .withAudience(clientIds.iterator().next()).withClaim("token_use", TokenUse.id.name())
+                    .withClaim("cognito:groups", List.of("User")).withClaim("email", "priming@example.invalid")
+                    .withIssuedAt(now).withExpiresAt(now.plusSeconds(60))
+                    .sign(Algorithm.RSA256(publicKey, (RSAPrivateKey) throwaway.getPrivate()));
+            verified(JWT.decode(token), publicKey, TokenUse.id);
+        } catch (NoSuchAlgorithmException | InvalidTokenException e) {
+            throw new IllegalStateException("priming the verification failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The checks after the key is known: signature, issuer, token_use, expiry, audience; the claims as strings. */
+    private Map<String, Object> verified(DecodedJWT unverified, RSAPublicKey key, TokenUse expectedUse) throws InvalidTokenException {
         DecodedJWT jwt;
         try {
             var verification = (JWTVerifier.BaseVerification) JWT.require(Algorithm.RSA256(key, null))

@@ -3,14 +3,17 @@ package dev.suite.shared.data;
 import dev.suite.shared.http.Page;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Function;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -64,6 +67,42 @@ public final class Dynamo {
             }
         }
         return out;
+    }
+
+    /** The write operations {@link #refusedWrite} sends. */
+    public enum Write { PUT, UPDATE, DELETE, TRANSACT_PUT, TRANSACT_UPDATE }
+
+    /**
+     * For SnapStart priming: sends one write of the given kind that DynamoDB refuses, so the SDK loads the operation's
+     * marshalling and its refusal without anything written. The key is one that cannot exist (every key attribute
+     * {@code priming#<random UUID>}) and the write is conditional on that item existing ({@code attribute_exists}), so
+     * the condition fails; the transactions go through {@link #failedCondition}, as the stores' do. Needs the
+     * function's permission for the operation on the table (PutItem / UpdateItem / DeleteItem; in a transaction, the
+     * item's action).
+     */
+    public static void refusedWrite(DynamoDbClient dynamo, Write write, String table, String... keyNames) {
+        Map<String, AttributeValue> key = new HashMap<>();
+        for (String k : keyNames) {
+            key.put(k, AttributeValue.fromS("priming#" + UUID.randomUUID()));
+        }
+        Map<String, String> names = Map.of("#k", keyNames[0]);
+        String exists = "attribute_exists(#k)";
+        try {
+            switch (write) {
+                case PUT -> dynamo.putItem(b -> b.tableName(table).item(key).conditionExpression(exists).expressionAttributeNames(names));
+                case UPDATE -> dynamo.updateItem(b -> b.tableName(table).key(key).updateExpression("REMOVE #p")
+                        .conditionExpression(exists).expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming")));
+                case DELETE -> dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression(exists).expressionAttributeNames(names));
+                case TRANSACT_PUT -> failedCondition(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(key)
+                        .conditionExpression(exists).expressionAttributeNames(names)).build()));
+                case TRANSACT_UPDATE -> failedCondition(dynamo, List.of(TransactWriteItem.builder().update(u -> u.tableName(table).key(key)
+                        .updateExpression("REMOVE #p").conditionExpression(exists)
+                        .expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming"))).build()));
+                default -> throw new IllegalArgumentException(write.name());
+            }
+        } catch (ConditionalCheckFailedException refused) {
+            // what priming asked for: nothing was written
+        }
     }
 
     /** Sleeps for a backoff; an interrupt ends it with an IllegalStateException. */

@@ -108,6 +108,11 @@ public final class Users {
         return Dynamo.transact(dynamo, items);
     }
 
+    /** For SnapStart priming: the transaction of {@link #create}, refused by its condition ({@link Dynamo#refusedWrite}): nothing written. */
+    public void primeCreate() {
+        Dynamo.refusedWrite(dynamo, Dynamo.Write.TRANSACT_PUT, credits.usersTable(), "userId");
+    }
+
     public void setRole(String userId, String role, Instant now) {
         dynamo.updateItem(UpdateItemRequest.builder().tableName(credits.usersTable())
                 .key(Map.of("userId", AttributeValue.fromS(userId)))

@@ -41,10 +41,16 @@ public final class Dispatcher {
      * JSON, validation, SDK calls, response writing). Callers choose requests that only read: no side effects.
      */
     public Dispatcher primeWith(String name, APIGatewayProxyRequestEvent... requests) {
+        return primeWith(name, () -> { }, requests);
+    }
+
+    /** As {@link #primeWith(String, APIGatewayProxyRequestEvent...)}, then {@code more}: calls of the hot path no synthetic request reaches. */
+    public Dispatcher primeWith(String name, Runnable more, APIGatewayProxyRequestEvent... requests) {
         Priming.register(name, () -> {
             for (APIGatewayProxyRequestEvent r : requests) {
                 handle(r, new SyntheticContext(name));
             }
+            more.run();
         }, () -> { });
         return this;
     }

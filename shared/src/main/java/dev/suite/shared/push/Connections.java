@@ -82,6 +82,12 @@ public final class Connections {
         }
     }
 
+    /** For SnapStart priming: the writes of {@link #open}, refused by their condition ({@link Dynamo#refusedWrite}): nothing written. */
+    public void primeOpen() {
+        Dynamo.refusedWrite(dynamo, Dynamo.Write.PUT, table, "connectionId");
+        Dynamo.refusedWrite(dynamo, Dynamo.Write.UPDATE, table, "connectionId");
+    }
+
     /** Forgets a connection: its row, and its entry in its user's item. */
     public void close(String connectionId) {
         Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table).key(Map.of("connectionId", AttributeValue.fromS(connectionId)))

@@ -31,8 +31,13 @@ public final class ChatAuthorizerHandler implements RequestHandler<Map<String, O
 
     public ChatAuthorizerHandler(JwtVerifier verifier) {
         this.verifier = verifier;
-        Priming.register("ChatAuthorizerHandler", () -> handleRequest(Map.of("methodArn", "priming",
-                "queryStringParameters", Map.of("token", "priming.not.a-token")), new SyntheticContext("priming")), () -> { });
+        // Priming refuses a malformed token (a Deny), then fetches the pool's keys and verifies a token of a throwaway
+        // key against that key only (JwtVerifier.prime): what is trusted does not change.
+        Priming.register("ChatAuthorizerHandler", () -> {
+            handleRequest(Map.of("methodArn", "priming", "queryStringParameters", Map.of("token", "priming.not.a-token")),
+                    new SyntheticContext("priming"));
+            verifier.prime();
+        }, () -> { });
     }
 
     @Override

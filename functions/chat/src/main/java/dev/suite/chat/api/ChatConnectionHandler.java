@@ -29,9 +29,12 @@ public final class ChatConnectionHandler implements RequestHandler<APIGatewayV2W
     public ChatConnectionHandler(Connections connections, Clock clock) {
         this.connections = connections;
         this.clock = clock;
-        // Priming disconnects a connection that never existed: a DeleteItem of nothing.
-        Priming.register("ChatConnectionHandler", () -> handleRequest(WebSocketEvents.synthetic("$disconnect", null),
-                new SyntheticContext("priming")), () -> { });
+        // Priming disconnects a connection that never existed (a DeleteItem of nothing), then sends $connect's writes
+        // refused by their condition: nothing written.
+        Priming.register("ChatConnectionHandler", () -> {
+            handleRequest(WebSocketEvents.synthetic("$disconnect", null), new SyntheticContext("priming"));
+            connections.primeOpen();
+        }, () -> { });
     }
 
     @Override

@@ -53,9 +53,12 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         this.messaging = messaging;
         this.push = push;
         // Priming: a typing frame from nobody to no room: JSON, membership read, an error frame to a connection
-        // that does not exist (410), which deletes nothing.
-        Priming.register("ChatMessagesHandler", () -> handleRequest(WebSocketEvents.synthetic("typing",
-                "{\"action\":\"typing\",\"roomId\":\"priming\"}"), new SyntheticContext("priming")), () -> { });
+        // that does not exist (410), which deletes nothing. Then the DynamoDB operations of a sent message, refused.
+        Priming.register("ChatMessagesHandler", () -> {
+            handleRequest(WebSocketEvents.synthetic("typing", "{\"action\":\"typing\",\"roomId\":\"priming\"}"),
+                    new SyntheticContext("priming"));
+            messaging.primeSend();
+        }, () -> { });
     }
 
     @Override

@@ -135,7 +135,8 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
                     NewAttachment a = Body.parse(r, NewAttachment.class);
                     return ApiResponse.created(chat.attachment(me, a.roomId(), a.fileName(), a.contentType(), a.size()));
                 });
-        this.gateway = new Dispatcher(config, router).primeWith("ChatRoomsHandler",
+        // Priming: a caller nobody is lists no rooms, so the rooms' BatchGetItem is primed apart (rooms that cannot exist).
+        this.gateway = new Dispatcher(config, router).primeWith("ChatRoomsHandler", chat::primeRooms,
                 Dispatcher.synthetic("GET", "/chat/rooms", null, null),
                 Dispatcher.synthetic("POST", "/chat/rooms", null, "{\"type\":\"direct\",\"memberIds\":[]}"));
     }

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.Put;
@@ -230,6 +231,17 @@ public final class ChatStore {
         }
         AttributeValue delivered = row.get("delivered");
         return new Stored(message(row), false, delivered == null || Boolean.TRUE.equals(delivered.bool()));
+    }
+
+    /**
+     * For SnapStart priming, the DynamoDB operations a sent message makes, writing nothing: the members of a room that
+     * does not exist (a Query), the message's transaction and the room's touch refused by their condition
+     * ({@link Dynamo#refusedWrite}).
+     */
+    public void primeSend() {
+        members("priming#" + UUID.randomUUID());
+        Dynamo.refusedWrite(dynamo, Dynamo.Write.TRANSACT_PUT, messages, "roomId", "messageId");
+        Dynamo.refusedWrite(dynamo, Dynamo.Write.UPDATE, rooms, "roomId");
     }
 
     /** Records that the message's fan-out completed, so a retry acks without fanning out again. */

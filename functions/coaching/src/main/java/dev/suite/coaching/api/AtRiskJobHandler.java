@@ -27,13 +27,13 @@ public final class AtRiskJobHandler implements RequestHandler<Map<String, Object
         this(CoachingHandler.service(config, dynamo), CoachingStore.from(dynamo, config));
     }
 
-    /** Priming reads what the job reads (a quit profile and its entries), within the job's own permissions: no side effects. */
+    /**
+     * Priming runs what the job does for one client, for a client and coach that cannot exist, within the job's own
+     * permissions: reads, and the once-a-day transaction refused by its condition (CoachingService.primeAtRisk): no side effects.
+     */
     public AtRiskJobHandler(CoachingService coaching, CoachingStore store) {
         this.coaching = coaching;
-        Priming.register("AtRiskJobHandler", () -> {
-            store.profile("priming");
-            store.entries("priming");
-        }, () -> { });
+        Priming.register("AtRiskJobHandler", coaching::primeAtRisk, () -> { });
     }
 
     @Override

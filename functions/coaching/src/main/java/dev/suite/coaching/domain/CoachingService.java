@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The coaching domain: quit profile, entries and their summary, achievements, coach assignment, the coach's caseload
@@ -310,6 +311,24 @@ public final class CoachingService {
             }
         });
         return new RiskRun(counts[0], counts[1], counts[2]);
+    }
+
+    /**
+     * For SnapStart priming: what {@link #atRisk} does for one client, for a client and a coach that cannot exist,
+     * writing nothing: the client's profile, entries and name read, the assessment, the notification built (not
+     * stored), the job's scan and transaction through {@link CoachingStore#primeAtRisk}, and the push to the coach's
+     * open connections (none).
+     */
+    public void primeAtRisk() {
+        Instant now = clock.instant();
+        String nobody = "priming#" + UUID.randomUUID();
+        Optional<QuitProfile> profile = store.profile(nobody);
+        RiskRules.assess(profile.orElse(null), store.entries(nobody), null, now, settings.idleDays());
+        NotificationStore.Notification n = notification(nobody, "at-risk", name(nobody) + " may need support", nobody,
+                Progress.localDate(now, ZoneOffset.UTC).toString(), now);
+        notifications.put(n);
+        store.primeAtRisk();
+        push(n);
     }
 
     // ------------------------------------------------------------ helpers

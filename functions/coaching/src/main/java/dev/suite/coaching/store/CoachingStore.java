@@ -217,6 +217,15 @@ public final class CoachingStore {
 
     // ------------------------------------------------------------ notes
 
+    /**
+     * For SnapStart priming, what the at-risk job sends that a read of nobody does not: one page of one assignment
+     * (the job's scan), and its once-a-day transaction refused by its condition ({@link Dynamo#refusedWrite}): nothing written.
+     */
+    public void primeAtRisk() {
+        dynamo.scan(b -> b.tableName(t.clients()).limit(1));
+        Dynamo.refusedWrite(dynamo, Dynamo.Write.TRANSACT_PUT, t.idempotency(), "id");
+    }
+
     public void addNote(Note note) {
         dynamo.putItem(b -> b.tableName(t.notes()).item(Map.of("threadId", s(thread(note.coachId(), note.clientId())), "noteId", s(note.noteId()),
                 "coachId", s(note.coachId()), "clientId", s(note.clientId()), "text", s(note.text()), "createdAt", s(note.createdAt()))));

@@ -24,6 +24,7 @@ import dev.suite.users.domain.AdminService;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
@@ -70,9 +71,19 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
                     Role role = Role.valueOf(Body.parse(r, RoleChange.class).role());
                     return ApiResponse.ok(admin.setRole(caller.userId(), username, role));
                 });
+        // Priming as an admin nobody is, read-only: one page of one user (Cognito's ListUsers and the profiles'
+        // BatchGetItem), and a role change for a username that cannot exist (AdminGetUser answers not found, 404).
         this.gateway = new Dispatcher(config, router).primeWith("AdminHandler",
-                Dispatcher.synthetic("GET", "/admin/users", null, null),
-                Dispatcher.synthetic("PUT", "/admin/users/{username}/role", Map.of("username", "priming"), "{\"role\":\"User\"}"));
+                asAdmin(Dispatcher.synthetic("GET", "/admin/users", null, null).withQueryStringParameters(Map.of("limit", "1"))),
+                asAdmin(Dispatcher.synthetic("PUT", "/admin/users/{username}/role", Map.of("username", "priming-" + UUID.randomUUID()),
+                        "{\"role\":\"User\"}")));
+    }
+
+    /** A synthetic request whose caller (a fresh random id) is in the Admin group. */
+    static APIGatewayProxyRequestEvent asAdmin(APIGatewayProxyRequestEvent synthetic) {
+        synthetic.getRequestContext().setAuthorizer(Map.of("claims", Map.of("sub", "priming-" + UUID.randomUUID(),
+                "cognito:groups", Role.Admin.name())));
+        return synthetic;
     }
 
     private static Caller admin(ApiRequest r) {

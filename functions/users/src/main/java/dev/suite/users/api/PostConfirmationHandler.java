@@ -36,8 +36,12 @@ public final class PostConfirmationHandler extends TriggerHandler {
 
     public PostConfirmationHandler(Onboarding onboarding) {
         this.onboarding = onboarding;
-        // Priming parses and answers a non-signup source: JSON and logging warm, nothing written.
-        Priming.register("PostConfirmationHandler", () -> handle(synthetic("PostConfirmation_ConfirmForgotPassword")), () -> { });
+        // Priming parses and answers a non-signup source (JSON and logging warm), then sends the onboarding's
+        // transaction refused by its condition: nothing written.
+        Priming.register("PostConfirmationHandler", () -> {
+            prime(synthetic("PostConfirmation_ConfirmForgotPassword"));
+            onboarding.primeCreate();
+        }, () -> { });
     }
 
     @Override

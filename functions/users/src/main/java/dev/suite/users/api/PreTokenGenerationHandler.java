@@ -22,7 +22,7 @@ public final class PreTokenGenerationHandler extends TriggerHandler {
 
     public PreTokenGenerationHandler(Users users) {
         this.users = users;
-        Priming.register("PreTokenGenerationHandler", () -> handle(synthetic("TokenGeneration_RefreshTokens")), () -> { });
+        Priming.register("PreTokenGenerationHandler", () -> prime(synthetic("TokenGeneration_RefreshTokens")), () -> { });
     }
 
     @Override

@@ -6,9 +6,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
+import dev.suite.shared.SyntheticContext;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.UUID;
 
 /**
@@ -23,6 +27,16 @@ abstract class TriggerHandler implements RequestStreamHandler {
         String correlation = context == null ? null : context.getAwsRequestId();
         ObjectNode result = Log.around(context, correlation, () -> handle(event));
         Json.EVENTS.writeValue(output, result);
+    }
+
+    /** For priming: the event through {@link #handleRequest}, as bytes, as the runtime passes it. */
+    final void prime(ObjectNode event) {
+        try {
+            handleRequest(new ByteArrayInputStream(Json.EVENTS.writeValueAsBytes(event)), new ByteArrayOutputStream(),
+                    new SyntheticContext("priming"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     abstract ObjectNode handle(ObjectNode event);

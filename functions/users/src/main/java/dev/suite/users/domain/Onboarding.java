@@ -1,6 +1,7 @@
 package dev.suite.users.domain;
 
 import dev.suite.shared.Cognito;
+import dev.suite.shared.Json;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Users;
 import dev.suite.users.store.RoleStore;
@@ -36,6 +37,15 @@ public final class Onboarding {
     /** The role a newly confirmed user starts with. */
     Role firstRole(String email) {
         return adminEmail != null && adminEmail.equals(email.toLowerCase(Locale.ROOT)) ? Role.Admin : Role.User;
+    }
+
+    /**
+     * For SnapStart priming: the profile's transaction, refused by its condition (nothing written), and the JSON of the
+     * group request written but not sent (the trigger has no pool id of its own to send it to).
+     */
+    public void primeCreate() {
+        users.primeCreate();
+        Json.write(Map.of("UserPoolId", "priming", "Username", "priming", "GroupName", Role.User.name()));
     }
 
     /** @return true when this run created the profile, false when an earlier run had. */
