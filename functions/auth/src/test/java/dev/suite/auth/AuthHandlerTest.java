@@ -18,8 +18,10 @@ import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -245,24 +247,32 @@ class AuthHandlerTest {
 
     @Test
     void oneAddressIsLimitedAcrossEmailsAndRegistrationsArePerAddress() {
+        // One fixed-window minute for the whole test: a minute boundary in the middle would reset the counters.
+        RateLimiter oneWindow = new RateLimiter(emu.dynamo(), config.require("RATE_LIMITS_TABLE"), Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        AuthHandler limited = new AuthHandler(config, new AuthService(Cognito.from(config), Users.from(emu.dynamo(), config),
+                new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), oneWindow, new AuthService.Limits(5, 30, 10),
+                new Push(config, Connections.from(emu.dynamo(), config))));
         String address = "192.0.2." + (1 + (int) (Math.random() * 200));
         for (int i = 0; i < 30; i++) {
-            assertError(loginFrom(address, newEmail(), PASSWORD), 401, "INVALID_CREDENTIALS");
+            assertError(Events.call("auth-login").from(address).body(Map.of("email", newEmail(), "password", PASSWORD)).invoke(limited),
+                    401, "INVALID_CREDENTIALS");
         }
-        assertError(loginFrom(address, newEmail(), PASSWORD), 429, "TOO_MANY_REQUESTS");
+        assertError(Events.call("auth-login").from(address).body(Map.of("email", newEmail(), "password", PASSWORD)).invoke(limited),
+                429, "TOO_MANY_REQUESTS");
         String registrar = "192.0.2." + (201 + (int) (Math.random() * 50));
         for (int i = 0; i < 10; i++) {
             assertEquals(201, Events.call("auth-register").from(registrar)
-                    .body(Map.of("email", newEmail(), "password", PASSWORD, "name", "R")).invoke(handler).status());
+                    .body(Map.of("email", newEmail(), "password", PASSWORD, "name", "R")).invoke(limited).status());
         }
         assertError(Events.call("auth-register").from(registrar).body(Map.of("email", newEmail(), "password", PASSWORD, "name", "R"))
-                .invoke(handler), 429, "TOO_MANY_REQUESTS");
+                .invoke(limited), 429, "TOO_MANY_REQUESTS");
         String other = newEmail();
         for (int i = 0; i < 5; i++) {
-            assertEquals(200, Events.call("auth-forgot-password").from(address).body(Map.of("email", other)).invoke(handler).status());
+            assertEquals(200, Events.call("auth-forgot-password").from(address).body(Map.of("email", other)).invoke(limited).status());
         }
-        assertError(Events.call("auth-forgot-password").from(address).body(Map.of("email", other)).invoke(handler), 429, "TOO_MANY_REQUESTS");
-        assertEquals(200, Events.call("auth-forgot-password").from("198.51.100.9").body(Map.of("email", other)).invoke(handler).status(),
+        assertError(Events.call("auth-forgot-password").from(address).body(Map.of("email", other)).invoke(limited), 429, "TOO_MANY_REQUESTS");
+        assertEquals(200, Events.call("auth-forgot-password").from("198.51.100.9").body(Map.of("email", other)).invoke(limited).status(),
                 "the owner asks from elsewhere");
     }
 
