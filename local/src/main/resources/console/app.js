@@ -386,16 +386,37 @@ async function render() {
   await draw();
 }
 
+// Requests streamed while a page was being fetched: the fetched list may predate them, so they are added after it.
+let drawing = 0;
+let streamedWhileDrawing = [];
+
 async function draw() {
   const mine = current;
+  drawing++;
   try {
     const nodes = await mine.render(mine.arg);
     if (mine !== current) return;
     view.replaceChildren(...[nodes].flat(Infinity));
     view.dataset.page = mine.name;
+    streamedWhileDrawing.forEach(addRequestRow);
   } catch (e) {
     if (mine === current) view.replaceChildren(h('p', { class: 'status-5' }, 'could not load: ' + e.message));
+  } finally {
+    if (--drawing === 0) streamedWhileDrawing = [];
   }
+}
+
+/** Prepends a streamed request to the Requests page when it shows and lacks it; answers whether the page shows. */
+function addRequestRow(r) {
+  const body = document.querySelector('#requests tbody');
+  if (current.name !== 'requests' || !body) return false;
+  if (body.querySelector('tr[data-id="' + CSS.escape(String(r.id)) + '"]')) return true;
+  const row = requestRow(r, true);
+  const f = document.getElementById('filter');
+  if (f && f.value && !row.textContent.toLowerCase().includes(f.value.toLowerCase())) row.hidden = true;
+  body.prepend(row);
+  while (body.children.length > 1000) body.lastChild.remove();
+  return true;
 }
 
 let pending = null;
@@ -418,16 +439,8 @@ function connect() {
   events.addEventListener('request', e => {
     window.consoleEvents = (window.consoleEvents || 0) + 1;
     const r = JSON.parse(e.data);
-    const body = document.querySelector('#requests tbody');
-    if (current.name === 'requests' && body) {
-      const row = requestRow(r, true);
-      const f = document.getElementById('filter');
-      if (f && f.value && !row.textContent.toLowerCase().includes(f.value.toLowerCase())) row.hidden = true;
-      body.prepend(row);
-      while (body.children.length > 1000) body.lastChild.remove();
-    } else {
-      refresh();
-    }
+    if (drawing) streamedWhileDrawing.push(r);
+    if (!addRequestRow(r)) refresh();
   });
   events.addEventListener('mail', () => { if (current.name === 'mail' || current.name === 'users') refresh(); });
 }

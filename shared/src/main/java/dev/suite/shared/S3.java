@@ -28,7 +28,6 @@ import software.amazon.awssdk.http.auth.aws.signer.AwsV4FamilyHttpSigner;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.RegionMetadata;
 
 /**
  * The S3 calls the functions make, and no more: put, head and delete of one object, presigned GET and PUT URLs. Each is
@@ -200,8 +199,7 @@ public final class S3 {
             URI e = endpoint.get();
             base = URI.create(e.getScheme() + "://" + bucket + "." + e.getAuthority());
         } else {
-            RegionMetadata metadata = region.metadata();
-            base = URI.create("https://" + bucket + ".s3." + region.id() + "." + (metadata == null ? "amazonaws.com" : metadata.domain()));
+            base = URI.create("https://" + bucket + ".s3." + region.id() + "." + AwsJsonApi.domain(region));
         }
         String prefix = base.getRawPath() == null || base.getRawPath().equals("/") ? "" : base.getRawPath();
         SdkHttpFullRequest.Builder b = SdkHttpFullRequest.builder()

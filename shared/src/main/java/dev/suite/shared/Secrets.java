@@ -1,28 +1,12 @@
 package dev.suite.shared;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Supplier;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.SdkHttpRequest;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.RegionMetadata;
 
 /**
  * A secret by name: the plain value NAME in the environment (local runs, tests), or the SSM SecureString whose
@@ -55,20 +39,14 @@ public final class Secrets {
     /** One SSM parameter, read with decryption when first needed and again once {@link #MAX_AGE} has passed. */
     static final class Ssm implements Supplier<String> {
         private final String parameter;
-        private final Region region;
-        private final URI endpoint;
-        private final AwsCredentialsProvider credentials;
-        private final SdkHttpClient http;
+        private final AwsJsonApi ssm;
         private final Clock clock;
         private volatile String value;
         private volatile Instant fetchedAt = Instant.MIN;
 
         Ssm(Config config, String parameter, Clock clock) {
             this.parameter = parameter;
-            this.region = Clients.region(config);
-            this.endpoint = Clients.endpoint(config, "SSM").orElseGet(() -> URI.create("https://ssm." + region.id() + "." + domain(region)));
-            this.credentials = Clients.credentials(config);
-            this.http = Clients.httpClient(config);
+            this.ssm = new AwsJsonApi(config, "SSM", "ssm", "AmazonSSM.");
             this.clock = clock;
         }
 
@@ -87,43 +65,17 @@ public final class Secrets {
         }
 
         private String fetch() {
-            byte[] body = Json.write(Map.of("Name", parameter, "WithDecryption", true)).getBytes(StandardCharsets.UTF_8);
-            SdkHttpRequest request = SdkHttpFullRequest.builder()
-                    .method(SdkHttpMethod.POST)
-                    .uri(endpoint)
-                    .putHeader("Content-Type", "application/x-amz-json-1.1")
-                    .putHeader("X-Amz-Target", "AmazonSSM.GetParameter")
-                    .putHeader("Content-Length", Integer.toString(body.length))
-                    .build();
-            SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                    .identity(credentials.resolveCredentials())
-                    .request(request)
-                    .payload(ContentStreamProvider.fromByteArray(body))
-                    .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "ssm")
-                    .putProperty(AwsV4HttpSigner.REGION_NAME, region.id()));
             try {
-                HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                        .request(signed.request())
-                        .contentStreamProvider(signed.payload().orElse(null))
-                        .build()).call();
-                JsonNode answer;
-                try (InputStream in = response.responseBody().orElse(null)) {
-                    answer = in == null ? Json.EVENTS.createObjectNode() : Json.EVENTS.readTree(in);
-                }
-                if (!response.httpResponse().isSuccessful() || !answer.path("Parameter").path("Value").isTextual()) {
+                AwsJsonApi.Answer answer = ssm.post("GetParameter", Map.of("Name", parameter, "WithDecryption", true), true);
+                if (!answer.ok() || !answer.body().path("Parameter").path("Value").isTextual()) {
                     // the error type only (ParameterNotFound, AccessDeniedException, ...): never the body of a success
-                    throw new IllegalStateException("SSM GetParameter " + parameter + " answered " + response.httpResponse().statusCode()
-                            + " " + answer.path("__type").asText("") + " " + answer.path("message").asText(answer.path("Message").asText("")));
+                    throw new IllegalStateException("SSM GetParameter " + parameter + " answered " + answer.status()
+                            + " " + (answer.errorType() == null ? "" : answer.errorType()) + " " + answer.message());
                 }
-                return answer.path("Parameter").path("Value").asText();
+                return answer.body().path("Parameter").path("Value").asText();
             } catch (IOException e) {
                 throw new UncheckedIOException("SSM GetParameter " + parameter + " failed", e);
             }
-        }
-
-        private static String domain(Region region) {
-            RegionMetadata metadata = region.metadata();
-            return metadata == null ? "amazonaws.com" : metadata.domain();
         }
     }
 }
