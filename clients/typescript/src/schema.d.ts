@@ -166,7 +166,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/admin/users/{username}/role": {
+    "/admin/users/{userId}/role": {
         parameters: {
             query?: never;
             header?: never;
@@ -2495,10 +2495,10 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description The user's Cognito username or id (`sub`).
+                 * @description The user's id (Cognito `sub`, which is also its username in this pool).
                  * @example 11111111-2222-3333-4444-666666666666
                  */
-                username: string;
+                userId: string;
             };
             cookie?: never;
         };

@@ -156,7 +156,7 @@ pages.user = async id => {
       h('div', { class: 'card' }, h('h3', {}, 'Profile (Users table)'), h('pre', { id: 'profile' }, pretty(u.profile)),
         h('div', { class: 'row' }, 'Role ', select, h('button', { id: 'change-role', class: 'primary', onclick: async () => {
           const r = await act(`users/${encodeURIComponent(u.account.username)}/role`, { role: select.value });
-          result.textContent = `PUT /admin/users/{username}/role → ${r.status} ${JSON.stringify(r.body)}`;
+          result.textContent = `PUT /admin/users/{userId}/role → ${r.status} ${JSON.stringify(r.body)}`;
           result.dataset.status = r.status;
         } }, 'Change role')), result)),
     h('div', { class: 'two' },

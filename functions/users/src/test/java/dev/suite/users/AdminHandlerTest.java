@@ -66,7 +66,7 @@ class AdminHandlerTest {
 
     static Response setRole(CognitoTestUsers.TestUser caller, String callerGroup, String target, Object role) {
         return Events.call("admin-set-role").as(caller.userId(), caller.email(), callerGroup)
-                .pathParam("username", target).body(Map.of("role", role)).invoke(handler);
+                .pathParam("userId", target).body(Map.of("role", role)).invoke(handler);
     }
 
     Set<String> groups(CognitoTestUsers.TestUser u) {
@@ -283,6 +283,6 @@ class AdminHandlerTest {
 
     static Response setRoleWith(AdminHandler h, CognitoTestUsers.TestUser caller, String target, String role) {
         return Events.call("admin-set-role").as(caller.userId(), caller.email(), "Admin")
-                .pathParam("username", target).body(Map.of("role", role)).invoke(h);
+                .pathParam("userId", target).body(Map.of("role", role)).invoke(h);
     }
 }

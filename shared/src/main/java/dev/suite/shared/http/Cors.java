@@ -27,7 +27,7 @@ public final class Cors {
         if (allowed != null) {
             h.put("Access-Control-Allow-Origin", allowed);
             h.put("Access-Control-Allow-Headers", "Authorization,Content-Type,X-Amz-Date,X-Api-Key,X-Amz-Security-Token");
-            h.put("Access-Control-Allow-Methods", "GET,POST,PUT,DELETE,OPTIONS");
+            h.put("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
         }
         return h;
     }

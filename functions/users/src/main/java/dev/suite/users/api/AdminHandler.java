@@ -28,7 +28,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Admin routes: GET /admin/users, PUT /admin/users/{username}/role; callers in the Admin group only. */
+/** Admin routes: GET /admin/users, PUT /admin/users/{userId}/role; callers in the Admin group only. */
 public final class AdminHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9@._+-]{1,128}$");
     private final Dispatcher gateway;
@@ -62,11 +62,11 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
                     String cursor = r.query("cursor");
                     return ApiResponse.ok(admin.listUsers(limit, cursor == null || cursor.isEmpty() ? null : cursor));
                 })
-                .add("PUT", "/admin/users/{username}/role", r -> {
+                .add("PUT", "/admin/users/{userId}/role", r -> {
                     Caller caller = admin(r);
-                    String username = r.pathParam("username");
+                    String username = r.pathParam("userId");
                     if (username == null || !USERNAME.matcher(username).matches()) {
-                        throw ApiException.invalid("username", "must be a user's username or id");
+                        throw ApiException.invalid("userId", "must be a user's id (sub) or username");
                     }
                     Role role = Role.valueOf(Body.parse(r, RoleChange.class).role());
                     return ApiResponse.ok(admin.setRole(caller.userId(), username, role));
@@ -75,7 +75,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
         // BatchGetItem), and a role change for a username that cannot exist (AdminGetUser answers not found, 404).
         this.gateway = new Dispatcher(config, router).primeWith("AdminHandler",
                 asAdmin(Dispatcher.synthetic("GET", "/admin/users", null, null).withQueryStringParameters(Map.of("limit", "1"))),
-                asAdmin(Dispatcher.synthetic("PUT", "/admin/users/{username}/role", Map.of("username", "priming-" + UUID.randomUUID()),
+                asAdmin(Dispatcher.synthetic("PUT", "/admin/users/{userId}/role", Map.of("userId", "priming-" + UUID.randomUUID()),
                         "{\"role\":\"User\"}")));
     }
 
