@@ -3,6 +3,7 @@ package dev.suite.coaching;
 import static dev.suite.testkit.Assertions.assertError;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,8 +11,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.coaching.CoachingFixture.Who;
 import dev.suite.coaching.api.AtRiskJobHandler;
 import dev.suite.coaching.api.CoachingHandler;
+import dev.suite.coaching.domain.CoachingService;
 import dev.suite.coaching.store.CoachingStore;
 import dev.suite.shared.Json;
+import dev.suite.shared.data.Notifications;
 import dev.suite.shared.data.Rooms;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
@@ -28,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /** Every coaching route on its events/ sample against DynamoDB Local: success, each error, the role matrix, races. */
 class CoachingHandlerTest {
@@ -35,6 +39,15 @@ class CoachingHandlerTest {
 
     static Response run(String event, Who who) {
         return F.call(event, who).invoke(F.handler);
+    }
+
+    /** One run of the daily at-risk job on its events/ sample, its frames recorded. */
+    static Map<String, Object> runAtRiskJob() {
+        AtRiskJobHandler job = new AtRiskJobHandler(CoachingHandler.service(F.config, F.emu.dynamo(), F.recorder),
+                CoachingStore.from(F.emu.dynamo(), F.config));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> event = Json.EVENTS.convertValue(Events.json("schedule-coaching-at-risk"), Map.class);
+        return job.handleRequest(event, null);
     }
 
     @Test
@@ -349,18 +362,107 @@ class CoachingHandlerTest {
         F.profile(client, CoachingFixture.today().minusDays(10).toString());
         F.save(client, CoachingFixture.today().minusDays(5), 0);
         F.assign(admin, client, coach);
-        AtRiskJobHandler job = new AtRiskJobHandler(CoachingHandler.service(F.config, F.emu.dynamo(), F.recorder),
-                CoachingStore.from(F.emu.dynamo(), F.config));
-        @SuppressWarnings("unchecked")
-        Map<String, Object> event = Json.EVENTS.convertValue(Events.json("schedule-coaching-at-risk"), Map.class);
-        Map<String, Object> first = job.handleRequest(event, null);
+        Map<String, Object> first = runAtRiskJob();
         assertTrue(((Integer) first.get("notified")) >= 1, first::toString);
-        Map<String, Object> second = job.handleRequest(event, null);
+        Map<String, Object> second = runAtRiskJob();
         long atRisk = 0;
         for (JsonNode n : run("coaching-notifications", coach).json().get("items")) {
             atRisk += n.get("type").asText().equals("at-risk") && n.get("clientId").asText().equals(client.id()) ? 1 : 0;
         }
         assertEquals(1, atRisk, "run twice, notified once: " + second);
         assertTrue(F.frames.stream().anyMatch(f -> f[0].equals(coach.id()) && f[1].contains("at-risk")));
+    }
+    @Test
+    void aSlipNotifiesTheCoachOncePerClientAndDateHoweverTheDateToggles() {
+        Who[] c = F.coached();
+        Who client = c[0];
+        Who coach = c[1];
+        F.frames.clear();
+        assertEquals(200, F.save(client, CoachingFixture.today(), 3).status());
+        assertEquals(200, F.save(client, CoachingFixture.today(), 0).status());
+        assertEquals(200, F.save(client, CoachingFixture.today(), 2).status());
+        assertEquals(204, F.call("coaching-delete-entry", client).pathParam("date", CoachingFixture.today().toString()).invoke(F.handler).status());
+        assertEquals(201, F.save(client, CoachingFixture.today(), 5).status());
+        assertEquals(201, F.save(client, CoachingFixture.today().minusDays(2), 1).status());
+        List<String> slips = new ArrayList<>();
+        for (JsonNode n : run("coaching-notifications", coach).json().get("items")) {
+            if (n.get("type").asText().equals("slip")) {
+                slips.add(n.get("ref").asText());
+            }
+        }
+        assertEquals(List.of(CoachingFixture.today().minusDays(2).toString(), CoachingFixture.today().toString()), slips,
+                "one slip notification per date, however often today toggled or was deleted and saved again");
+        assertEquals(2, F.frames.stream().filter(f -> f[0].equals(coach.id()) && f[1].contains("\"type\":\"notification\"")
+                && f[1].contains("\"slip\"")).count(), "pushed once per date too");
+    }
+
+    @Test
+    void aDemotedCoachsStillValidTokenIsRefusedAndTheirFormerClientsReachThemNoMore() {
+        Who[] c = F.coached();
+        Who client = c[0];
+        Who coach = c[1];
+        // the Users row says User now; the token still carries the Coach group (valid for up to an hour), and the
+        // CoachClients row is still there (as between the role's change and the end of its assignments)
+        F.users.setRole(coach.id(), "User", Instant.now());
+        for (String event : List.of("coaching-clients", "coaching-client-progress", "coaching-add-note", "coaching-list-notes")) {
+            Events.Call call = F.call(event, coach);
+            if (!event.equals("coaching-clients")) {
+                call.pathParam("userId", client.id());
+            }
+            assertError(call.invoke(F.handler), 403, "FORBIDDEN");
+        }
+        F.frames.clear();
+        assertEquals(200, F.save(client, CoachingFixture.today(), 4).status());
+        assertEquals(List.of(), F.frames.stream().filter(f -> f[0].equals(coach.id())).map(f -> f[1]).toList(), "no progress, no slip frame");
+        for (JsonNode n : run("coaching-notifications", coach).json().get("items")) {
+            assertNotEquals("slip", n.get("type").asText(), "no slip notification to a former coach");
+        }
+        runAtRiskJob();
+        for (JsonNode n : run("coaching-notifications", coach).json().get("items")) {
+            assertNotEquals("at-risk", n.get("type").asText(), "the daily job skips a former coach");
+        }
+        assertError(F.assign(c[2], F.user("User"), coach), 409, "NOT_A_COACH");
+    }
+
+    @Test
+    void readAllMarksAtMostTheCapPerCallAndSaysWhetherMoreRemain() {
+        Who u = F.user("User");
+        String table = F.config.require("NOTIFICATIONS_TABLE");
+        int total = CoachingService.READ_ALL_MAX + 7;
+        List<WriteRequest> puts = new ArrayList<>();
+        for (int i = 0; i < total; i++) {
+            Map<String, AttributeValue> item = Notifications.unread(u.id(), String.format("%026d", i), "achievement", "t", null, null,
+                    Instant.now().toString(), Instant.now().plusSeconds(86_400).getEpochSecond());
+            puts.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
+        }
+        for (int from = 0; from < puts.size(); from += 25) {
+            List<WriteRequest> batch = puts.subList(from, Math.min(from + 25, puts.size()));
+            F.emu.dynamo().batchWriteItem(b -> b.requestItems(Map.of(table, batch)));
+        }
+        int marked = 0;
+        int calls = 0;
+        long slowest = 0;
+        boolean more = true;
+        while (more) {
+            long start = System.nanoTime();
+            JsonNode answer = run("coaching-read-all", u).json();
+            slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
+            int updated = answer.get("updated").asInt();
+            assertTrue(updated > 0 && updated <= CoachingService.READ_ALL_MAX, answer::toString);
+            more = answer.get("more").asBoolean();
+            marked += updated;
+            calls++;
+            assertTrue(calls <= 10, "each call makes progress: " + answer);
+        }
+        assertTrue(calls >= 2, "one call marks at most " + CoachingService.READ_ALL_MAX);
+        assertEquals(total, marked, "every one marked once");
+        assertTrue(slowest < 25_000, "each call within the 29 s timeout: " + slowest + " ms");
+        assertEquals(0, F.emu.dynamo().query(b -> b.tableName(table).indexName("unread-index").keyConditionExpression("unreadBy = :u")
+                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(u.id())))).count());
+        JsonNode none = run("coaching-read-all", u).json();
+        assertEquals(0, none.get("updated").asInt());
+        assertFalse(none.get("more").asBoolean());
+        long millis = slowest;
+        System.out.println("read-all of " + total + " notifications: " + calls + " calls, the slowest " + millis + " ms");
     }
 }

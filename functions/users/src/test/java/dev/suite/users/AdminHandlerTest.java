@@ -20,6 +20,7 @@ import dev.suite.testkit.Faults;
 import dev.suite.users.api.AdminHandler;
 import dev.suite.users.api.PreTokenGenerationHandler;
 import dev.suite.users.domain.AdminService;
+import dev.suite.users.store.CaseloadStore;
 import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -273,12 +275,49 @@ class AdminHandlerTest {
         };
         var users2 = Users.from(emu.dynamo(), config);
         var flaky = new AdminHandler(config, new AdminService(failingRemove, emu.dynamo(), users2, config.require("USERS_TABLE"),
-                config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(emu.dynamo(), config))));
+                config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(emu.dynamo(), config)),
+                CaseloadStore.from(emu.dynamo(), config)));
         assertError(setRoleWith(flaky, admin, target.username(), "User"), 503, "ROLE_CHANGE_FAILED");
         assertEquals(Set.of("Coach"), groups(target), "back to the one role it had");
         assertEquals("Coach", users.get(target.userId()).orElseThrow().role());
         assertEquals(200, setRole(admin, "Admin", target.username(), "User").status(), "and a retry works");
         assertEquals(Set.of("User"), groups(target));
+    }
+
+    @Test
+    void demotingACoachEndsTheirAssignmentsTellsEachClientAndPromotionDoesNotRestoreThem() {
+        var admin = onboarded("Admin");
+        var coach = onboarded("Coach");
+        var config = emu.functionConfig("AdminFunction");
+        String clients = config.require("COACH_CLIENTS_TABLE");
+        String notifications = config.require("NOTIFICATIONS_TABLE");
+        String other = "coach-" + UUID.randomUUID();
+        List<String> mine = List.of("client-" + UUID.randomUUID(), "client-" + UUID.randomUUID());
+        String theirs = "client-" + UUID.randomUUID();
+        for (String c : mine) {
+            emu.dynamo().putItem(b -> b.tableName(clients).item(Map.of("userId", AttributeValue.fromS(c), "coachId",
+                    AttributeValue.fromS(coach.userId()), "roomId", AttributeValue.fromS("dm-" + c),
+                    "assignedAt", AttributeValue.fromS("2026-01-01T00:00:00Z"))));
+        }
+        emu.dynamo().putItem(b -> b.tableName(clients).item(Map.of("userId", AttributeValue.fromS(theirs), "coachId", AttributeValue.fromS(other),
+                "roomId", AttributeValue.fromS("dm-x"), "assignedAt", AttributeValue.fromS("2026-01-01T00:00:00Z"))));
+        assertEquals(200, setRole(admin, "Admin", coach.username(), "Staff").status());
+        for (String c : mine) {
+            var row = emu.dynamo().getItem(b -> b.tableName(clients).key(Map.of("userId", AttributeValue.fromS(c))).consistentRead(true));
+            assertTrue(!row.hasItem() || row.item().isEmpty(), "the assignment of " + c + " ended with the role");
+            var told = emu.dynamo().query(b -> b.tableName(notifications).keyConditionExpression("userId = :u")
+                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(c)))).items();
+            assertEquals(1, told.size(), told::toString);
+            assertEquals("coach-ended", told.get(0).get("type").s());
+            assertEquals(c, told.get(0).get("unreadBy").s(), "unread");
+            assertEquals("dm-" + c, told.get(0).get("ref").s());
+        }
+        assertEquals(other, emu.dynamo().getItem(b -> b.tableName(clients).key(Map.of("userId", AttributeValue.fromS(theirs)))
+                .consistentRead(true)).item().get("coachId").s(), "another coach's client stays");
+        assertEquals(200, setRole(admin, "Admin", coach.username(), "Coach").status());
+        assertEquals(0, emu.dynamo().query(b -> b.tableName(clients).indexName("coach-index").keyConditionExpression("coachId = :c")
+                .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(coach.userId())))).count(), "promotion starts with no caseload");
+        assertEquals(200, setRole(admin, "Admin", coach.username(), "User").status(), "a demotion with no caseload left");
     }
 
     static Response setRoleWith(AdminHandler h, CognitoTestUsers.TestUser caller, String target, String role) {

@@ -32,6 +32,11 @@ import java.util.UUID;
  */
 public final class CoachingService {
     public static final int MAX_RANGE_DAYS = 366;
+    /** The most notifications one {@code POST /notifications/read-all} marks, and how many updates run at once. */
+    public static final int READ_ALL_MAX = 1000;
+    static final int READ_ALL_PARALLEL = 10;
+    /** After this, {@code read-all} starts no more updates (API Gateway gives up at 29 s). */
+    static final Duration READ_ALL_BUDGET = Duration.ofSeconds(15);
     private final CoachingStore store;
     private final NotificationStore notifications;
     private final Users users;
@@ -98,13 +103,17 @@ public final class CoachingService {
         List<Entry> all = store.entries(userId);
         Progress.Summary summary = Progress.summarize(profile, all, now);
         List<NotificationStore.Notification> toPush = new ArrayList<>(awardAchievements(userId, summary, now));
-        Optional<CoachingStore.Assignment> coach = store.assignment(userId);
+        // a coach whose role ended (their assignments end with it) gets nothing, even from a row not yet removed
+        Optional<CoachingStore.Assignment> coach = store.assignment(userId).filter(a -> isCoach(a.coachId()));
         if (coach.isPresent() && entry.slip() && previous.map(p -> !p.slip()).orElse(true)) {
             NotificationStore.Notification slip = notification(coach.get().coachId(), "slip",
                     name(userId) + " logged a slip on " + date + " (" + smoked + (smoked == 1 ? " cigarette)" : " cigarettes)"), userId,
                     date.toString(), now);
-            notifications.store(slip);
-            toPush.add(slip);
+            // once per coach, client and date however often the date toggles between slip and not, or is deleted and saved again
+            if (store.once("coaching-slip#" + slip.userId() + "#" + userId + "#" + date, Instant.ofEpochSecond(slip.expiresAt()),
+                    notifications.put(slip))) {
+                toPush.add(slip);
+            }
         }
         coach.ifPresent(a -> live.send(a.coachId(), new Views.ProgressFrame("progress", userId, date.toString(), summary)));
         toPush.forEach(this::push);
@@ -189,12 +198,17 @@ public final class CoachingService {
         UserRecord client = requireUser(clientId);
         UserRecord coach = requireUser(coachId);
         if (!Role.Coach.name().equals(coach.role())) {
-            throw ApiException.conflict("NOT_A_COACH", "user " + coachId + " does not have the Coach role");
+            throw notACoach(coachId);
         }
         Optional<CoachingStore.Assignment> before = store.assignment(clientId);
         Instant now = clock.instant();
         String assignedAt = before.filter(b -> b.coachId().equals(coachId)).map(CoachingStore.Assignment::assignedAt).orElse(Times.iso(now));
         String roomId = store.assign(clientId, coachId, now, assignedAt);
+        if (!isCoach(coachId)) {
+            // the role ended while this was written, after its end removed the coach's assignments: take this one back
+            store.unassign(clientId, coachId);
+            throw notACoach(coachId);
+        }
         if (before.isEmpty() || !before.get().coachId().equals(coachId)) {
             NotificationStore.Notification toCoach = notification(coachId, "assignment", "New client: " + display(client), clientId, roomId, now);
             NotificationStore.Notification toClient = notification(clientId, "assignment", "Your coach is " + display(coach), null, roomId, now);
@@ -275,14 +289,16 @@ public final class CoachingService {
         return new Views.Read(notificationId, true);
     }
 
+    /**
+     * Marks the newest {@link #READ_ALL_MAX} unread notifications read, {@link #READ_ALL_PARALLEL} at a time, starting
+     * none after {@link #READ_ALL_BUDGET}, so a call ends well within API Gateway's 29 s; {@code more} says unread ones
+     * remain (call again).
+     */
     public Views.ReadAll readAll(String userId) {
-        int n = 0;
-        for (NotificationStore.Notification u : notifications.unread(userId, 10_000)) {
-            if (notifications.markRead(userId, u.notificationId())) {
-                n++;
-            }
-        }
-        return new Views.ReadAll(n);
+        List<NotificationStore.Notification> unread = notifications.unread(userId, READ_ALL_MAX + 1);
+        List<String> ids = unread.stream().limit(READ_ALL_MAX).map(NotificationStore.Notification::notificationId).toList();
+        int marked = notifications.markRead(userId, ids, READ_ALL_PARALLEL, READ_ALL_BUDGET);
+        return new Views.ReadAll(marked, unread.size() > marked);
     }
 
     // ------------------------------------------------------------ the daily at-risk run
@@ -291,8 +307,12 @@ public final class CoachingService {
     public RiskRun atRisk() {
         Instant now = clock.instant();
         int[] counts = new int[3];
+        Map<String, Boolean> coaches = new HashMap<>();
         store.eachAssignment(a -> {
             counts[0]++;
+            if (!coaches.computeIfAbsent(a.coachId(), this::isCoach)) {
+                return;
+            }
             Optional<QuitProfile> profile = store.profile(a.clientId());
             RiskRules.Risk risk = RiskRules.assess(profile.orElse(null), store.entries(a.clientId()), assignedOn(a, profile.orElse(null)), now,
                     settings.idleDays());
@@ -364,11 +384,23 @@ public final class CoachingService {
         }
     }
 
-    /** Coach routes need the Coach role (an Admin without it is refused too: a caseload is a coach's own). */
-    static void requireCoach(Caller caller) {
-        if (caller.role() != Role.Coach && !caller.groups().contains(Role.Coach.name())) {
+    /**
+     * Coach routes need the Coach role in the Users table now (a consistent read), not the token's groups: a demoted
+     * coach's token, valid for up to an hour, is refused. An Admin without the role is refused too: a caseload is a coach's own.
+     */
+    private void requireCoach(Caller caller) {
+        if (!isCoach(caller.userId())) {
             throw ApiException.forbidden("only a Coach has a caseload");
         }
+    }
+
+    /** Whether the user's current role (the Users table, read consistently) is Coach. */
+    private boolean isCoach(String userId) {
+        return users.get(userId).map(UserRecord::role).filter(Role.Coach.name()::equals).isPresent();
+    }
+
+    private static ApiException notACoach(String coachId) {
+        return ApiException.conflict("NOT_A_COACH", "user " + coachId + " does not have the Coach role");
     }
 
     /** The coach's own client, or 404: another coach's client and an unknown user look the same. */

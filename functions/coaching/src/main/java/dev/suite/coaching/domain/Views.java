@@ -48,7 +48,8 @@ public final class Views {
     public record Read(String notificationId, boolean read) {
     }
 
-    public record ReadAll(int updated) {
+    /** What one {@code POST /notifications/read-all} marked, and whether unread ones remain (call it again). */
+    public record ReadAll(int updated, boolean more) {
     }
 
     /** WebSocket frame to a coach's connections when a client saves an entry. */

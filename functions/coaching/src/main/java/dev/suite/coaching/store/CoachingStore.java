@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.ScanResponse;
@@ -194,6 +195,16 @@ public final class CoachingStore {
         Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(t.clients()).key(Map.of("userId", s(clientId)))
                 .returnValues(ReturnValue.ALL_OLD)).attributes();
         return old == null || old.isEmpty() ? Optional.empty() : Optional.of(assignment(old));
+    }
+
+    /** Ends the assignment of a client to this coach only (another coach's since then stays). */
+    public void unassign(String clientId, String coachId) {
+        try {
+            dynamo.deleteItem(b -> b.tableName(t.clients()).key(Map.of("userId", s(clientId))).conditionExpression("coachId = :c")
+                    .expressionAttributeValues(Map.of(":c", s(coachId))));
+        } catch (ConditionalCheckFailedException gone) {
+            // already ended, or the client has another coach now
+        }
     }
 
     /** A page of a coach's clients, by client id. */

@@ -6,11 +6,18 @@ import static dev.suite.shared.data.Items.str;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Cursor;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Notifications;
 import dev.suite.shared.http.Page;
-import java.util.HashMap;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -41,21 +48,8 @@ public final class NotificationStore {
 
     /** The write of a new (unread) notification, to put alone or inside a transaction. */
     public TransactWriteItem put(Notification n) {
-        Map<String, AttributeValue> i = new HashMap<>();
-        i.put("userId", s(n.userId()));
-        i.put("notificationId", s(n.notificationId()));
-        i.put("type", s(n.type()));
-        i.put("title", s(n.title()));
-        if (n.clientId() != null) {
-            i.put("clientId", s(n.clientId()));
-        }
-        if (n.ref() != null) {
-            i.put("ref", s(n.ref()));
-        }
-        i.put("read", AttributeValue.fromBool(false));
-        i.put("unreadBy", s(n.userId()));
-        i.put("createdAt", s(n.createdAt()));
-        i.put("expiresAt", AttributeValue.fromN(Long.toString(n.expiresAt())));
+        Map<String, AttributeValue> i = Notifications.unread(n.userId(), n.notificationId(), n.type(), n.title(), n.clientId(), n.ref(),
+                n.createdAt(), n.expiresAt());
         return TransactWriteItem.builder().put(p -> p.tableName(table).item(i)).build();
     }
 
@@ -87,6 +81,39 @@ public final class NotificationStore {
         } catch (ConditionalCheckFailedException e) {
             return false;
         }
+    }
+
+    /**
+     * Marks the given notifications read, {@code parallel} conditional updates at a time (DynamoDB has no batched
+     * update; BatchWriteItem would put whole items back, reviving one the TTL just removed), starting none after
+     * {@code budget} has passed; answers how many it marked.
+     */
+    public int markRead(String userId, List<String> notificationIds, int parallel, Duration budget) {
+        long deadline = System.nanoTime() + budget.toNanos();
+        AtomicInteger marked = new AtomicInteger();
+        int workers = Math.max(1, Math.min(parallel, notificationIds.size()));
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int w = 0; w < workers; w++) {
+                int first = w;
+                running.add(pool.submit(() -> {
+                    for (int i = first; i < notificationIds.size() && System.nanoTime() < deadline; i += workers) {
+                        if (markRead(userId, notificationIds.get(i))) {
+                            marked.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while marking notifications read", e);
+        }
+        return marked.get();
     }
 
     private static Notification notification(Map<String, AttributeValue> i) {

@@ -21,6 +21,7 @@ import dev.suite.shared.http.Validated;
 import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
 import dev.suite.users.domain.AdminService;
+import dev.suite.users.store.CaseloadStore;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
     public static AdminService service(Config config, DynamoDbClient dynamo) {
         return new AdminService(Cognito.from(config),
                 dynamo, Users.from(dynamo, config), config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC(),
-                new Push(config, Connections.from(dynamo, config)));
+                new Push(config, Connections.from(dynamo, config)), CaseloadStore.from(dynamo, config));
     }
 
     public AdminHandler(Config config, AdminService admin) {

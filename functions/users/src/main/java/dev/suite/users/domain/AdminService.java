@@ -11,6 +11,7 @@ import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
 import dev.suite.shared.push.Push;
+import dev.suite.users.store.CaseloadStore;
 import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,9 +48,11 @@ public final class AdminService {
     private final Clock clock;
     private final RoleStore roles;
     private final Push push;
+    private final CaseloadStore caseload;
 
     public AdminService(Cognito cognito, DynamoDbClient dynamo, Users users, String usersTable,
-                        String poolId, Clock clock, Push push) {
+                        String poolId, Clock clock, Push push, CaseloadStore caseload) {
+        this.caseload = caseload;
         this.roles = new RoleStore(dynamo, usersTable);
         this.push = push;
         this.cognito = cognito;
@@ -140,8 +143,9 @@ public final class AdminService {
      * Changes a user's role. The decision is one conditional DynamoDB transaction (the profile's role and the count of
      * enabled admins, which never goes below one), so concurrent demotions cannot leave no admin. Cognito's groups
      * follow: the new group is added before the old ones are removed, and when a removal fails the change is undone,
-     * so the user keeps exactly one role. Then the user's open WebSocket connections are closed: their next
-     * {@code $connect} and their next token carry the new role.
+     * so the user keeps exactly one role. A role other than Coach ends the user's coaching assignments (each client is
+     * told), and so does a promotion to Coach: it starts with no caseload; a retry of the same change ends any it left. Then the user's
+     * open WebSocket connections are closed: their next {@code $connect} and their next token carry the new role.
      */
     public RoleChange setRole(String callerId, String username, Role role) {
         JsonNode user;
@@ -182,10 +186,27 @@ public final class AdminService {
             undo(realUsername, sub, profile.isPresent(), groups, from, role);
             throw ApiException.unavailable("ROLE_CHANGE_FAILED", "the role could not be changed (nothing changed); retry shortly", 2);
         }
+        if (sub != null && (role != Role.Coach || from != Role.Coach)) {
+            // away from Coach, and into it too: a promotion starts with no caseload, even a row left by a race with the demotion
+            endCaseload(sub, now);
+        }
         if (sub != null) {
             push.disconnect(sub, now);
         }
         return new RoleChange(realUsername, sub, role.name());
+    }
+
+    private void endCaseload(String userId, Instant now) {
+        try {
+            int ended = caseload.end(userId, now);
+            if (ended > 0) {
+                LOG.info("role change ended {} coaching assignments of {}", ended, userId);
+            }
+        } catch (SdkException e) {
+            LOG.error("ending the coaching assignments of {} failed: {}", userId, e.getClass().getSimpleName());
+            throw ApiException.unavailable("ROLE_CHANGE_INCOMPLETE",
+                    "the role changed but the coach's assignments did not all end; send the same change again", 2);
+        }
     }
 
     /** Back to the groups and the profile role the user had: best effort, each step logged when it fails. */
