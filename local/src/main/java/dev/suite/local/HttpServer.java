@@ -86,6 +86,11 @@ final class HttpServer {
 
     private void serve(Request request, Response response, Callback callback) throws IOException {
         String path = request.getHttpURI().getPath();
+        String refused = refusal(request, path);
+        if (refused != null) {
+            write(response, callback, 403, Map.of("Content-Type", "application/json"), LocalGuard.forbidden(refused));
+            return;
+        }
         byte[] body = Content.Source.asInputStream(request).readAllBytes();
         if (runtime.rest() == null) {
             write(response, callback, 503, Map.of("Content-Type", "application/json"), "{\"message\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
@@ -175,6 +180,19 @@ final class HttpServer {
         RestGateway.HttpResponse out = runtime.rest().handle(new RestGateway.HttpRequest(request.getMethod(), path, headers, query, body,
                 ip == null ? "127.0.0.1" : ip));
         write(response, callback, out.status(), out.headers(), out.body());
+    }
+
+    /** Why {@link LocalGuard} refuses the request, or null: every route checks Host; Invoke, schedules and the console also the caller. */
+    private String refusal(Request request, String path) {
+        String host = LocalGuard.host(request.getHeaders().get("Host"), port());
+        if (host != null) {
+            return host;
+        }
+        boolean console = Console.serves(path);
+        if (console || path.startsWith(INVOKE) || path.startsWith("/_local/schedules/")) {
+            return LocalGuard.caller(request.getHeaders().get("Origin"), request.getHeaders().get("Sec-Fetch-Site"), port(), console);
+        }
+        return null;
     }
 
     /** The console's server-sent events: this request's thread writes them until the browser leaves. */

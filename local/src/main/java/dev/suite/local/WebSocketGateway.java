@@ -147,7 +147,24 @@ public final class WebSocketGateway {
                 return true;
             }
         });
-        server.setHandler(ws);
+        // Host names this port on the loopback (no DNS rebinding); an upgrade may come from any page (apps connect from
+        // browsers), the management API (@connections) only from tools: no Origin, no cross-site fetch.
+        server.setHandler(new Handler.Wrapper(ws) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                String refused = LocalGuard.host(request.getHeaders().get("Host"), port());
+                if (refused == null && request.getHeaders().get("Upgrade") == null) {
+                    refused = LocalGuard.caller(request.getHeaders().get("Origin"), request.getHeaders().get("Sec-Fetch-Site"), port(), false);
+                }
+                if (refused != null) {
+                    response.setStatus(403);
+                    response.getHeaders().put("Content-Type", "application/json");
+                    response.write(true, ByteBuffer.wrap(LocalGuard.forbidden(refused)), callback);
+                    return true;
+                }
+                return super.handle(request, response, callback);
+            }
+        });
         server.start();
     }
 
