@@ -123,9 +123,13 @@ final class Resources {
         List<String> autoVerified = Template.cast(p.getOrDefault("AutoVerifiedAttributes", List.of()));
         Map<String, Object> policies = Template.cast(p.getOrDefault("Policies", Map.of()));
         Map<String, Object> pw = Template.cast(policies.getOrDefault("PasswordPolicy", Map.of()));
+        Map<String, Object> updates = Template.cast(p.getOrDefault("UserAttributeUpdateSettings", Map.of()));
+        List<String> verifyFirst = Template.cast(updates.getOrDefault("AttributesRequireVerificationBeforeUpdate", List.of()));
+        // cognito-local applies UserAttributeUpdateSettings (a changed email waits in UnverifiedAttributeChanges)
         refs.put(id, cognito.createUserPool(b -> b.poolName(poolName)
                 .usernameAttributesWithStrings(usernameAttributes)
                 .autoVerifiedAttributesWithStrings(autoVerified)
+                .userAttributeUpdateSettings(u -> u.attributesRequireVerificationBeforeUpdateWithStrings(verifyFirst))
                 .policies(pol -> pol.passwordPolicy(pp -> pp
                         .minimumLength(pw.get("MinimumLength") == null ? null : Integer.valueOf(pw.get("MinimumLength").toString()))
                         .requireLowercase((Boolean) pw.get("RequireLowercase"))
@@ -148,8 +152,13 @@ final class Resources {
             }
         }
         List<String> flows = Template.cast(p.getOrDefault("ExplicitAuthFlows", List.of()));
+        List<String> write = Template.cast(p.get("WriteAttributes"));
+        List<String> read = Template.cast(p.get("ReadAttributes"));
+        // cognito-local stores Read/WriteAttributes but does not enforce them (its UpdateUserAttributes checks only the
+        // schema's Mutable); AWS does
         refs.put(id, cognito.createUserPoolClient(b -> b.userPoolId(poolId).clientName(name).generateSecret(withSecret)
-                .explicitAuthFlows(flows.stream().map(ExplicitAuthFlowsType::fromValue).toList())).userPoolClient().clientId());
+                .explicitAuthFlows(flows.stream().map(ExplicitAuthFlowsType::fromValue).toList())
+                .writeAttributes(write).readAttributes(read)).userPoolClient().clientId());
     }
 
     private void createGroup(String id) {

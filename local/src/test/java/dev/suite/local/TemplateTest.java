@@ -226,6 +226,23 @@ class TemplateTest {
         });
     }
 
+    /**
+     * A user's own access token cannot rewrite attributes through Cognito's UpdateUserAttributes beyond what SignUp
+     * writes (email, name), and a new email (the sign-in alias) waits for its verification code.
+     */
+    @Test
+    void usersCannotRewriteTheirAttributesAndAnEmailChangeWaitsForVerification() {
+        T.resourcesOfType("AWS::Cognito::UserPoolClient").forEach((id, r) -> {
+            Map<String, Object> p = T.properties(id);
+            assertEquals(List.of("email", "name"), p.get("WriteAttributes"), id + ": writable attributes");
+            assertEquals(List.of("email", "email_verified", "name"), p.get("ReadAttributes"), id + ": readable attributes");
+        });
+        T.resourcesOfType("AWS::Cognito::UserPool").forEach((id, r) -> {
+            Map<String, Object> updates = Template.cast(T.properties(id).get("UserAttributeUpdateSettings"));
+            assertEquals(List.of("email"), updates == null ? null : updates.get("AttributesRequireVerificationBeforeUpdate"), id);
+        });
+    }
+
     @Test
     void theAuthFunctionChecksThePoolsOwnPasswordPolicy() {
         Map<String, Object> pool = Template.cast(Template.<Map<String, Object>>cast(T.properties("UserPool").get("Policies")).get("PasswordPolicy"));
