@@ -47,11 +47,11 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
     public AuthHandler(Config config, AuthService auth) {
         Router router = new Router()
                 .add("POST", "/auth/register", r -> ApiResponse.created(auth.register(Body.parse(r, Requests.Register.class), r.sourceIp())))
-                .add("POST", "/auth/confirm", r -> ApiResponse.ok(auth.confirm(Body.parse(r, Requests.Confirm.class))))
+                .add("POST", "/auth/confirm", r -> ApiResponse.ok(auth.confirm(Body.parse(r, Requests.Confirm.class), r.sourceIp())))
                 .add("POST", "/auth/login", r -> ApiResponse.ok(auth.login(Body.parse(r, Requests.Login.class), r.sourceIp())))
                 .add("POST", "/auth/refresh", r -> ApiResponse.ok(auth.refresh(Body.parse(r, Requests.Refresh.class))))
                 .add("POST", "/auth/forgot-password", r -> ApiResponse.ok(auth.forgotPassword(Body.parse(r, Requests.Forgot.class), r.sourceIp())))
-                .add("POST", "/auth/reset-password", r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class))))
+                .add("POST", "/auth/reset-password", r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class), r.sourceIp())))
                 .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller())))
                 .add("POST", "/auth/logout", r -> {
                     auth.logout(Body.parse(r, Requests.Logout.class), r.caller().userId());

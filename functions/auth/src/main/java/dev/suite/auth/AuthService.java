@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 /** Account operations on the Cognito user pool and the Users table. No AWS event types here. */
 public final class AuthService {
@@ -76,6 +77,36 @@ public final class AuthService {
                 default -> throw common(e);
             }
         }
+    }
+
+    /**
+     * A code attempt ({@code /auth/confirm}, {@code /auth/reset-password}) limited like logins: 429 once this address had
+     * {@code perEmailAndAddress} wrong codes for the email, or {@code perAddress} wrong codes in all, this minute (the
+     * two routes count together; only wrong codes count). Cognito's own limits (LimitExceeded, TooManyFailedAttempts:
+     * 429 too) apply in AWS; cognito-local has none, so this is the limit that always holds.
+     */
+    private <T> T codeAttempt(String email, String sourceIp, Supplier<T> attempt) {
+        String fromAddress = "code-failures#" + sourceIp;
+        String forEmail = "code-failures#" + email + "#" + sourceIp;
+        limiter.check(fromAddress, limits.perAddress(), MINUTE, "wrong codes from this address");
+        limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "wrong codes for this email");
+        try {
+            return attempt.get();
+        } catch (ApiException e) {
+            if (e.code().equals("INVALID_CODE")) {
+                limiter.count(fromAddress, MINUTE);
+                limiter.count(forEmail, MINUTE);
+            }
+            throw e;
+        }
+    }
+
+    Views.Confirmed confirm(Requests.Confirm r, String sourceIp) {
+        return codeAttempt(r.email(), sourceIp, () -> confirm(r));
+    }
+
+    Views.PasswordReset resetPassword(Requests.Reset r, String sourceIp) {
+        return codeAttempt(r.email(), sourceIp, () -> resetPassword(r));
     }
 
     Views.Confirmed confirm(Requests.Confirm r) {

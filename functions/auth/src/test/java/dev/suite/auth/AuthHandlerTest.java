@@ -245,14 +245,18 @@ class AuthHandlerTest {
         }
     }
 
+    /** A handler with these limits whose rate limiter stays in one fixed-window minute (a boundary mid-test would reset the counters). */
+    static AuthHandler inOneWindow(AuthService.Limits limits) {
+        RateLimiter oneWindow = new RateLimiter(emu.dynamo(), config.require("RATE_LIMITS_TABLE"), Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        return new AuthHandler(config, new AuthService(Cognito.from(config), Users.from(emu.dynamo(), config),
+                new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), oneWindow, limits,
+                new Push(config, Connections.from(emu.dynamo(), config))));
+    }
+
     @Test
     void oneAddressIsLimitedAcrossEmailsAndRegistrationsArePerAddress() {
-        // One fixed-window minute for the whole test: a minute boundary in the middle would reset the counters.
-        RateLimiter oneWindow = new RateLimiter(emu.dynamo(), config.require("RATE_LIMITS_TABLE"), Clock.fixed(Instant.now(), ZoneOffset.UTC));
-        AuthHandler limited = new AuthHandler(config, new AuthService(Cognito.from(config), Users.from(emu.dynamo(), config),
-                new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
-                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), oneWindow, new AuthService.Limits(5, 30, 10),
-                new Push(config, Connections.from(emu.dynamo(), config))));
+        AuthHandler limited = inOneWindow(new AuthService.Limits(5, 30, 10));
         String address = "192.0.2." + (1 + (int) (Math.random() * 200));
         for (int i = 0; i < 30; i++) {
             assertError(Events.call("auth-login").from(address).body(Map.of("email", newEmail(), "password", PASSWORD)).invoke(limited),
@@ -274,6 +278,49 @@ class AuthHandlerTest {
         assertError(Events.call("auth-forgot-password").from(address).body(Map.of("email", other)).invoke(limited), 429, "TOO_MANY_REQUESTS");
         assertEquals(200, Events.call("auth-forgot-password").from("198.51.100.9").body(Map.of("email", other)).invoke(limited).status(),
                 "the owner asks from elsewhere");
+    }
+
+    @Test
+    void wrongConfirmationAndResetCodesAreLimitedPerEmailAndPerAddress() {
+        AuthHandler limited = inOneWindow(new AuthService.Limits(5, 8, 10));
+        String email = newEmail();
+        assertEquals(201, register(email, PASSWORD).status());
+        String good = code(email);
+        String wrong = good.equals("123456") ? "654321" : "123456";
+        String guesser = "192.0.2." + (1 + (int) (Math.random() * 200));
+        for (int i = 0; i < 5; i++) {
+            assertError(Events.call("auth-confirm").from(guesser).body(Map.of("email", email, "code", wrong)).invoke(limited), 400, "INVALID_CODE");
+        }
+        Response stopped = Events.call("auth-confirm").from(guesser).body(Map.of("email", email, "code", good)).invoke(limited);
+        assertError(stopped, 429, "TOO_MANY_REQUESTS");
+        assertNotNull(stopped.headers().get("Retry-After"));
+        assertEquals(200, Events.call("auth-confirm").from("198.51.100.7").body(Map.of("email", email, "code", good)).invoke(limited).status(),
+                "the owner confirms from their own address");
+        // per address across emails and both routes: 3 more wrong codes (8 in all) and the address is stopped
+        for (int i = 0; i < 3; i++) {
+            assertError(Events.call("auth-reset-password").from(guesser).body(Map.of("email", newEmail(), "code", wrong,
+                    "newPassword", "N3wPassword")).invoke(limited), 400, "INVALID_CODE");
+        }
+        assertError(Events.call("auth-reset-password").from(guesser).body(Map.of("email", newEmail(), "code", wrong,
+                "newPassword", "N3wPassword")).invoke(limited), 429, "TOO_MANY_REQUESTS");
+    }
+
+    /**
+     * The pool as local/ provisions it from template.yaml (UserAttributeUpdateSettings): a user's own access token
+     * changing the email through Cognito directly leaves the sign-in email as it was until the new one is verified.
+     */
+    @Test
+    void anEmailChangeThroughCognitoDirectlyWaitsForVerification() {
+        String email = newEmail();
+        register(email, PASSWORD);
+        confirm(email, code(email));
+        String access = login(email, PASSWORD).json().get("accessToken").asText();
+        String other = newEmail();
+        emu.cognito().updateUserAttributes(b -> b.accessToken(access).userAttributes(a -> a.name("email").value(other)));
+        var user = emu.cognito().adminGetUser(b -> b.userPoolId(emu.userPoolId()).username(email));
+        assertEquals(email, user.userAttributes().stream().filter(a -> a.name().equals("email")).findFirst().orElseThrow().value(),
+                "the email stays until the new one is verified");
+        assertEquals(200, login(email, PASSWORD).status(), "and still signs in");
     }
 
     /** register answers the same for a taken email as for a new one; the owner of an unconfirmed account gets the code again. */
