@@ -160,7 +160,7 @@ public final class CoachingStore {
             return Dynamo.transact(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(t.achievements()).item(i)
                     .conditionExpression("attribute_not_exists(achievementId)")).build(), notification));
         } catch (TransactionCanceledException e) {
-            if (e.hasCancellationReasons() && e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()))) {
+            if (conflict(e)) {
                 // a concurrent save is awarding it right now; should that one fail too, the next save awards it
                 return false;
             }
@@ -168,11 +168,25 @@ public final class CoachingStore {
         }
     }
 
-    /** Writes the notification only if {@code key} was never used (an idempotency record that expires). */
+    /**
+     * Writes the notification only if {@code key} was never used (an idempotency record that expires). False, writing
+     * nothing, when it was, or when a concurrent call is writing the same key right now (that one notifies).
+     */
     public boolean once(String key, Instant expires, TransactWriteItem notification) {
         Map<String, AttributeValue> i = Map.of("id", s(key), "expiresAt", n(expires.getEpochSecond()));
-        return Dynamo.transact(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(t.idempotency()).item(i)
-                .conditionExpression("attribute_not_exists(id)")).build(), notification));
+        try {
+            return Dynamo.transact(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(t.idempotency()).item(i)
+                    .conditionExpression("attribute_not_exists(id)")).build(), notification));
+        } catch (TransactionCanceledException e) {
+            if (conflict(e)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private static boolean conflict(TransactionCanceledException e) {
+        return e.hasCancellationReasons() && e.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code()));
     }
 
     // ------------------------------------------------------------ coach assignments
