@@ -176,7 +176,7 @@ export interface paths {
         get?: never;
         /**
          * Change a user's role (Admin)
-         * @description The change shows in the user's token on their next refresh.
+         * @description The change shows in the user's token on their next refresh. A role other than `Coach` (and a promotion into `Coach`) ends the user's coaching assignments, each client told by a `coach-ended` notification; `/coach/*` routes read the current role, so a demoted coach's still-valid token is refused there at once.
          */
         put: operations["setUserRole"];
         post?: never;
@@ -723,7 +723,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Mark every notification read */
+        /**
+         * Mark unread notifications read, at most 1000 per call
+         * @description Marks the caller's newest unread notifications read, at most 1000 per call (10 conditional updates at a time, none started after 15 s, so a call ends well within API Gateway's 29 s). `more` is true when unread ones remain: call again.
+         */
         post: operations["readAllNotifications"];
         delete?: never;
         options?: never;
@@ -1645,7 +1648,7 @@ export interface components {
         Notification: {
             notificationId: string;
             /** @enum {string} */
-            type: "slip" | "achievement" | "assignment" | "at-risk";
+            type: "slip" | "achievement" | "assignment" | "coach-ended" | "at-risk";
             title: string;
             clientId: string | null;
             ref: string | null;
@@ -1663,6 +1666,8 @@ export interface components {
         };
         NotificationsReadAll: {
             updated: number;
+            /** @description unread notifications remain (more than this call marked); call again */
+            more: boolean;
         };
         GymRequest: {
             name: string;
@@ -2538,7 +2543,7 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["Internal"];
-            /** @description `ROLE_CHANGE_FAILED` (nothing changed; retry shortly), `SERVICE_BUSY`, `SERVICE_UNAVAILABLE` */
+            /** @description `ROLE_CHANGE_FAILED` (nothing changed; retry shortly), `ROLE_CHANGE_INCOMPLETE` (the role changed but the coach's assignments did not all end: send the same change again), `SERVICE_BUSY`, `SERVICE_UNAVAILABLE` */
             503: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -4019,7 +4024,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description How many changed. */
+            /** @description How many changed, and whether unread ones remain. */
             200: {
                 headers: {
                     [name: string]: unknown;
