@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.net.Webhook;
+import dev.suite.emulators.Template;
 import dev.suite.gym.GymHandlerTest.Who;
 import dev.suite.gym.api.GymHandler;
 import dev.suite.gym.domain.GymService;
@@ -135,6 +136,33 @@ class GymStripeTest {
     static MockResponse refusal(int status, String body) {
         return new MockResponse().setResponseCode(status).setHeader("Stripe-Should-Retry", "false").setHeader("Content-Type", "application/json")
                 .setBody(body);
+    }
+
+    static Map<String, Object> variables(String function) {
+        Map<String, Object> env = Template.cast(EMU.template().properties(function).get("Environment"));
+        return Template.cast(env.get("Variables"));
+    }
+
+    @Test
+    void theUnauthenticatedWebhookHasAFunctionThatHoldsOnlyTheWebhookSecret() {
+        List<String> webhookRoutes = EMU.template().apiRoutes().stream().filter(r -> r.path().equals("/payments/stripe/webhook"))
+                .map(Template.ApiRoute::function).toList();
+        assertEquals(List.of("StripeWebhookFunction"), webhookRoutes);
+        assertEquals(List.of("StripeWebhookFunction"), EMU.template().apiRoutes().stream().filter(r -> r.function().equals("StripeWebhookFunction"))
+                .map(Template.ApiRoute::function).toList(), "it serves nothing else");
+        Map<String, Object> webhook = variables("StripeWebhookFunction");
+        assertTrue(webhook.containsKey("STRIPE_WEBHOOK_SECRET_PARAM"));
+        assertTrue(webhook.keySet().stream().filter(k -> k.endsWith("_PARAM")).toList().equals(List.of("STRIPE_WEBHOOK_SECRET_PARAM")), webhook::toString);
+        String policy = Json.write(EMU.template().properties("StripeWebhookFunction").get("Policies"));
+        for (String other : List.of("StripeSecretKeyParameter", "CheckinTokenKeyParameter", "GymsTable", "CheckinTokensTable", "GymPresenceTable",
+                "VisitsTable", "MembershipPlansTable", "UsersTable")) {
+            assertTrue(!policy.contains(other), "the webhook's policy names " + other);
+        }
+        Map<String, Object> gym = variables("GymFunction");
+        assertTrue(gym.containsKey("STRIPE_SECRET_KEY_PARAM") && gym.containsKey("CHECKIN_TOKEN_KEY_PARAM"));
+        assertTrue(!gym.containsKey("STRIPE_WEBHOOK_SECRET_PARAM") && !gym.containsKey("STRIPE_EVENTS_TABLE"), gym::toString);
+        String gymPolicy = Json.write(EMU.template().properties("GymFunction").get("Policies"));
+        assertTrue(!gymPolicy.contains("StripeWebhookSecretParameter") && !gymPolicy.contains("StripeEventsTable"), gymPolicy);
     }
 
     @Test
