@@ -425,6 +425,17 @@ class CoachingHandlerTest {
     }
 
     @Test
+    void theNotificationThatACoachsRoleEndedIsListedAsTheContractSays() {
+        Who u = F.user("User");
+        F.emu.dynamo().putItem(b -> b.tableName(F.config.require("NOTIFICATIONS_TABLE")).item(Notifications.unread(u.id(),
+                "01JZZZZZZZZZZZZZZZZZZZZZZZ", "coach-ended", "Your coach is no longer coaching", null, "dm-x", Instant.now().toString(),
+                Instant.now().plusSeconds(86_400).getEpochSecond())));
+        JsonNode items = run("coaching-notifications", u).json().get("items");
+        assertEquals("coach-ended", items.get(0).get("type").asText(), items::toString);
+        assertEquals(1, run("coaching-read-all", u).json().get("updated").asInt());
+    }
+
+    @Test
     void readAllMarksAtMostTheCapPerCallAndSaysWhetherMoreRemain() {
         Who u = F.user("User");
         String table = F.config.require("NOTIFICATIONS_TABLE");

@@ -314,6 +314,11 @@ class AdminHandlerTest {
         }
         assertEquals(other, emu.dynamo().getItem(b -> b.tableName(clients).key(Map.of("userId", AttributeValue.fromS(theirs)))
                 .consistentRead(true)).item().get("coachId").s(), "another coach's client stays");
+        // an assignment written in the same instant as the demotion, missed by the coach index: the promotion removes it
+        String raced = "client-" + UUID.randomUUID();
+        emu.dynamo().putItem(b -> b.tableName(clients).item(Map.of("userId", AttributeValue.fromS(raced), "coachId",
+                AttributeValue.fromS(coach.userId()), "roomId", AttributeValue.fromS("dm-" + raced),
+                "assignedAt", AttributeValue.fromS("2026-01-01T00:00:00Z"))));
         assertEquals(200, setRole(admin, "Admin", coach.username(), "Coach").status());
         assertEquals(0, emu.dynamo().query(b -> b.tableName(clients).indexName("coach-index").keyConditionExpression("coachId = :c")
                 .expressionAttributeValues(Map.of(":c", AttributeValue.fromS(coach.userId())))).count(), "promotion starts with no caseload");
