@@ -8,6 +8,7 @@ import dev.suite.shared.Ids;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Dynamo;
 import dev.suite.shared.data.Notifications;
+import dev.suite.shared.data.Transaction;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -22,6 +23,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  */
 public final class CaseloadStore {
     private static final String COACH_INDEX = "coach-index";
+
+    /** Why an assignment was not ended: it no longer names this coach. */
+    private enum Refusal { NO_LONGER_THIS_COACH }
+
     private final DynamoDbClient dynamo;
     private final String clientsTable;
     private final String notificationsTable;
@@ -56,8 +61,8 @@ public final class CaseloadStore {
                     "Your coach is no longer coaching; an admin can assign you a new one", null, str(row, "roomId"), Times.iso(now),
                     now.plus(notificationTtl).getEpochSecond());
             TransactWriteItem tell = TransactWriteItem.builder().put(p -> p.tableName(notificationsTable).item(notice)).build();
-            // false: the client was reassigned or unassigned meanwhile, and is told nothing
-            if (Dynamo.transact(dynamo, List.of(delete, tell))) {
+            // refused: the client was reassigned or unassigned meanwhile, and is told nothing
+            if (new Transaction<Refusal>().guard(delete, Refusal.NO_LONGER_THIS_COACH).add(tell).write(dynamo).isEmpty()) {
                 ended++;
             }
         }
