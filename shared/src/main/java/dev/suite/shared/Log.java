@@ -20,7 +20,7 @@ import software.amazon.lambda.powertools.logging.PowertoolsLogging;
  * Logging: Powertools for Java logging through its functional API (no AspectJ), on log4j2 with Powertools' JSON
  * layout (shared/src/main/resources/log4j2.xml). Each invocation's scope ({@link #around}) puts on every line the
  * Lambda context, {@code cold_start}, {@code service}, {@code xray_trace_id}, {@code sampling_rate}, the correlation id
- * (the API Gateway request id, or the client's header) and, once known, the user id. The layout redacts secrets in
+ * the caller gives (the API Gateway request id, else Lambda's) and, once known, the user id. The layout redacts secrets in
  * messages; callers still never pass passwords, tokens, codes or secrets to a log line.
  *
  * <p>{@code cold_start} is ours, not Powertools': Powertools reports a SnapStart restore as warm and consumes the cold
