@@ -293,9 +293,9 @@ final class ColdStart implements AutoCloseable {
         SnapStart s = new SnapStart(name, event, unpinned, pinned, null);
         log.printf("  %s answered %s with: %s%n", name, event, unpinned.get(0).values().get("answer"));
         log.printf("  %-28s %2.0f hooks, init %5.0f ms, beforeCheckpoint %5.0f ms, heap %5.1f MB, metaspace %5.1f MB; first request %4.0f classes"
-                + " %6.2f ms, warm p50 %6.2f ms: %.2fx (pinned %.2fx) %s%n", name, s.median("hooks"), s.median("initMs"),
-                s.median("beforeCheckpointMs"), s.median("heapBytes") / 1048576, s.median("metaspaceBytes") / 1048576, s.median("firstClasses"),
-                s.median("firstMs"), s.median("warmP50Ms"), s.ratio(), s.pinnedRatio(),
+                + " %6.2f ms (JIT %3.0f ms), second %6.2f ms, warm p50 %6.2f ms: %.2fx (pinned %.2fx) %s%n", name, s.median("hooks"),
+                s.median("initMs"), s.median("beforeCheckpointMs"), s.median("heapBytes") / 1048576, s.median("metaspaceBytes") / 1048576,
+                s.median("firstClasses"), s.median("firstMs"), s.median("firstJitMs"), s.median("secondMs"), s.median("warmP50Ms"), s.ratio(), s.pinnedRatio(),
                 name.equals(BASELINE) ? "" : s.misses().isEmpty() ? "goals met" : "MISSED " + s.misses() + " " + s.packages());
         return s;
     }

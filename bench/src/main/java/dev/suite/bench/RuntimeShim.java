@@ -13,6 +13,7 @@ import dev.suite.bench.crac.Core;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ClassLoadingMXBean;
+import java.lang.management.CompilationMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -45,7 +46,9 @@ import java.util.Map;
  *   registered resource in reverse order of registration; a full GC and the live heap and metaspace (what the snapshot
  *   holds); {@code afterRestore} in order of registration. Then the first request, with the classes it loads
  *   ({@link ClassLoadingMXBean}) between the two marker classes {@link FirstRequestStarts} and {@link FirstRequestEnds}
- *   (so a {@code -Xlog:class+load} log names them), then {@link #WARMUP} warm-up requests and {@link #MEASURED} measured
+ *   (so a {@code -Xlog:class+load} log names them) and the JIT compilers' time meanwhile ({@link CompilationMXBean}); the
+ *   second request's time (near the first: the code is still cold, interpreted; near the warm p50: a one-off cost); then
+ *   {@link #WARMUP} warm-up requests (the second among them) and {@link #MEASURED} measured
  *   ones in the same JVM. Results go to the result file as {@code key=value} lines.</li>
  * </ul>
  */
@@ -96,12 +99,17 @@ public final class RuntimeShim {
         t = System.nanoTime();
         Core.restore();
         out.put("afterRestoreMs", String.valueOf((System.nanoTime() - t) / 1e6));
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long[] window = new long[3];
+        long jitBefore = jit.getTotalCompilationTime();
         String answer = invoker.invoke(new Window(classes, window));
+        out.put("firstJitMs", String.valueOf(jit.getTotalCompilationTime() - jitBefore));
         out.put("firstClasses", String.valueOf(window[1]));
         out.put("firstMs", String.valueOf(window[0] / 1e6));
         out.put("answer", answer.length() > 160 ? answer.substring(0, 160) + "..." : answer);
-        for (int i = 0; i < WARMUP; i++) {
+        invoker.invoke(new Window(null, window));
+        out.put("secondMs", String.valueOf(window[0] / 1e6));
+        for (int i = 1; i < WARMUP; i++) {
             invoker.invoke(null);
         }
         long[] warm = new long[MEASURED];
