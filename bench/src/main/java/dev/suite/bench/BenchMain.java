@@ -5,6 +5,7 @@ import dev.suite.emulators.Template;
 import dev.suite.local.LocalRuntime;
 import dev.suite.shared.Json;
 import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -79,6 +80,9 @@ public final class BenchMain {
             md.append('\n');
         }
         if (only.contains("load") || only.contains("fanout")) {
+            // local/ runs the functions in this JVM, and their JSON log lines go to System.out: kept out of the report
+            PrintStream report = System.out;
+            System.setOut(new PrintStream(OutputStream.nullOutputStream()));
             try (LocalRuntime rt = LocalRuntime.start(LocalRuntime.Options.forTests(null), new PrintStream(new ByteArrayOutputStream()))) {
                 String[] user = user(rt);
                 if (only.contains("load")) {
@@ -107,6 +111,8 @@ public final class BenchMain {
                     }
                     md.append('\n');
                 }
+            } finally {
+                System.setOut(report);
             }
         }
         if (only.contains("size")) {
