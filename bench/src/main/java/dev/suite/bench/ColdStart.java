@@ -171,13 +171,18 @@ final class ColdStart implements AutoCloseable {
         });
         management.start();
         // the runtime's class path: the shim and the runtime's own libraries, nothing of the function's
-        classPath = String.join(":", codeSource(RuntimeShim.class), codeSource(RequestHandler.class), codeSource(LambdaEventSerializers.class));
+        classPath = runtimeClassPath();
     }
 
     static ColdStart start() throws Exception {
         ColdStart c = new ColdStart();
         c.seed();
         return c;
+    }
+
+    /** The class path of every started JVM: the shim with the bench's CRaC implementation, and the runtime's own libraries. */
+    static String runtimeClassPath() throws Exception {
+        return String.join(":", codeSource(RuntimeShim.class), codeSource(RequestHandler.class), codeSource(LambdaEventSerializers.class));
     }
 
     private static String codeSource(Class<?> c) throws Exception {

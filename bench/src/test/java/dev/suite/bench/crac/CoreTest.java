@@ -1,9 +1,9 @@
 package dev.suite.bench.crac;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.suite.bench.RecordingResource;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,21 +24,7 @@ class CoreTest {
     }
 
     private void register(String name, boolean failBefore) {
-        org.crac.Resource r = new org.crac.Resource() {
-            @Override
-            public void beforeCheckpoint(org.crac.Context<? extends org.crac.Resource> context) {
-                assertNotNull(context);
-                calls.add(name + ".before");
-                if (failBefore) {
-                    throw new IllegalStateException(name + " refuses");
-                }
-            }
-
-            @Override
-            public void afterRestore(org.crac.Context<? extends org.crac.Resource> context) {
-                calls.add(name + ".after");
-            }
-        };
+        org.crac.Resource r = new RecordingResource(name, calls, failBefore);
         keep.add(r);
         org.crac.Core.getGlobalContext().register(r);
     }
