@@ -150,16 +150,16 @@ public final class BenchMain {
         md.append("## SnapStart start: init, the CRaC hooks, then the first request after restore (").append(rounds)
                 .append(" JVMs per function, unpinned and pinned)\n\n")
                 .append("The hooks run through org.crac (`-Dorg.crac.Core.Compat=").append(ColdStart.COMPAT)
-                .append("`): `beforeCheckpoint` in reverse order of registration, a full GC (heap and metaspace: what the snapshot holds), ")
+                .append("`): `beforeCheckpoint` in reverse order of registration, a full GC (heap, metaspace and the classes loaded: what the snapshot holds), ")
                 .append("`afterRestore` in order. First request: the handler's call after restore, the classes it loaded (ClassLoadingMXBean) ")
                 .append("and its time against the same JVM's warm p50 (").append(RuntimeShim.MEASURED).append(" requests after ")
                 .append(RuntimeShim.WARMUP).append(" warm-up); the JIT compilers' time during it and the second request's time tell ")
                 .append("cold code (second near first) from a one-off cost (second near warm). Medians over the JVMs; ratio: median of the per-JVM ratios. Goals: ≤ ")
                 .append(ColdStart.FIRST_REQUEST_CLASSES_GOAL).append(" classes and ≤ ").append(ColdStart.FIRST_REQUEST_RATIO_GOAL)
                 .append("× the warm p50, unpinned and pinned.\n\n")
-                .append("| function | event | hooks | init | beforeCheckpoint | afterRestore | heap | metaspace | first request: classes | ")
+                .append("| function | event | hooks | init | beforeCheckpoint | afterRestore | heap | metaspace | classes at checkpoint | first request: classes | ")
                 .append("first request | JIT meanwhile | second request | warm p50 | ratio | pinned ratio | goals | first request loaded (largest packages) |\n")
-                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+                .append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         int met = 0;
         int functions = 0;
         List<String> missed = new ArrayList<>();
@@ -174,15 +174,16 @@ public final class BenchMain {
                 }
             }
             if (s.error() != null) {
-                md.append(String.format("| %s | `%s` | failed: %s |||||||||||||||%n", s.function(), s.event(), oneLine(s.error())));
+                md.append(String.format("| %s | `%s` | failed: %s ||||||||||||||||%n", s.function(), s.event(), oneLine(s.error())));
                 continue;
             }
-            md.append(String.format("| %s | `%s` | %.0f | %.0f ms | %.0f ms | %.1f ms | %.1f MB | %.1f MB | %.0f | %.2f ms | %.0f ms | %.2f ms | %.2f ms "
+            md.append(String.format("| %s | `%s` | %.0f | %.0f ms | %.0f ms | %.1f ms | %.1f MB | %.1f MB | %.0f | %.0f | %.2f ms | %.0f ms | %.2f ms | %.2f ms "
                     + "| %.2f | %.2f | %s | %s |%n",
                     baseline ? "**" + s.function() + "** (no hooks)" : s.function(), s.event(), s.median("hooks"), s.median("initMs"),
-                    s.median("beforeCheckpointMs"), s.median("afterRestoreMs"), s.median("heapBytes") / 1048576, s.median("metaspaceBytes") / 1048576,
-                    s.median("firstClasses"), s.median("firstMs"), s.median("firstJitMs"), s.median("secondMs"), s.median("warmP50Ms"), s.ratio(),
-                    s.pinnedRatio(), baseline ? "—" : s.misses().isEmpty() ? "met" : "**" + String.join(", ", s.misses()) + "**", packages(s.packages())));
+                    s.median("beforeCheckpointMs"), s.median("afterRestoreMs"), s.median("heapBytes") / 1048576,
+                    s.median("metaspaceBytes") / 1048576, s.median("classesAtCheckpoint"), s.median("firstClasses"), s.median("firstMs"),
+                    s.median("firstJitMs"), s.median("secondMs"), s.median("warmP50Ms"), s.ratio(), s.pinnedRatio(),
+                    baseline ? "—" : s.misses().isEmpty() ? "met" : "**" + String.join(", ", s.misses()) + "**", packages(s.packages())));
         }
         md.append('\n');
         goals.add(String.format("| SnapStart: first request after restore ≤ %d classes and ≤ %.1f× its warm p50 (unpinned and pinned) | %d of %d met%s | %s |",

@@ -86,6 +86,7 @@ public final class RuntimeShim {
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         MemoryPoolMXBean metaspace = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getName().equals("Metaspace"))
                 .findFirst().orElseThrow();
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         Map<String, String> out = new LinkedHashMap<>();
         out.put("initMs", String.valueOf(initMs));
         out.put("hooks", String.valueOf(Core.registered()));
@@ -99,7 +100,6 @@ public final class RuntimeShim {
         t = System.nanoTime();
         Core.restore();
         out.put("afterRestoreMs", String.valueOf((System.nanoTime() - t) / 1e6));
-        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         long[] window = new long[3];
         long jitBefore = jit.getTotalCompilationTime();
         String answer = invoker.invoke(new Window(classes, window));
