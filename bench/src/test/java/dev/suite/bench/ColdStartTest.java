@@ -1,7 +1,11 @@
 package dev.suite.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.stripe.exception.SignatureVerificationException;
+import com.stripe.net.Webhook;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,6 +35,20 @@ class ColdStartTest {
         assertEquals(List.of("1.51x > 1.5x"), start(round(0, 15.1, 10), round(0, 10, 10)).misses());
         assertEquals(List.of("pinned 2.00x > 1.5x"), start(round(0, 10, 10), round(0, 20, 10)).misses());
         assertEquals(List.of("failed"), new ColdStart.SnapStart("F", "e", List.of(), List.of(), "boom").misses());
+    }
+
+    @Test
+    void aStripeWebhookEventIsSignedAfreshWithTheFunctionsSecret(@TempDir Path dir) throws Exception {
+        Path event = Files.writeString(dir.resolve("e.json"), "{\"headers\":{\"Stripe-Signature\":\"t=1,v1=00\"},"
+                + "\"multiValueHeaders\":{\"Stripe-Signature\":[\"t=1,v1=00\"]},\"body\":\"{\\\"id\\\":\\\"evt_1\\\"}\"}");
+        var signed = dev.suite.shared.Json.EVENTS.readTree(Files.readString(ColdStart.signed(event, Map.of("STRIPE_WEBHOOK_SECRET", "whsec_bench"))));
+        String header = signed.get("headers").get("Stripe-Signature").asText();
+        // stripe-java's own check, as Webhook.constructEvent runs it in the function (5 minutes' tolerance)
+        assertTrue(Webhook.Signature.verifyHeader("{\"id\":\"evt_1\"}", header, "whsec_bench", 300));
+        assertThrows(SignatureVerificationException.class,
+                () -> Webhook.Signature.verifyHeader("{\"id\":\"evt_1\"}", header, "whsec_other", 300));
+        assertEquals(header, signed.get("multiValueHeaders").get("Stripe-Signature").get(0).asText());
+        assertEquals(event, ColdStart.signed(event, Map.of()), "no secret: the event as it is");
     }
 
     @Test
