@@ -216,6 +216,7 @@ class ReadmeContractTest {
                 }
             }
         }
-        assertEquals(Set.of(), paragraphs, "table cells over " + CELL_MAX_CHARS + " characters: a phrase, not a paragraph");
+        assertEquals(
+                Set.of(), paragraphs, "table cells over " + CELL_MAX_CHARS + " characters: a phrase, not a paragraph");
     }
 }
