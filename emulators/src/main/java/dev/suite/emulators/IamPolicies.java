@@ -142,16 +142,21 @@ public final class IamPolicies {
 
     /** IAM's wildcards: {@code *} any run of characters, {@code ?} one character, everything else literal. */
     static boolean wildcard(String pattern, String value) {
-        StringBuilder re = new StringBuilder();
-        for (char c : pattern.toCharArray()) {
-            switch (c) {
-                case '*' -> re.append(".*");
-                case '?' -> re.append('.');
-                default -> re.append(Pattern.quote(String.valueOf(c)));
+        return COMPILED.computeIfAbsent(pattern, p -> {
+            StringBuilder re = new StringBuilder();
+            for (char c : p.toCharArray()) {
+                switch (c) {
+                    case '*' -> re.append(".*");
+                    case '?' -> re.append('.');
+                    default -> re.append(Pattern.quote(String.valueOf(c)));
+                }
             }
-        }
-        return Pattern.compile(re.toString(), Pattern.DOTALL).matcher(value).matches();
+            return Pattern.compile(re.toString(), Pattern.DOTALL);
+        }).matcher(value).matches();
     }
+
+    /** Every pattern of the template, compiled once (each call of every test is evaluated). */
+    private static final Map<String, Pattern> COMPILED = new java.util.concurrent.ConcurrentHashMap<>();
 
     static boolean condition(String operator, List<String> values, List<String> expected) {
         String op = operator;
