@@ -62,6 +62,7 @@ final class ColdStart implements AutoCloseable {
         EVENTS.put("PaymentReconcileFunction", "schedule-payment-reconcile");
         EVENTS.put("PendingImagesSweepFunction", "schedule-pending-images-sweep");
         EVENTS.put("GymFunction", "gym-list-gyms");
+        EVENTS.put("StripeWebhookFunction", "gym-stripe-webhook");
         EVENTS.put("GymAutoCheckoutFunction", "schedule-gym-auto-checkout");
         EVENTS.put("CoachingFunction", "coaching-summary");
         EVENTS.put("CoachingAtRiskFunction", "schedule-coaching-at-risk");

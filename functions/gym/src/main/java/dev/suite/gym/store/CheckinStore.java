@@ -58,6 +58,11 @@ public final class CheckinStore {
         return new CheckinStore(dynamo, Tables.from(config));
     }
 
+    /** A store that knows only the memberships table: for reading a membership (the webhook function has no other gym table). */
+    public static CheckinStore membershipsOnly(DynamoDbClient dynamo, Config config) {
+        return new CheckinStore(dynamo, new Tables(null, config.require("MEMBERSHIPS_TABLE"), null, null, null));
+    }
+
     public Membership membership(String userId) {
         Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(t.memberships()).key(Map.of("userId", s(userId))).consistentRead(true)).item();
         if (i == null || i.isEmpty() || !i.containsKey("expiresAt")) {

@@ -33,16 +33,16 @@ public final class PurchaseStore {
     private final DynamoDbClient dynamo;
     private final Tables t;
 
-    /** The table names, from the template's {@code !Ref}s. */
+    /** The table names, from the template's {@code !Ref}s; only the webhook function, which fulfils, has the events table. */
     public record Tables(String purchases, String events, String memberships) {
         public static Tables from(Config c) {
-            return new Tables(c.require("PURCHASES_TABLE"), c.require("STRIPE_EVENTS_TABLE"), c.require("MEMBERSHIPS_TABLE"));
+            return new Tables(c.require("PURCHASES_TABLE"), c.get("STRIPE_EVENTS_TABLE").orElse(null), c.require("MEMBERSHIPS_TABLE"));
         }
     }
 
-    /** A purchase: the plan's days and price as they were when the checkout started. */
+    /** A purchase: the plan's days and price as they were when the checkout started, and the session's page. */
     public record Purchase(String sessionId, String userId, String planId, String planName, int days, long amount, String currency,
-                           String status, String createdAt, String paidAt, String expiresAt) {
+                           String status, String createdAt, String paidAt, String expiresAt, String checkoutUrl) {
     }
 
     /** What a fulfilment did. */
@@ -72,6 +72,9 @@ public final class PurchaseStore {
         if (p.expiresAt() != null) {
             i.put("expiresAt", s(p.expiresAt()));
         }
+        if (p.checkoutUrl() != null) {
+            i.put("checkoutUrl", s(p.checkoutUrl()));
+        }
         try {
             dynamo.putItem(b -> b.tableName(t.purchases()).item(i).conditionExpression("attribute_not_exists(sessionId)"));
             return true;
@@ -83,6 +86,17 @@ public final class PurchaseStore {
     public Optional<Purchase> purchase(String sessionId) {
         Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(t.purchases()).key(Map.of("sessionId", s(sessionId))).consistentRead(true)).item();
         return i == null || i.isEmpty() ? Optional.empty() : Optional.of(purchase(i));
+    }
+
+    /**
+     * The user's newest PENDING purchase of the plan whose session is still open after {@code openUntil}, among their
+     * {@code recent} newest purchases: a second checkout answers its page instead of opening another session.
+     */
+    public Optional<Purchase> openPending(String userId, String planId, Instant openUntil, int recent) {
+        return purchases(userId, recent, null).items().stream()
+                .filter(p -> "PENDING".equals(p.status()) && planId.equals(p.planId()) && p.checkoutUrl() != null && p.expiresAt() != null
+                        && Instant.parse(p.expiresAt()).isAfter(openUntil))
+                .findFirst();
     }
 
     public Page<Purchase> purchases(String userId, int limit, String cursor) {
@@ -141,6 +155,7 @@ public final class PurchaseStore {
 
     static Purchase purchase(Map<String, AttributeValue> i) {
         return new Purchase(str(i, "sessionId"), str(i, "userId"), str(i, "planId"), str(i, "planName"), num(i, "days"),
-                Long.parseLong(i.get("amount").n()), str(i, "currency"), str(i, "status"), str(i, "createdAt"), str(i, "paidAt"), str(i, "expiresAt"));
+                Long.parseLong(i.get("amount").n()), str(i, "currency"), str(i, "status"), str(i, "createdAt"), str(i, "paidAt"), str(i, "expiresAt"),
+                str(i, "checkoutUrl"));
     }
 }
