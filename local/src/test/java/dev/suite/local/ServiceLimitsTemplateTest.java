@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Deque;
 import java.util.IdentityHashMap;
@@ -239,27 +238,36 @@ class ServiceLimitsTemplateTest {
         }
     }
 
-    /** The suite's main classes on the class path (shared and every function module), loaded without initialising. */
+    /** The classes that run in Lambda (shared and the function modules), from jars or class directories, not initialised. */
     private static List<Class<?>> suiteClasses() throws Exception {
-        List<Class<?>> out = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (!entry.endsWith(".jar") || !(entry.contains("/dev/suite/shared/") || entry.contains("/dev/suite/function-"))) {
-                continue;
-            }
-            try (JarFile jar = new JarFile(entry)) {
-                for (String name : jar.stream().map(e -> e.getName()).filter(n -> n.startsWith("dev/suite/") && n.endsWith(".class"))
-                        .toList()) {
-                    try {
-                        out.add(Class.forName(name.replace('/', '.').substring(0, name.length() - 6), false,
-                                ServiceLimitsTemplateTest.class.getClassLoader()));
-                    } catch (ClassNotFoundException | LinkageError ignored) {
-                        // not loadable here
-                    }
+            Path path = Path.of(entry);
+            if (entry.endsWith(".jar") && Files.isRegularFile(path)) {
+                try (JarFile jar = new JarFile(entry)) {
+                    jar.stream().map(e -> e.getName()).filter(n -> n.startsWith("dev/suite/") && n.endsWith(".class")).forEach(names::add);
+                }
+            } else if (Files.isDirectory(path.resolve("dev/suite"))) {
+                try (Stream<Path> files = Files.walk(path.resolve("dev/suite"))) {
+                    files.filter(f -> f.toString().endsWith(".class")).forEach(f -> names.add(path.relativize(f).toString()));
                 }
             }
         }
-        assertTrue(out.size() > 50, "suite classes found on the class path: " + out.size() + " in "
-                + Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator)).filter(e -> e.contains("suite")).toList());
+        List<Class<?>> out = new ArrayList<>();
+        for (String name : names) {
+            String n = name.replace(File.separatorChar, '/');
+            if (n.startsWith("dev/suite/local/") || n.startsWith("dev/suite/emulators/") || n.startsWith("dev/suite/testkit/")) {
+                // what runs the functions here, not what runs in Lambda
+                continue;
+            }
+            try {
+                out.add(Class.forName(name.replace(File.separatorChar, '.').replace('/', '.').substring(0, name.length() - 6), false,
+                        ServiceLimitsTemplateTest.class.getClassLoader()));
+            } catch (ClassNotFoundException | LinkageError ignored) {
+                // not loadable here
+            }
+        }
+        assertTrue(out.size() > 50, "suite classes found on the class path: " + out.size());
         return out;
     }
 }
