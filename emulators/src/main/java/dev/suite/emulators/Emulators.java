@@ -143,12 +143,41 @@ public final class Emulators implements AutoCloseable {
                         IamGateway.Service.S3, URI.create("http://127.0.0.1:" + s3Proxy.getPort()),
                         IamGateway.Service.COGNITO, URI.create(cognito.endpoint()),
                         IamGateway.Service.SSM, URI.create("http://127.0.0.1:1")), ssm);
+        iam.cognitoGaps(this::cognitoGap);
         // what the functions get: every AWS call through IAM
         env.put("AWS_ENDPOINT_URL_DYNAMODB", iam.endpoint(IamGateway.Service.DYNAMODB));
         env.put("AWS_ENDPOINT_URL_S3", iam.endpoint(IamGateway.Service.S3));
         env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", iam.endpoint(IamGateway.Service.COGNITO));
         env.put("AWS_ENDPOINT_URL_SSM", iam.endpoint(IamGateway.Service.SSM));
         this.baseConfig = new Config(env);
+    }
+
+    /**
+     * ResendConfirmationCode, which cognito-local does not serve: an unconfirmed user is sent its code again (the one
+     * cognito-local holds, so ConfirmSignUp accepts it), a confirmed one gets Cognito's InvalidParameterException.
+     */
+    private SsmStandIn.Answer cognitoGap(String operation, byte[] body) {
+        if (!operation.equals("ResendConfirmationCode")) {
+            return null;
+        }
+        try {
+            String username = dev.suite.shared.Json.EVENTS.readTree(body).path("Username").asText();
+            var user = cognitoClient.adminGetUser(b -> b.userPoolId(userPoolId()).username(username));
+            if (!"UNCONFIRMED".equals(user.userStatusAsString())) {
+                return new SsmStandIn.Answer(400, dev.suite.shared.Json.write(Map.of("__type", "InvalidParameterException",
+                        "message", "User is already confirmed.")));
+            }
+            String email = user.userAttributes().stream().filter(a -> a.name().equals("email")).map(a -> a.value()).findFirst().orElse(username);
+            if (cognito.resend(email) == null) {
+                return null;
+            }
+            return new SsmStandIn.Answer(200, dev.suite.shared.Json.write(Map.of("CodeDeliveryDetails", Map.of("Destination", email,
+                    "DeliveryMedium", "EMAIL", "AttributeName", "email"))));
+        } catch (software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException e) {
+            return new SsmStandIn.Answer(400, dev.suite.shared.Json.write(Map.of("__type", "UserNotFoundException", "message", "User does not exist.")));
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     /** A function's own access key: the IAM gateway evaluates the function's role for every call signed with it. */

@@ -52,6 +52,8 @@ public final class IamGateway implements AutoCloseable {
     private final Clock clock;
     private final Map<Service, URI> upstream;
     private final SsmStandIn ssm;
+    /** Cognito operations cognito-local lacks, answered here (op, body) -> answer, or null to forward. */
+    private volatile java.util.function.BiFunction<String, byte[], SsmStandIn.Answer> cognitoGaps = (op, body) -> null;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
     private final Server server;
@@ -86,6 +88,10 @@ public final class IamGateway implements AutoCloseable {
             }
         });
         server.start();
+    }
+
+    void cognitoGaps(java.util.function.BiFunction<String, byte[], SsmStandIn.Answer> gaps) {
+        this.cognitoGaps = gaps;
     }
 
     public int port(Service service) {
@@ -179,8 +185,10 @@ public final class IamGateway implements AutoCloseable {
 
     private void forward(Service service, IamRequests.Call call, String rawQuery, Response response, Callback callback)
             throws IOException, InterruptedException {
-        if (service == Service.SSM) {
-            SsmStandIn.Answer a = ssm.answer(call.header("X-Amz-Target"), call.body());
+        String amzTarget = String.valueOf(call.header("X-Amz-Target"));
+        SsmStandIn.Answer gap = service == Service.COGNITO ? cognitoGaps.apply(amzTarget.substring(amzTarget.indexOf('.') + 1), call.body()) : null;
+        if (service == Service.SSM || gap != null) {
+            SsmStandIn.Answer a = gap != null ? gap : ssm.answer(call.header("X-Amz-Target"), call.body());
             byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
             response.setStatus(a.status());
             response.getHeaders().put("Content-Type", "application/x-amz-json-1.1");
