@@ -7,11 +7,10 @@ import static dev.suite.shared.data.Items.str;
 
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Transaction;
 import dev.suite.shared.http.Page;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -117,33 +116,29 @@ public final class PurchaseStore {
             oldValue.put(":old", n(current.getEpochSecond()));
             membershipCondition = "expiresAt = :old";
         }
-        List<TransactWriteItem> items = new ArrayList<>();
-        items.add(eventItem(eventId, eventType, p.sessionId(), now));
-        items.add(TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(p.sessionId())))
+        Transaction<Outcome> tx = new Transaction<Outcome>().guard(eventItem(eventId, eventType, p.sessionId(), now),
+                Outcome.EVENT_SEEN);
+        tx.guard(TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(p.sessionId())))
                 .updateExpression("SET #s = :paid, paidAt = :at, eventId = :e, membershipUntil = :until")
                 .conditionExpression("attribute_exists(sessionId) AND #s <> :paid")
                 .expressionAttributeNames(Map.of("#s", "status"))
                 .expressionAttributeValues(Map.of(":paid", s("PAID"), ":at", s(now.toString()), ":e", s(eventId),
-                        ":until", s(extended.toString()))).build()).build());
-        items.add(TransactWriteItem.builder().update(Update.builder().tableName(t.memberships()).key(Map.of("userId", s(p.userId())))
+                        ":until", s(extended.toString()))).build()).build(), Outcome.ALREADY_SETTLED);
+        tx.guard(TransactWriteItem.builder().update(Update.builder().tableName(t.memberships()).key(Map.of("userId", s(p.userId())))
                 .updateExpression("SET expiresAt = :new, updatedAt = :at").conditionExpression(membershipCondition)
-                .expressionAttributeValues(oldValue).build()).build());
-        return switch (Dynamo.failedCondition(dynamo, items)) {
-            case -1 -> Outcome.FULFILLED;
-            case 0 -> Outcome.EVENT_SEEN;
-            case 1 -> Outcome.ALREADY_SETTLED;
-            default -> Outcome.MEMBERSHIP_MOVED;
-        };
+                .expressionAttributeValues(oldValue).build()).build(), Outcome.MEMBERSHIP_MOVED);
+        return tx.write(dynamo).orElse(Outcome.FULFILLED);
     }
 
     /** Marks a PENDING purchase FAILED together with the event id; false when the event was seen or the purchase is not PENDING. */
     public boolean fail(String eventId, String eventType, String sessionId, Instant now) {
-        List<TransactWriteItem> items = List.of(eventItem(eventId, eventType, sessionId, now),
-                TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(sessionId)))
+        Transaction<Outcome> tx = new Transaction<Outcome>().guard(eventItem(eventId, eventType, sessionId, now),
+                Outcome.EVENT_SEEN).guard(TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(sessionId)))
                         .updateExpression("SET #s = :failed, failedAt = :at").conditionExpression("#s = :pending")
                         .expressionAttributeNames(Map.of("#s", "status"))
-                        .expressionAttributeValues(Map.of(":failed", s("FAILED"), ":pending", s("PENDING"), ":at", s(now.toString()))).build()).build());
-        return Dynamo.failedCondition(dynamo, items) < 0;
+                        .expressionAttributeValues(Map.of(":failed", s("FAILED"), ":pending", s("PENDING"), ":at", s(now.toString()))).build()).build(),
+                Outcome.ALREADY_SETTLED);
+        return tx.write(dynamo).isEmpty();
     }
 
     private TransactWriteItem eventItem(String eventId, String eventType, String sessionId, Instant now) {
