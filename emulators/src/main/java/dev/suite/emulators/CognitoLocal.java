@@ -224,6 +224,19 @@ public final class CognitoLocal implements AutoCloseable {
         return endpoint() + "/" + poolId + "/.well-known/jwks.json";
     }
 
+    /** The newest code sent to an address, delivered again now (ResendConfirmationCode), or null when none was sent. */
+    String resend(String destination) {
+        for (int i = codes.size() - 1; i >= 0; i--) {
+            if (destination.equalsIgnoreCase(codes.get(i).destination())) {
+                Code again = new Code(codes.get(i).destination(), codes.get(i).code(), Instant.now());
+                codes.add(again);
+                listeners.forEach(l -> l.accept(again));
+                return again.code();
+            }
+        }
+        return null;
+    }
+
     public List<Code> codes() {
         return codes;
     }

@@ -32,6 +32,8 @@ public final class Emulators implements AutoCloseable {
     public static final String REGION = "us-east-1";
     public static final String ACCESS_KEY = "local";
     public static final String SECRET_KEY = "localsecret";
+    /** A function's access key is this prefix and its logical id (DynamoDB Local takes letters and digits only). */
+    public static final String KEY_PREFIX = "fn";
 
     private static Emulators shared;
 
@@ -46,6 +48,8 @@ public final class Emulators implements AutoCloseable {
     private final S3Client s3;
     private final CognitoIdentityProviderClient cognitoClient;
     private final Resources resources;
+    private final IamGateway iam;
+    private final SsmStandIn ssm = new SsmStandIn();
 
     /** Options: a data directory (null: in memory), the Lambda Invoke endpoint for Cognito triggers (0: none). */
     public record Options(Path dataDir, int lambdaPort, Map<String, String> triggers) {
@@ -61,7 +65,9 @@ public final class Emulators implements AutoCloseable {
         // node boots while DynamoDB Local and S3Proxy start in this JVM
         CognitoLocal launched = CognitoLocal.launch(state.resolve("cognito"), options.lambdaPort(), options.triggers());
         this.dynamoPort = Ports.free();
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(dynamoPort), "-disableTelemetry"));
+        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(dynamoPort), "-disableTelemetry",
+                // one database whatever the access key: each function signs with its own (see IamGateway)
+                "-sharedDb"));
         if (options.dataDir() == null) {
             args.add("-inMemory");
         } else {
@@ -91,7 +97,7 @@ public final class Emulators implements AutoCloseable {
                 .overrides(props).build(BlobStoreContext.class);
         this.s3Proxy = S3Proxy.builder().blobStore(blobs.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(AuthenticationType.NONE, ACCESS_KEY, SECRET_KEY)
                 .ignoreUnknownHeaders(true)
                 .build();
         s3Proxy.start();
@@ -112,12 +118,70 @@ public final class Emulators implements AutoCloseable {
         env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", cognito.endpoint());
         env.put("AWS_EMF_ENVIRONMENT", "Local");
         env.put("S3_FORCE_PATH_STYLE", "true");
-        this.baseConfig = new Config(env);
-        this.dynamo = Clients.dynamo(baseConfig);
-        this.s3 = S3Clients.client(baseConfig);
-        this.cognitoClient = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", baseConfig);
+        // the emulators' own clients (provisioning, tests looking at data) reach the emulators directly
+        Config direct = new Config(env);
+        this.dynamo = Clients.dynamo(direct);
+        this.s3 = S3Clients.client(direct);
+        this.cognitoClient = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", direct);
         this.resources = new Resources(template, dynamo, s3, cognitoClient, refs);
         resources.provision();
+        Resolver resolver = resolver();
+        this.iam = new IamGateway(IamPolicies.of(template, resolver), new IamRequests(template, resolver), IamUsage.jvm(),
+                java.time.Clock.systemUTC(), Map.of(
+                        IamGateway.Service.DYNAMODB, URI.create("http://127.0.0.1:" + dynamoPort),
+                        IamGateway.Service.S3, URI.create("http://127.0.0.1:" + s3Proxy.getPort()),
+                        IamGateway.Service.COGNITO, URI.create(cognito.endpoint()),
+                        IamGateway.Service.SSM, URI.create("http://127.0.0.1:1")), ssm);
+        iam.cognitoGaps(this::cognitoGap);
+        // what the functions get: every AWS call through IAM
+        env.put("AWS_ENDPOINT_URL_DYNAMODB", iam.endpoint(IamGateway.Service.DYNAMODB));
+        env.put("AWS_ENDPOINT_URL_S3", iam.endpoint(IamGateway.Service.S3));
+        env.put("AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER", iam.endpoint(IamGateway.Service.COGNITO));
+        env.put("AWS_ENDPOINT_URL_SSM", iam.endpoint(IamGateway.Service.SSM));
+        this.baseConfig = new Config(env);
+    }
+
+    /**
+     * ResendConfirmationCode, which cognito-local does not serve: an unconfirmed user is sent its code again (the one
+     * cognito-local holds, so ConfirmSignUp accepts it), a confirmed one gets Cognito's InvalidParameterException.
+     */
+    private SsmStandIn.Answer cognitoGap(String operation, byte[] body) {
+        if (!operation.equals("ResendConfirmationCode")) {
+            return null;
+        }
+        try {
+            String username = dev.suite.shared.Json.EVENTS.readTree(body).path("Username").asText();
+            var user = cognitoClient.adminGetUser(b -> b.userPoolId(userPoolId()).username(username));
+            if (!"UNCONFIRMED".equals(user.userStatusAsString())) {
+                return new SsmStandIn.Answer(400, dev.suite.shared.Json.write(Map.of("__type", "InvalidParameterException",
+                        "message", "User is already confirmed.")));
+            }
+            String email = user.userAttributes().stream().filter(a -> a.name().equals("email")).map(a -> a.value()).findFirst().orElse(username);
+            if (cognito.resend(email) == null) {
+                return null;
+            }
+            return new SsmStandIn.Answer(200, dev.suite.shared.Json.write(Map.of("CodeDeliveryDetails", Map.of("Destination", email,
+                    "DeliveryMedium", "EMAIL", "AttributeName", "email"))));
+        } catch (software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException e) {
+            return new SsmStandIn.Answer(400, dev.suite.shared.Json.write(Map.of("__type", "UserNotFoundException", "message", "User does not exist.")));
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    /** A function's own access key: the IAM gateway evaluates the function's role for every call signed with it. */
+    public static String accessKey(String functionLogicalId) {
+        return KEY_PREFIX + functionLogicalId;
+    }
+
+    /** IAM in front of every emulator (also what local's {@code @connections} API checks with). */
+    public IamGateway iam() {
+        return iam;
+    }
+
+    /** The SSM stand-in's parameters, for functions configured with {@code NAME_PARAM} rather than NAME. */
+    public SsmStandIn ssm() {
+        return ssm;
     }
 
     public static Emulators start(Template template, Options options) {
@@ -192,6 +256,7 @@ public final class Emulators implements AutoCloseable {
         env.putAll(variables(resolver, template.properties(functionLogicalId)));
         env.remove("JAVA_TOOL_OPTIONS");
         env.put("AWS_LAMBDA_FUNCTION_NAME", functionLogicalId);
+        env.put("AWS_ACCESS_KEY_ID", accessKey(functionLogicalId));
         env.putAll(overrides);
         return new Config(env);
     }
@@ -230,6 +295,7 @@ public final class Emulators implements AutoCloseable {
 
     @Override
     public void close() {
+        iam.close();
         try {
             cognito.close();
         } catch (RuntimeException ignored) {

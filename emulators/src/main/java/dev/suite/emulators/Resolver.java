@@ -140,7 +140,16 @@ public final class Resolver {
             return refs.get(key);
         }
         if (attribute.equals("Arn")) {
-            return "arn:aws:local:" + ref("AWS::Region") + ":000000000000:" + resource;
+            // the ARNs IAM sees for the resources the emulators hold; anything else keeps a local form
+            Map<String, Object> r = template.resources().get(resource);
+            String type = r == null ? "" : String.valueOf(r.get("Type"));
+            String region = ref("AWS::Region");
+            return switch (type) {
+                case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + region + ":000000000000:table/" + ref(resource);
+                case "AWS::S3::Bucket" -> "arn:aws:s3:::" + ref(resource);
+                case "AWS::Cognito::UserPool" -> "arn:aws:cognito-idp:" + region + ":000000000000:userpool/" + ref(resource);
+                default -> "arn:aws:local:" + region + ":000000000000:" + resource;
+            };
         }
         return ref(resource);
     }

@@ -112,6 +112,9 @@ public final class LocalRuntime implements AutoCloseable {
         long t0 = System.nanoTime();
         emulators = Emulators.start(template, new Emulators.Options(options.inMemory() ? null : options.dataDir(), http.port(), triggers));
         long t1 = System.nanoTime();
+        template.resourcesOfType("AWS::ApiGatewayV2::Api").keySet().stream().findFirst().ifPresent(api -> ws.iam(emulators.iam(),
+                emulators.resolver().string(Map.of("Fn::Sub", "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
+                        + api + "}/${Stage}"))));
         emulators.cognitoLocal().onCode(c -> out.println("[mail] code for " + c.destination() + ": " + c.code()));
         invocations = new Invocations();
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, r) -> {

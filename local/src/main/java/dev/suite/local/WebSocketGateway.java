@@ -3,6 +3,8 @@ package dev.suite.local;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayV2WebSocketResponse;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.suite.emulators.IamGateway;
+import dev.suite.emulators.IamPolicies;
 import dev.suite.emulators.Template;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
@@ -18,6 +20,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -42,12 +45,18 @@ import org.slf4j.Logger;
  * API Gateway's WebSocket API as the template declares it (AWS::ApiGatewayV2 Api, Routes, Integrations,
  * Authorizer): $connect runs the REQUEST authorizer (Deny refuses the handshake), route selection on
  * $request.body.action with $default, $disconnect on close, and the @connections management API (POST, GET,
- * DELETE, 410 for a gone connection) for the SDK's ApiGatewayManagementApi client.
+ * DELETE, 410 for a gone connection) for the SDK's ApiGatewayManagementApi client. API Gateway's limits hold: a client
+ * message over {@link #MAX_MESSAGE} bytes closes the connection with 1009, an {@code @connections} POST over it answers
+ * 413 {@code PayloadTooLargeException}; and every {@code @connections} call is checked as
+ * {@code execute-api:ManageConnections} on {@code <api ARN>/<stage>/<METHOD>/@connections/<id>} against the calling
+ * function's role ({@link IamGateway#check}).
  */
 public final class WebSocketGateway {
     private static final Logger LOG = Log.get(WebSocketGateway.class);
     private static final Pattern FUNCTION = Pattern.compile("\\$\\{([A-Za-z0-9]+)\\.(Arn|Alias)}");
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** API Gateway's WebSocket message payload limit, 128 KB, for client messages and @connections posts. */
+    static final int MAX_MESSAGE = 128 * 1024;
 
     private final Map<String, String> routes = new LinkedHashMap<>();
     private String authorizerFunction;
@@ -61,6 +70,8 @@ public final class WebSocketGateway {
     private Server server;
     private ServerConnector connector;
     private volatile Map<String, LocalFunction> functions = Map.of();
+    private volatile IamGateway iam;
+    private volatile String apiArn;
 
     private record Connection(String id, Session session, Map<String, Object> authorizer, String sourceIp, Instant connectedAt,
                               AtomicLong framesOut) {
@@ -118,7 +129,9 @@ public final class WebSocketGateway {
         server.addConnector(connector);
         WebSocketUpgradeHandler ws = WebSocketUpgradeHandler.from(server, container -> {
             container.setIdleTimeout(Duration.ofMinutes(10));
-            container.setMaxTextMessageSize(128 * 1024);
+            // larger client messages close the connection with 1009 (message too big), as API Gateway closes them
+            container.setMaxTextMessageSize(MAX_MESSAGE);
+            container.setMaxBinaryMessageSize(MAX_MESSAGE);
             container.addMapping("/", (request, response, callback) -> {
                 String query = request.getHttpURI().getQuery();
                 Map<String, String> params = VnpayStandIn.query(query);
@@ -170,6 +183,12 @@ public final class WebSocketGateway {
 
     void functions(Map<String, LocalFunction> functions) {
         this.functions = functions;
+    }
+
+    /** IAM for the management API: the gateway that knows the functions' keys, and the API's ARN with its stage. */
+    void iam(IamGateway iam, String apiArn) {
+        this.iam = iam;
+        this.apiArn = apiArn;
     }
 
     int port() {
@@ -300,6 +319,22 @@ public final class WebSocketGateway {
         }
         String id = URLDecoder.decode(path.substring(at + "/@connections/".length()), StandardCharsets.UTF_8);
         byte[] body = Content.Source.asInputStream(request).readAllBytes();
+        IamGateway gate = iam;
+        if (gate != null) {
+            IamPolicies.Request asked = new IamPolicies.Request("execute-api:ManageConnections",
+                    apiArn + "/" + request.getMethod() + "/@connections/" + id);
+            String key = IamGateway.accessKeyOf(request.getHeaders().get("Authorization"));
+            Optional<String> refused = key == null ? Optional.of("Missing Authentication Token") : gate.check(key, asked);
+            if (refused.isPresent()) {
+                reply(response, callback, 403, Json.write(Map.of("message", refused.get())), "ForbiddenException");
+                return;
+            }
+        }
+        if (request.getMethod().equals("POST") && body.length > MAX_MESSAGE) {
+            reply(response, callback, 413, Json.write(Map.of("message", "Request entity too large: " + body.length
+                    + " bytes, the limit is " + MAX_MESSAGE)), "PayloadTooLargeException");
+            return;
+        }
         Connection c = open.get(id);
         if (c == null || !c.session().isOpen()) {
             reply(response, callback, 410, "{\"message\":\"Gone\"}", "GoneException");

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
@@ -32,6 +33,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The auth routes on their events/ samples against cognito-local and DynamoDB Local. */
 class AuthHandlerTest {
@@ -247,11 +249,12 @@ class AuthHandlerTest {
 
     /** A handler with these limits whose rate limiter stays in one fixed-window minute (a boundary mid-test would reset the counters). */
     static AuthHandler inOneWindow(AuthService.Limits limits) {
-        RateLimiter oneWindow = new RateLimiter(emu.dynamo(), config.require("RATE_LIMITS_TABLE"), Clock.fixed(Instant.now(), ZoneOffset.UTC));
-        return new AuthHandler(config, new AuthService(Cognito.from(config), Users.from(emu.dynamo(), config),
+        DynamoDbClient fn = Clients.dynamo(config);
+        RateLimiter oneWindow = new RateLimiter(fn, config.require("RATE_LIMITS_TABLE"), Clock.fixed(Instant.now(), ZoneOffset.UTC));
+        return new AuthHandler(config, new AuthService(Cognito.from(config), Users.from(fn, config),
                 new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.require("PASSWORD_POLICY")), oneWindow, limits,
-                new Push(config, Connections.from(emu.dynamo(), config))));
+                new Push(config, Connections.from(fn, config))));
     }
 
     @Test
@@ -486,11 +489,13 @@ class AuthHandlerTest {
     }
 
     private static AuthService service(Cognito cognito) {
-        return new AuthService(cognito, Users.from(emu.dynamo(), config),
+        // the function's own client: its calls go through the IAM gateway with AuthFunction's role
+        DynamoDbClient fn = Clients.dynamo(config);
+        return new AuthService(cognito, Users.from(fn, config),
                 new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
-                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(emu.dynamo(), config),
+                PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(fn, config),
                 new AuthService.Limits(5, 30, 10),
-                new Push(config, Connections.from(emu.dynamo(), config)));
+                new Push(config, Connections.from(fn, config)));
     }
 
     static Cognito countingCognito(AtomicInteger calls) {

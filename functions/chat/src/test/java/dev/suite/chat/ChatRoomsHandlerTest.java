@@ -10,6 +10,7 @@ import dev.suite.chat.domain.Attachments;
 import dev.suite.chat.domain.ChatService;
 import dev.suite.chat.store.ChatStore;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Ids;
 import dev.suite.shared.S3;
@@ -81,7 +82,7 @@ class ChatRoomsHandlerTest {
         String other = user();
         String room = group(owner, leaving, other);
         // the target leaves just before each write reaches DynamoDB
-        var racing = Faults.dynamo(emu.dynamo(), "transactWriteItems", (call, args) -> {
+        var racing = Faults.dynamo(Clients.dynamo(config), "transactWriteItems", (call, args) -> {
             store.removeMember(room, leaving);
             return null;
         });

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
@@ -73,7 +74,7 @@ class ConnectionsTest {
         users.add(UUID.randomUUID().toString());
         AtomicInteger queries = new AtomicInteger();
         AtomicInteger batches = new AtomicInteger();
-        var counted = Faults.dynamo(Faults.dynamo(emu.dynamo(), "query", (n, args) -> {
+        var counted = Faults.dynamo(Faults.dynamo(Clients.dynamo(config), "query", (n, args) -> {
             queries.incrementAndGet();
             return null;
         }), "batchGetItem", (n, args) -> {

@@ -11,6 +11,7 @@ import dev.suite.chat.domain.Attachments;
 import dev.suite.chat.domain.Messaging;
 import dev.suite.chat.store.ChatStore;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.SyntheticContext;
@@ -75,9 +76,11 @@ class MessageDeliveryTest {
 
     /** A handler whose connection lookups fail while {@code failing} is set (a throttled table, a timeout). */
     ChatMessagesHandler handler(AtomicBoolean failing) {
-        var dynamo = Faults.dynamo(emu.dynamo(), "batchGetItem", (call, args) -> failing.get() ? Faults.throttled() : null);
+        // the function's own client: its calls go through the IAM gateway with ChatMessagesFunction's role
+        var dynamo = Faults.dynamo(Clients.dynamo(config), "batchGetItem", (call, args) -> failing.get() ? Faults.throttled() : null);
         Push push = new Push(config, Connections.from(dynamo, config));
-        return new ChatMessagesHandler(new Messaging(store, new Attachments(null, "unused", java.time.Duration.ofMinutes(1),
+        ChatStore own = ChatStore.from(Clients.dynamo(config), config);
+        return new ChatMessagesHandler(new Messaging(own, new Attachments(null, "unused", java.time.Duration.ofMinutes(1),
                 Clock.systemUTC()), push, Clock.systemUTC()), push);
     }
 

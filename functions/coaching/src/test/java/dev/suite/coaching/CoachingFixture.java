@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.suite.coaching.api.CoachingHandler;
 import dev.suite.coaching.domain.Live;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.data.Users;
@@ -25,7 +26,7 @@ final class CoachingFixture {
     final Users users = Users.from(emu.dynamo(), config);
     final List<String[]> frames = new CopyOnWriteArrayList<>();
     final Live recorder = (userId, frame) -> frames.add(new String[] {userId, Json.write(frame)});
-    final CoachingHandler handler = new CoachingHandler(config, CoachingHandler.service(config, emu.dynamo(), recorder));
+    final CoachingHandler handler = new CoachingHandler(config, CoachingHandler.service(config, Clients.dynamo(config), recorder));
 
     /** A signed-in person: id, and the Cognito group their token carries. */
     record Who(String id, String group) {

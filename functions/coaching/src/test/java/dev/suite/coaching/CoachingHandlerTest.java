@@ -13,6 +13,9 @@ import dev.suite.coaching.api.AtRiskJobHandler;
 import dev.suite.coaching.api.CoachingHandler;
 import dev.suite.coaching.domain.CoachingService;
 import dev.suite.coaching.store.CoachingStore;
+import dev.suite.emulators.IamUsage;
+import dev.suite.shared.Clients;
+import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.shared.data.Notifications;
 import dev.suite.shared.data.Rooms;
@@ -30,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
@@ -41,10 +45,12 @@ class CoachingHandlerTest {
         return F.call(event, who).invoke(F.handler);
     }
 
-    /** One run of the daily at-risk job on its events/ sample, its frames recorded. */
+    /** One run of the daily at-risk job on its events/ sample, as the job's own function (its role is the one IAM checks). */
     static Map<String, Object> runAtRiskJob() {
-        AtRiskJobHandler job = new AtRiskJobHandler(CoachingHandler.service(F.config, F.emu.dynamo(), F.recorder),
-                CoachingStore.from(F.emu.dynamo(), F.config));
+        Config jobConfig = F.emu.functionConfig("CoachingAtRiskFunction");
+        DynamoDbClient jobDynamo = Clients.dynamo(jobConfig);
+        AtRiskJobHandler job = new AtRiskJobHandler(CoachingHandler.service(jobConfig, jobDynamo, F.recorder),
+                CoachingStore.from(jobDynamo, jobConfig));
         @SuppressWarnings("unchecked")
         Map<String, Object> event = Json.EVENTS.convertValue(Events.json("schedule-coaching-at-risk"), Map.class);
         return job.handleRequest(event, null);
@@ -352,6 +358,27 @@ class CoachingHandlerTest {
             notified += n.get("ref").asText().equals("streak-1") ? 1 : 0;
         }
         assertEquals(1, notified, "one achievement notification");
+    }
+
+    /**
+     * Issue 22: re-assigning a coach whose direct room with the client exists goes through Rooms.openDirect -> join, a
+     * transactional UpdateItem on RoomsTable. CoachingFunction's role had no UpdateItem there: AWS answered
+     * AccessDenied and the route a 500 (and so did this test, through the IAM gateway, before the policy was fixed).
+     */
+    @Test
+    void reassigningACoachWhoseDirectRoomExistsJoinsItAgainWithTheFunctionsOwnRole() {
+        Who client = F.user("User");
+        Who coach = F.user("Coach");
+        Who other = F.user("Coach");
+        Who admin = F.user("Admin");
+        String room = Rooms.directId(client.id(), coach.id());
+        assertEquals(room, F.assign(admin, client, coach).text("roomId"));
+        assertEquals(200, F.assign(admin, client, other).status(), "another coach");
+        int before = IamUsage.jvm().denials().size();
+        Response again = F.assign(admin, client, coach);
+        assertEquals(200, again.status(), again::toString);
+        assertEquals(room, again.text("roomId"), "the existing direct room, joined again");
+        assertEquals(List.of(), IamUsage.jvm().denials().subList(before, IamUsage.jvm().denials().size()), "no call IAM refused");
     }
 
     @Test

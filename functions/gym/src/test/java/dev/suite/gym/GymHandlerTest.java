@@ -14,6 +14,7 @@ import dev.suite.gym.domain.CheckinTokens;
 import dev.suite.gym.domain.GymService;
 import dev.suite.gym.provider.StripeSessions;
 import dev.suite.gym.store.CheckinStore;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
 import dev.suite.testkit.Events;
@@ -34,6 +35,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import okhttp3.mockwebserver.MockWebServer;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Every gym route on its events/ sample against DynamoDB Local: success, each error, the role matrix, the door under load. */
@@ -60,9 +62,11 @@ class GymHandlerTest {
     }
 
     static GymHandler handler(Clock clock) {
-        GymService gyms = GymHandler.service(CONFIG, EMU.dynamo(), clock);
-        return new GymHandler(CONFIG, gyms, GymHandler.sales(CONFIG, EMU.dynamo(), StripeSessions.from(CONFIG), clock),
-                GymHandler.machines(CONFIG, EMU.dynamo(), gyms, clock));
+        // the function's own client: its calls go through the IAM gateway with GymFunction's role
+        DynamoDbClient dynamo = Clients.dynamo(CONFIG);
+        GymService gyms = GymHandler.service(CONFIG, dynamo, clock);
+        return new GymHandler(CONFIG, gyms, GymHandler.sales(CONFIG, dynamo, StripeSessions.from(CONFIG), clock),
+                GymHandler.machines(CONFIG, dynamo, gyms, clock));
     }
 
     /** The user's profile row, as PostConfirmation writes it (name "Name <first 8 of id>"). */

@@ -24,6 +24,7 @@ import dev.suite.gym.domain.MembershipSales;
 import dev.suite.gym.provider.StripeSessions;
 import dev.suite.gym.store.GymStore;
 import dev.suite.gym.store.PurchaseStore;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Json;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.testkit.Events;
@@ -47,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.RecordedRequest;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /**
@@ -255,11 +257,13 @@ class GymStripeTest {
     @Test
     void newSessionsAreLimitedPerUserPerMinuteReusedOnesAreNot() throws Exception {
         Clock oneWindow = Clock.fixed(Instant.now(), ZoneOffset.UTC);
-        GymService gyms = GymHandler.service(CONFIG, EMU.dynamo(), Clock.systemUTC());
-        MembershipSales sales = new MembershipSales(GymStore.from(EMU.dynamo(), CONFIG), PurchaseStore.from(EMU.dynamo(), CONFIG),
-                StripeSessions.from(CONFIG), new RateLimiter(EMU.dynamo(), CONFIG.require("RATE_LIMITS_TABLE"), oneWindow),
+        // the function's own client: its calls go through the IAM gateway with GymFunction's role
+        DynamoDbClient fn = Clients.dynamo(CONFIG);
+        GymService gyms = GymHandler.service(CONFIG, fn, Clock.systemUTC());
+        MembershipSales sales = new MembershipSales(GymStore.from(fn, CONFIG), PurchaseStore.from(fn, CONFIG),
+                StripeSessions.from(CONFIG), new RateLimiter(fn, CONFIG.require("RATE_LIMITS_TABLE"), oneWindow),
                 CONFIG.getInt("CHECKOUT_LIMIT_PER_USER_PER_MINUTE", 0), Clock.systemUTC());
-        GymHandler limited = new GymHandler(CONFIG, gyms, sales, GymHandler.machines(CONFIG, EMU.dynamo(), gyms, Clock.systemUTC()));
+        GymHandler limited = new GymHandler(CONFIG, gyms, sales, GymHandler.machines(CONFIG, fn, gyms, Clock.systemUTC()));
         assertEquals(5, CONFIG.getInt("CHECKOUT_LIMIT_PER_USER_PER_MINUTE", 0), "the template's limit");
         Who buyer = who("User");
         List<String> plans = new ArrayList<>();

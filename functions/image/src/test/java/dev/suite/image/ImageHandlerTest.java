@@ -15,6 +15,7 @@ import dev.suite.image.domain.ImageRecord;
 import dev.suite.image.domain.ImageService;
 import dev.suite.image.provider.ClipDrop;
 import dev.suite.image.store.Images;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.S3;
 import dev.suite.shared.data.Credits;
@@ -179,7 +180,7 @@ class ImageHandlerTest {
 
     /** DynamoDB that fails the calls a test names, and passes the rest to DynamoDB Local. */
     static DynamoDbClient faulty(String method, RuntimeException failure) {
-        var real = emu.dynamo();
+        var real = Clients.dynamo(config);
         return (DynamoDbClient) Proxy.newProxyInstance(
                 ImageHandlerTest.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
                 (p, m, args) -> {

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.emulators.Emulators;
+import dev.suite.shared.Clients;
 import dev.suite.shared.Cognito;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.push.Connections;
@@ -113,7 +114,7 @@ class AdminHandlerTest {
         var admin = CognitoTestUsers.create(emu);
         var coach = onboarded("Coach");
         var config = emu.functionConfig("AdminFunction");
-        var halfUnprocessed = Faults.dynamo(emu.dynamo(), "batchGetItem", (call, args) -> {
+        var halfUnprocessed = Faults.dynamo(Clients.dynamo(config), "batchGetItem", (call, args) -> {
             if (call > 2) {
                 return null;
             }
@@ -130,7 +131,7 @@ class AdminHandlerTest {
         }
         assertTrue(sawCoach, "the coach's profile was read on a later attempt: " + all);
 
-        var neverProcessed = Faults.dynamo(emu.dynamo(), "batchGetItem", (call, args) -> BatchGetItemResponse.builder()
+        var neverProcessed = Faults.dynamo(Clients.dynamo(config), "batchGetItem", (call, args) -> BatchGetItemResponse.builder()
                 .responses(Map.of()).unprocessedKeys(((BatchGetItemRequest) args[0]).requestItems()).build());
         Response busy = Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin")
                 .invoke(new AdminHandler(config, AdminHandler.service(config, neverProcessed)));
@@ -273,10 +274,10 @@ class AdminHandlerTest {
                 return real.admin(operation, request);
             }
         };
-        var users2 = Users.from(emu.dynamo(), config);
-        var flaky = new AdminHandler(config, new AdminService(failingRemove, emu.dynamo(), users2, config.require("USERS_TABLE"),
-                config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(emu.dynamo(), config)),
-                CaseloadStore.from(emu.dynamo(), config)));
+        var fn = Clients.dynamo(config);
+        var flaky = new AdminHandler(config, new AdminService(failingRemove, fn, Users.from(fn, config), config.require("USERS_TABLE"),
+                config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(fn, config)),
+                CaseloadStore.from(fn, config)));
         assertError(setRoleWith(flaky, admin, target.username(), "User"), 503, "ROLE_CHANGE_FAILED");
         assertEquals(Set.of("Coach"), groups(target), "back to the one role it had");
         assertEquals("Coach", users.get(target.userId()).orElseThrow().role());
