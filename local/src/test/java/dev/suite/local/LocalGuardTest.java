@@ -142,8 +142,10 @@ class LocalGuardTest {
         assertRefused(raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "evil.example:" + ws), "x"), "the WebSocket port");
         assertRefused(raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "127.0.0.1:" + ws, "Origin", "https://evil.example"), "x"),
                 "its management API from a page");
-        assertEquals(410, raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "127.0.0.1:" + ws), "x").status(),
-                "a tool's management call still reaches it");
+        // a tool's call passes the guard and reaches the management API itself, which answers in its own shape (an
+        // unsigned call is refused there for want of ManageConnections, a signed one for a gone connection is 410)
+        Answer tool = raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "127.0.0.1:" + ws), "x");
+        assertTrue(!tool.body().contains("FORBIDDEN") && (tool.status() == 410 || tool.status() == 403), tool::toString);
     }
 
     @Test
