@@ -1,6 +1,5 @@
 package dev.suite.shared.log;
 
-import dev.suite.shared.http.ResponseJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Instant;
@@ -109,6 +108,9 @@ final class JsonLogger extends LegacyAbstractLogger {
     }
 
     private static void string(StringBuilder b, String s) {
-        ResponseJson.string(b, s);
+        // escaped as databind escapes it (jackson-core's encoder)
+        b.append('"');
+        com.fasterxml.jackson.core.io.JsonStringEncoder.getInstance().quoteAsString(s, b);
+        b.append('"');
     }
 }
