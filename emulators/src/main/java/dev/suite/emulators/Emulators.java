@@ -125,7 +125,7 @@ public final class Emulators implements AutoCloseable {
         env.put("S3_FORCE_PATH_STYLE", "true");
         this.baseConfig = new Config(env);
         this.dynamo = Clients.dynamo(baseConfig);
-        this.s3 = S3Clients.client(baseConfig);
+        this.s3 = Clients.s3(baseConfig);
         this.cognitoClient = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", baseConfig);
         this.resources = new Resources(template, dynamo, s3, cognitoClient, refs);
         resources.provision();

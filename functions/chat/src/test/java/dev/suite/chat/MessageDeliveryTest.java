@@ -77,7 +77,7 @@ class MessageDeliveryTest {
     ChatMessagesHandler handler(AtomicBoolean failing) {
         var dynamo = Faults.dynamo(emu.dynamo(), "batchGetItem", (call, args) -> failing.get() ? Faults.throttled() : null);
         Push push = new Push(config, Connections.from(dynamo, config));
-        return new ChatMessagesHandler(new Messaging(store, new Attachments(null, "unused", java.time.Duration.ofMinutes(1),
+        return new ChatMessagesHandler(new Messaging(store, new Attachments(null, null, "unused", java.time.Duration.ofMinutes(1),
                 Clock.systemUTC()), push, Clock.systemUTC()), push);
     }
 

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.emulators.Emulators;
-import dev.suite.shared.Cognito;
+import dev.suite.shared.Clients;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
@@ -32,11 +32,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -255,22 +256,8 @@ class AdminHandlerTest {
         var admin = onboarded("Admin");
         var target = onboarded("Coach");
         var config = emu.functionConfig("AdminFunction");
-        Cognito real = Cognito.from(config);
-        AtomicInteger removals = new AtomicInteger();
-        Cognito failingRemove = new Cognito() {
-            @Override
-            public JsonNode call(String operation, Map<String, ?> request) {
-                return real.call(operation, request);
-            }
-
-            @Override
-            public JsonNode admin(String operation, Map<String, ?> request) {
-                if (operation.equals("AdminRemoveUserFromGroup") && removals.incrementAndGet() == 1) {
-                    throw new Cognito.Failure("TooManyRequestsException", "injected", 429);
-                }
-                return real.admin(operation, request);
-            }
-        };
+        var failingRemove = Faults.intercept(CognitoIdentityProviderClient.class, Clients.cognito(config), "adminRemoveUserFromGroup",
+                (call, args) -> call == 1 ? TooManyRequestsException.builder().message("injected").statusCode(429).build() : null);
         var users2 = Users.from(emu.dynamo(), config);
         var flaky = new AdminHandler(config, new AdminService(failingRemove, emu.dynamo(), users2, config.require("USERS_TABLE"),
                 config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(emu.dynamo(), config))));

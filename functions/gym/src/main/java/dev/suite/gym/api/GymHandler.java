@@ -16,7 +16,7 @@ import dev.suite.gym.store.MachineStore;
 import dev.suite.gym.store.PurchaseStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.S3;
+import dev.suite.shared.Lazy;
 import dev.suite.shared.Secrets;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.ApiResponse;
@@ -145,8 +145,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     /** Machines wired to the environment's table and media bucket. */
     public static Machines machines(Config config, DynamoDbClient dynamo, GymService gyms, Clock clock) {
-        return new Machines(MachineStore.from(dynamo, config), gyms, S3.from(config), config.require("MEDIA_BUCKET"),
-                S3.presignTtl(config), clock);
+        return new Machines(MachineStore.from(dynamo, config), gyms, Lazy.of(() -> Clients.s3(config)),
+                Lazy.of(() -> Clients.presigner(config)), config.require("MEDIA_BUCKET"), Clients.presignTtl(config), clock);
     }
 
     /** Membership sales wired to the environment's tables, the given Stripe client and the webhook secret. */
