@@ -33,6 +33,19 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  * emulators. A function module declares the SDK modules of the clients it builds (shared holds them optional).
  */
 public final class Clients {
+    /**
+     * The URLConnection client pools through the JDK's keep-alive cache, which keeps at most {@code http.maxConnections}
+     * (default 5) idle connections per host: a fan-out of FANOUT_CONCURRENCY posts to one management endpoint would open
+     * a new connection (TCP and TLS) for most posts. Set before any client makes a connection, unless configured.
+     */
+    static final int KEEP_ALIVE_CONNECTIONS = 64;
+
+    static {
+        if (System.getProperty("http.maxConnections") == null) {
+            System.setProperty("http.maxConnections", Integer.toString(KEEP_ALIVE_CONNECTIONS));
+        }
+    }
+
     private Clients() {
     }
 
