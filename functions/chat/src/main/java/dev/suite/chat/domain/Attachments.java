@@ -92,6 +92,12 @@ public final class Attachments {
         return type == null || !TYPES.contains(type) ? "application/octet-stream" : type;
     }
 
+    /** SnapStart priming: builds the S3 client and the presigner, and presigns one URL (no call to S3). */
+    public void prime() {
+        s3.get();
+        url(prefix("priming") + "priming");
+    }
+
     public String url(String key) {
         return Presigned.get(presigner.get(), bucket, key, ttl);
     }

@@ -105,6 +105,7 @@ public final class Messaging {
     public void primeSend() {
         store.primeSend();
         push.connectionsOf(List.of("priming#" + UUID.randomUUID()), Instant.now(clock));
+        attachments.prime();
     }
 
     /** Open connections of every member (but {@code except}). */

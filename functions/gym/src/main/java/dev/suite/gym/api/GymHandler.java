@@ -258,7 +258,7 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                     CheckoutBody b = Body.parse(r, CheckoutBody.class);
                     return ApiResponse.ok(gyms.checkOut(caller, b.userId(), b.gymId()));
                 });
-        this.gateway = new Dispatcher(config, router).primeWith("GymHandler",
+        this.gateway = new Dispatcher(config, router).primeWith("GymHandler", machines::prime,
                 Dispatcher.synthetic("GET", "/gyms", null, null),
                 Dispatcher.synthetic("GET", "/gyms/{gymId}", Map.of("gymId", "priming"), null),
                 Dispatcher.synthetic("GET", "/membership/plans", null, null),

@@ -46,6 +46,12 @@ public final class Machines {
         this.clock = clock;
     }
 
+    /** SnapStart priming: builds the S3 client and the presigner, and presigns one URL (no call to S3). */
+    public void prime() {
+        s3.get();
+        Presigned.get(presigner.get(), bucket, "machines/priming", ttl);
+    }
+
     public Map<String, Object> create(Caller c, String gymId, String name, String description) {
         GymService.requireAdmin(c);
         gyms.gym(gymId);

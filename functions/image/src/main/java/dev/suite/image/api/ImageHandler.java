@@ -65,7 +65,7 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
                 })
                 .add("GET", "/user/credits", r -> ApiResponse.ok(images.credits(r.caller(),
                         Check.intParam("limit", r.query("limit"), 1, 100, 20))));
-        this.gateway = new Dispatcher(config, router).primeWith("ImageHandler",
+        this.gateway = new Dispatcher(config, router).primeWith("ImageHandler", images::primeStorage,
                 Dispatcher.synthetic("GET", "/user/credits", null, null),
                 Dispatcher.synthetic("GET", "/images", null, null),
                 Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"  \"}"));

@@ -160,6 +160,12 @@ public final class ImageService {
                 i.createdAt(), i.failureReason());
     }
 
+    /** SnapStart priming: builds the S3 client and the presigner, and presigns one URL (no call to S3). */
+    public void primeStorage() {
+        s3.get();
+        url("images/priming/priming.png");
+    }
+
     private String url(String key) {
         return Presigned.get(presigner.get(), bucket, key, urlTtl);
     }
