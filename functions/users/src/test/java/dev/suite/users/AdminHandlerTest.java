@@ -136,6 +136,18 @@ class AdminHandlerTest {
         assertError(busy, 503, "SERVICE_BUSY");
     }
 
+    /** Cognito throttling (the SDK's modeled TooManyRequestsException, after its retries) is 503 SERVICE_BUSY, not a 500. */
+    @Test
+    void cognitoThrottlingIs503ServiceBusy() {
+        var admin = CognitoTestUsers.create(emu);
+        var config = emu.functionConfig("AdminFunction");
+        var throttled = Faults.intercept(CognitoIdentityProviderClient.class, Clients.cognito(config), "listUsers",
+                (call, args) -> TooManyRequestsException.builder().message("injected").statusCode(429).build());
+        var h = new AdminHandler(config, new AdminService(throttled, emu.dynamo(), Users.from(emu.dynamo(), config),
+                config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(emu.dynamo(), config))));
+        assertError(Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin").invoke(h), 503, "SERVICE_BUSY");
+    }
+
     @Test
     void listValidatesLimitAndCursor() {
         var admin = CognitoTestUsers.create(emu);
