@@ -840,6 +840,67 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/admin/gyms/{gymId}/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The Staff accounts assigned to a gym (Admin)
+         * @description Only assigned Staff scan codes and check members out at a gym; an Admin works at every gym.
+         */
+        get: operations["listGymStaff"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/admin/gyms/{gymId}/staff/{userId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Assign a Staff account to a gym (Admin)
+         * @description Idempotent. The user's current role must be `Staff`; the name shown in the list is the profile's at assignment.
+         */
+        put: operations["assignGymStaff"];
+        post?: never;
+        /**
+         * End a Staff account's assignment to a gym (Admin)
+         * @description Takes effect on the next scan (assignments are read consistently).
+         */
+        delete: operations["unassignGymStaff"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/admin/gyms/{gymId}/machines": {
         parameters: {
             query?: never;
@@ -1061,7 +1122,7 @@ export interface paths {
         put?: never;
         /**
          * Buy a membership plan through Stripe Checkout
-         * @description Opens a Stripe Checkout Session (mode `payment`) at the plan's own price and a `PENDING` purchase. Only the signed webhook (`POST /payments/stripe/webhook`) extends the membership.
+         * @description Opens a Stripe Checkout Session (mode `payment`) at the plan's own price and a `PENDING` purchase (201). A buyer who already has a pending session of the same plan open for at least 30 more minutes gets that one again (200, `reused: true`, no call to Stripe). New sessions are limited per user (`CHECKOUT_LIMIT_PER_USER_PER_MINUTE`, 5). Only the signed webhook (`POST /payments/stripe/webhook`) extends the membership.
          */
         post: operations["checkoutMembership"];
         delete?: never;
@@ -1081,7 +1142,7 @@ export interface paths {
         put?: never;
         /**
          * Stripe's webhook (signed)
-         * @description Public but signed with the endpoint secret (`Stripe-Signature`, at most 300 seconds old). Fulfils a paid checkout session once however many deliveries or events arrive, extending the membership from the later of now and its current expiry.
+         * @description Public but signed with the endpoint secret (`Stripe-Signature`, at most 300 seconds old, verified with stripe-java's `Webhook.constructEvent`), served by `StripeWebhookFunction`, which holds only that secret. Fulfils a paid checkout session once however many deliveries or events arrive, extending the membership from the later of now and its current expiry; fails closed (nothing changes) unless the session has our purchase, mode `payment`, the purchase's user as `client_reference_id`, and `amount_total` and `currency` equal to the purchase's.
          */
         post: operations["stripeWebhook"];
         delete?: never;
@@ -1120,8 +1181,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Scan a member's check-in code (Staff or Admin)
-         * @description One transaction: the code is used once, the membership is active, the member is not inside a gym and the gym is below capacity. A refused scan writes nothing.
+         * Scan a member's check-in code (Staff of the code's gym, or Admin)
+         * @description One transaction: the code is used once, the membership is active, the member is not inside a gym and the gym is below capacity. A refused scan writes nothing. Staff scan only codes of the gyms they are assigned to (`PUT /admin/gyms/{gymId}/staff/{userId}`). The answer carries the member's display name.
          */
         post: operations["checkIn"];
         delete?: never;
@@ -1139,7 +1200,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Check a member out of a gym (Staff or Admin) */
+        /**
+         * Check a member out of a gym (Staff of that gym, or Admin)
+         * @description Staff of another gym get 403 `NOT_GYM_STAFF` whether or not the member is inside, so the route tells them nothing.
+         */
         post: operations["checkOut"];
         delete?: never;
         options?: never;
@@ -1838,6 +1902,11 @@ export interface components {
              * @description Until when the checkout session can be paid.
              */
             expiresAt: string | null;
+            /**
+             * Format: uri
+             * @description The session's payment page.
+             */
+            checkoutUrl?: string | null;
         };
         PurchasePage: {
             items: components["schemas"]["Purchase"][];
@@ -1854,6 +1923,8 @@ export interface components {
             checkoutUrl: string;
             sessionId: string;
             expiresAt: components["schemas"]["Timestamp"];
+            /** @description True when this is the buyer's open session of the plan, answered again. */
+            reused?: boolean;
         };
         /** @description A Stripe event as Stripe sends it; `checkout.session.*` events are acted on, others are ignored. */
         StripeEvent: {
@@ -1868,8 +1939,11 @@ export interface components {
         StripeReceipt: {
             /** @constant */
             received: true;
-            /** @enum {string} */
-            result: "fulfilled" | "duplicate" | "already-fulfilled" | "awaiting-payment" | "failed" | "already-settled" | "unknown-session" | "amount-mismatch" | "ignored";
+            /**
+             * @description Nothing is changed for `unknown-session` (no purchase row: the session's metadata is never trusted), `amount-mismatch` (`amount_total` or `currency` missing or not the purchase's), `unexpected-mode` (not `payment`) or `user-mismatch` (`client_reference_id` missing or not the purchase's user).
+             * @enum {string}
+             */
+            result: "fulfilled" | "duplicate" | "already-fulfilled" | "awaiting-payment" | "failed" | "already-settled" | "unknown-session" | "amount-mismatch" | "unexpected-mode" | "user-mismatch" | "ignored";
         };
         CheckinTokenRequest: {
             gymId: components["schemas"]["Id"];
@@ -1885,9 +1959,24 @@ export interface components {
         CheckedIn: {
             visitId: string;
             userId: string;
+            /** @description The member's display name from their profile, so the desk can check who stands there. */
+            name: string | null;
             gymId: components["schemas"]["Id"];
             checkedInAt: components["schemas"]["Timestamp"];
             occupancy: number;
+        };
+        GymStaff: {
+            gymId: components["schemas"]["Id"];
+            userId: string;
+            /** @description The profile's name when assigned. */
+            name: string | null;
+            assignedAt: components["schemas"]["Timestamp"];
+            /** @description The Admin who assigned them. */
+            assignedBy: string;
+        };
+        GymStaffPage: {
+            items: components["schemas"]["GymStaff"][];
+            nextCursor: components["schemas"]["NextCursor"];
         };
         CheckoutVisitRequest: {
             userId: components["schemas"]["Id"];
@@ -4228,6 +4317,140 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listGymStaff: {
+        parameters: {
+            query?: {
+                /** @description Page size. */
+                limit?: components["parameters"]["Limit100"];
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: components["parameters"]["Cursor"];
+            };
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The assignments. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GymStaffPage"];
+                };
+            };
+            400: components["responses"]["BadQuery"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    assignGymStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The assignment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GymStaff"];
+                };
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `NOT_FOUND` (no such gym or user) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description `NOT_STAFF` (the user's role is not `Staff`: change it first with `PUT /admin/users/{userId}/role`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    unassignGymStaff: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description The gym.
+                 * @example 01JD0000000000000000000GYM
+                 */
+                gymId: components["parameters"]["GymId"];
+                /**
+                 * @description The user (client).
+                 * @example 11111111-2222-3333-4444-555555555555
+                 */
+                userId: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Unassigned. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadPath"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description `NOT_FOUND` (the user is not assigned to this gym) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["Internal"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createMachine: {
         parameters: {
             query?: never;
@@ -4649,6 +4872,15 @@ export interface operations {
             };
         };
         responses: {
+            /** @description The buyer's open session of this plan, again. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckoutSession"];
+                };
+            };
             /** @description Where to pay, and until when. */
             201: {
                 headers: {
@@ -4672,7 +4904,7 @@ export interface operations {
             };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
-            /** @description `PROVIDER_RATE_LIMITED` (Stripe is busy; nothing was charged) */
+            /** @description `TOO_MANY_REQUESTS` (more new sessions than `CHECKOUT_LIMIT_PER_USER_PER_MINUTE`), `PROVIDER_RATE_LIMITED` (Stripe is busy; nothing was charged) */
             429: {
                 headers: {
                     "Retry-After": components["headers"]["RetryAfter"];
@@ -4720,7 +4952,7 @@ export interface operations {
                  * @example {
                  *       "id": "evt_1QexampleCheckoutDone",
                  *       "object": "event",
-                 *       "api_version": "2025-07-30.basil",
+                 *       "api_version": "2025-03-31.basil",
                  *       "created": 1795428000,
                  *       "type": "checkout.session.completed",
                  *       "livemode": false,
@@ -4853,7 +5085,7 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
-            /** @description `FORBIDDEN` (only Staff or an Admin scans), `MEMBERSHIP_EXPIRED` (the member has no active membership) */
+            /** @description `FORBIDDEN` (only Staff or an Admin scans), `NOT_GYM_STAFF` (the code is for a gym the Staff account is not assigned to), `MEMBERSHIP_EXPIRED` (the member has no active membership) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -4908,7 +5140,15 @@ export interface operations {
             };
             400: components["responses"]["BadBody"];
             401: components["responses"]["Unauthorized"];
-            403: components["responses"]["Forbidden"];
+            /** @description `FORBIDDEN` (only Staff or an Admin), `NOT_GYM_STAFF` (not assigned to this gym) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description `NOT_INSIDE` (the member is not checked in at this gym) */
             404: {
                 headers: {

@@ -10,9 +10,10 @@ import dev.suite.shared.http.Check;
 import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.http.Validated;
-import dev.suite.shared.log.Levels;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
@@ -20,7 +21,6 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
-import org.slf4j.event.Level;
 
 /** Warm per-request overhead of the shared request path, without I/O: routing, claims, JSON, validation, writing. */
 @State(Scope.Benchmark)
@@ -42,7 +42,7 @@ public class HandlerOverheadBenchmark {
 
     @Setup
     public void setup() {
-        Levels.set("", Level.WARN);
+        Configurator.setRootLevel(Level.WARN);
         Router router = new Router()
                 .add("POST", "/image/generate-image", r -> ApiResponse.created(Map.of("imageId", "01JB8Z4X5Y6Z7A8B9C0D1E2F3G",
                         "imageUrl", "https://example.invalid/x.png", "creditsLeft", 4,

@@ -4,7 +4,6 @@ import com.amazonaws.services.dynamodbv2.local.main.ServerRunner;
 import com.amazonaws.services.dynamodbv2.local.server.DynamoDBProxyServer;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.log.Levels;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,7 +20,6 @@ import org.gaul.s3proxy.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.jclouds.ContextBuilder;
 import org.jclouds.blobstore.BlobStoreContext;
-import org.slf4j.event.Level;
 import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -36,15 +34,6 @@ public final class Emulators implements AutoCloseable {
     public static final String SECRET_KEY = "localsecret";
 
     private static Emulators shared;
-
-    static {
-        // the emulators' own chatter kept to warnings and errors; the functions log at their configured level
-        Levels.set("org.eclipse.jetty", Level.WARN);
-        Levels.set("org.gaul", Level.ERROR);
-        Levels.set("org.jclouds", Level.ERROR);
-        Levels.set("com.amazonaws", Level.ERROR);
-        Levels.set("com.almworks", Level.ERROR);
-    }
 
     private final Template template;
     private final DynamoDBProxyServer dynamoServer;

@@ -130,7 +130,7 @@ final class HttpServer {
         }
         if (path.startsWith(StripeStandIn.API + "/") && runtime.stripe() != null) {
             try {
-                RestGateway.HttpResponse out = runtime.stripe().handle(request.getMethod(), path, request.getHeaders().get("Authorization"), body);
+                RestGateway.HttpResponse out = runtime.stripe().handle(request.getMethod(), path, request.getHeaders()::get, body);
                 write(response, callback, out.status(), out.headers(), out.body());
             } catch (Exception e) {
                 write(response, callback, 500, Map.of("Content-Type", "text/plain"), String.valueOf(e).getBytes(StandardCharsets.UTF_8));

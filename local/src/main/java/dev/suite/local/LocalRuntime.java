@@ -188,10 +188,15 @@ public final class LocalRuntime implements AutoCloseable {
         if (vars.containsKey("CHECKIN_TOKEN_KEY_PARAM")) {
             env.put("CHECKIN_TOKEN_KEY", outside.get("CHECKIN_TOKEN_KEY").orElse(checkinKey));
         }
+        String secret = outside.get("STRIPE_WEBHOOK_SECRET").orElse(LOCAL_WEBHOOK_SECRET);
+        if (vars.containsKey("STRIPE_WEBHOOK_SECRET_PARAM")) {
+            env.put("STRIPE_WEBHOOK_SECRET", secret);
+            if (outside.get("STRIPE_WEBHOOK_SECRET").isEmpty()) {
+                standInNotes.add("Stripe       webhook secret " + LOCAL_WEBHOOK_SECRET + " (set STRIPE_WEBHOOK_SECRET to use yours)");
+            }
+        }
         if (vars.containsKey("STRIPE_SECRET_KEY_PARAM")) {
             Optional<String> key = outside.get("STRIPE_SECRET_KEY");
-            String secret = outside.get("STRIPE_WEBHOOK_SECRET").orElse(LOCAL_WEBHOOK_SECRET);
-            env.put("STRIPE_WEBHOOK_SECRET", secret);
             if (key.isPresent()) {
                 env.put("STRIPE_SECRET_KEY", key.get());
                 outside.get("STRIPE_API_URL").ifPresent(url -> env.put("STRIPE_API_URL", url));
@@ -207,9 +212,6 @@ public final class LocalRuntime implements AutoCloseable {
             }
             env.put("STRIPE_SUCCESS_URL", outside.get("STRIPE_SUCCESS_URL").orElse(baseUrl() + StripeStandIn.SUCCESS + "?session_id={CHECKOUT_SESSION_ID}"));
             env.put("STRIPE_CANCEL_URL", outside.get("STRIPE_CANCEL_URL").orElse(baseUrl() + StripeStandIn.CANCELLED));
-            if (outside.get("STRIPE_WEBHOOK_SECRET").isEmpty()) {
-                standInNotes.add("Stripe       webhook secret " + LOCAL_WEBHOOK_SECRET + " (set STRIPE_WEBHOOK_SECRET to use yours)");
-            }
         }
         return env;
     }

@@ -1,6 +1,7 @@
 package dev.suite.local;
 
-import dev.suite.gym.provider.StripeSignature;
+import com.stripe.net.Webhook;
+import dev.suite.gym.provider.StripeSessions;
 import dev.suite.shared.Json;
 import java.io.IOException;
 import java.net.URI;
@@ -8,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -15,12 +17,15 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
- * A Stripe Checkout stand-in for laptops without Stripe keys: {@code POST /v1/checkout/sessions} (form-encoded, the
- * secret key checked) answers a session whose URL is a local page showing the plan and amount with Pay and Cancel;
- * Pay posts a {@code checkout.session.completed} event signed with the webhook secret to the webhook, as Stripe does,
- * then redirects to the success URL.
+ * A Stripe Checkout stand-in for laptops without Stripe keys, speaking what stripe-java sends: {@code POST
+ * /v1/checkout/sessions} form-encoded, with {@code Authorization: Bearer} (the key checked), {@code Stripe-Version}
+ * (required) and {@code Idempotency-Key} (a replayed key answers the same session, as Stripe does). The session's URL
+ * is a local page showing the plan and amount with Pay and Cancel; Pay posts a {@code checkout.session.completed} event
+ * of the pinned API version, signed with the webhook secret by stripe-java's own HMAC helper, to the webhook, then
+ * redirects to the success URL.
  */
 final class StripeStandIn {
     static final String API = "/_local/stripe";
@@ -32,6 +37,7 @@ final class StripeStandIn {
     static final String KEY = "sk_test_local_stand_in";
 
     private final Map<String, Map<String, String>> sessions = new ConcurrentHashMap<>();
+    private final Map<String, String> idempotent = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong(System.currentTimeMillis());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String baseUrl;
@@ -42,12 +48,16 @@ final class StripeStandIn {
         this.webhookSecret = webhookSecret;
     }
 
-    RestGateway.HttpResponse handle(String method, String path, String authorization, byte[] body) throws IOException, InterruptedException {
+    /** One request; {@code headers} answers a request header by name (null when absent). */
+    RestGateway.HttpResponse handle(String method, String path, UnaryOperator<String> headers, byte[] body) throws IOException, InterruptedException {
         if (path.equals(SESSIONS) && method.equals("POST")) {
-            if (!("Bearer " + KEY).equals(authorization)) {
+            if (!("Bearer " + KEY).equals(headers.apply("Authorization"))) {
                 return json(401, Map.of("error", Map.of("type", "invalid_request_error", "message", "Invalid API Key provided")));
             }
-            return create(VnpayStandIn.query(new String(body, StandardCharsets.UTF_8)));
+            if (headers.apply("Stripe-Version") == null) {
+                return json(400, Map.of("error", Map.of("type", "invalid_request_error", "message", "no Stripe-Version header (stripe-java pins one)")));
+            }
+            return create(VnpayStandIn.query(new String(body, StandardCharsets.UTF_8)), headers.apply("Stripe-Version"), headers.apply("Idempotency-Key"));
         }
         if (path.startsWith(PAY) && method.equals("GET")) {
             return payPage(path.substring(PAY.length()));
@@ -62,14 +72,26 @@ final class StripeStandIn {
         return new RestGateway.HttpResponse(404, Map.of(), new byte[0]);
     }
 
-    private RestGateway.HttpResponse create(Map<String, String> form) {
+    /** A new session, or the one created earlier with the same idempotency key. */
+    private synchronized RestGateway.HttpResponse create(Map<String, String> form, String version, String idempotencyKey) {
+        if (idempotencyKey != null && idempotent.containsKey(idempotencyKey)) {
+            return session(sessions.get(idempotent.get(idempotencyKey)));
+        }
         String id = "cs_test_local_" + ids.incrementAndGet();
+        if (idempotencyKey != null) {
+            idempotent.put(idempotencyKey, id);
+        }
         Map<String, String> s = new LinkedHashMap<>(form);
         s.put("id", id);
+        s.put("expires_at", Long.toString(Instant.now().plus(Duration.ofHours(24)).getEpochSecond()));
+        s.put("api_version", version);
         sessions.put(id, s);
-        long expires = Instant.now().plus(Duration.ofHours(24)).getEpochSecond();
-        return json(200, Map.of("id", id, "object", "checkout.session", "mode", form.getOrDefault("mode", "payment"), "url", baseUrl + PAY + id,
-                "expires_at", expires, "payment_status", "unpaid"));
+        return session(s);
+    }
+
+    private RestGateway.HttpResponse session(Map<String, String> s) {
+        return json(200, Map.of("id", s.get("id"), "object", "checkout.session", "mode", s.getOrDefault("mode", "payment"), "url",
+                baseUrl + PAY + s.get("id"), "expires_at", Long.parseLong(s.get("expires_at")), "payment_status", "unpaid"));
     }
 
     private RestGateway.HttpResponse payPage(String id) {
@@ -103,7 +125,7 @@ final class StripeStandIn {
         Map<String, Object> session = new LinkedHashMap<>();
         session.put("id", s.get("id"));
         session.put("object", "checkout.session");
-        session.put("mode", "payment");
+        session.put("mode", s.getOrDefault("mode", "payment"));
         session.put("status", "complete");
         session.put("payment_status", "paid");
         session.put("amount_total", Long.parseLong(s.get("line_items[0][price_data][unit_amount]")));
@@ -111,12 +133,20 @@ final class StripeStandIn {
         session.put("client_reference_id", s.get("client_reference_id"));
         session.put("metadata", metadata);
         String payload = Json.write(Map.of("id", "evt_local_" + ids.incrementAndGet(), "object", "event", "type", "checkout.session.completed",
-                "created", Instant.now().getEpochSecond(), "data", Map.of("object", session)));
-        byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
+                "api_version", StripeSessions.API_VERSION, "created", Instant.now().getEpochSecond(), "data", Map.of("object", session)));
         http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/payments/stripe/webhook")).header("Content-Type", "application/json; charset=utf-8")
-                .header("Stripe-Signature", StripeSignature.header(bytes, webhookSecret, Instant.now().getEpochSecond()))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.discarding());
+                .header("Stripe-Signature", signature(payload, webhookSecret, Instant.now().getEpochSecond()))
+                .POST(HttpRequest.BodyPublishers.ofString(payload, StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.discarding());
         return new RestGateway.HttpResponse(302, Map.of("Location", s.get("success_url").replace("{CHECKOUT_SESSION_ID}", s.get("id"))), new byte[0]);
+    }
+
+    /** The {@code Stripe-Signature} header Stripe sends for this payload, computed with stripe-java's own helper. */
+    static String signature(String payload, String secret, long timestamp) {
+        try {
+            return "t=" + timestamp + ",v1=" + Webhook.Util.computeHmacSha256(secret, timestamp + "." + payload);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 unavailable", e);
+        }
     }
 
     private static RestGateway.HttpResponse json(int status, Object body) {

@@ -31,7 +31,7 @@ class LogSecretsTest {
 
     @Test
     void noSecretReachesTheLogs() throws Exception {
-        // every log line is a JSON line on standard out (shared's JsonLogProvider): capture standard out for the journey
+        // every log line is a JSON line on standard out (Powertools' layout on log4j2, following System.out): capture it
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8));
@@ -64,7 +64,7 @@ class LogSecretsTest {
         } finally {
             System.setOut(original);
         }
-        String logs = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{\"timestamp\""))
+        String logs = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{\"level\""))
                 .collect(Collectors.joining("\n"));
         assertTrue(logs.contains("user onboarded") && logs.contains("payment"), "the journey was logged:\n" + logs);
         for (String secret : List.of(password, token, refresh, apiKey, "LOCALVNPAYSTANDINSECRET000000000", token.split("\\.")[2])) {

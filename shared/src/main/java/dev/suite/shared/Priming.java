@@ -35,12 +35,13 @@ public final class Priming implements Resource {
 
     /**
      * Runs the hooks inside an invocation's logging scope ({@link Log#around}, with a synthetic context), so the
-     * "primed" line is written as a request's lines are: what a scheduled job's first line needs is loaded too.
+     * "primed" line is written as a request's lines are: what a scheduled job's first line needs is loaded too. Priming
+     * is not an invocation: its lines say cold_start false and the first real request still logs the cold start.
      */
     @Override
     public void beforeCheckpoint(Context<? extends Resource> context) {
         long started = System.nanoTime();
-        Log.around(new SyntheticContext("priming"), "priming", () -> {
+        Log.priming(() -> Log.around(new SyntheticContext("priming"), "priming", () -> {
             try {
                 beforeCheckpoint.run();
             } catch (RuntimeException e) {
@@ -49,11 +50,13 @@ public final class Priming implements Resource {
             }
             LOG.info("primed {} in {} ms", name, (System.nanoTime() - started) / 1_000_000);
             return null;
-        });
+        }));
     }
 
+    /** A restored snapshot is a new container: its first invocation is a cold start again. */
     @Override
     public void afterRestore(Context<? extends Resource> context) {
+        Log.restored();
         afterRestore.run();
     }
 

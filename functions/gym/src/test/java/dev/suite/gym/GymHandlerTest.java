@@ -9,9 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.gym.api.AutoCheckoutJobHandler;
 import dev.suite.gym.api.GymHandler;
+import dev.suite.gym.api.StripeWebhookFunction;
 import dev.suite.gym.domain.CheckinTokens;
 import dev.suite.gym.domain.GymService;
-import dev.suite.gym.provider.StripeCheckout;
+import dev.suite.gym.provider.StripeSessions;
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.shared.Config;
 import dev.suite.shared.Json;
@@ -42,8 +43,10 @@ class GymHandlerTest {
     static final MockWebServer STRIPE = stripe();
     static final Emulators EMU = Emulators.shared();
     static final Config CONFIG = EMU.functionConfig("GymFunction", Map.of("CHECKIN_TOKEN_KEY", KEY, "STRIPE_SECRET_KEY", "sk_test_gym",
-            "STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET, "STRIPE_API_URL", STRIPE.url("/").toString()));
+            "STRIPE_API_URL", STRIPE.url("/").toString()));
+    static final Config WEBHOOK_CONFIG = EMU.functionConfig("StripeWebhookFunction", Map.of("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET));
     static final GymHandler HANDLER = handler(Clock.systemUTC());
+    static final StripeWebhookFunction WEBHOOK = new StripeWebhookFunction(WEBHOOK_CONFIG);
     static final CheckinStore DOOR = CheckinStore.from(EMU.dynamo(), CONFIG);
 
     static MockWebServer stripe() {
@@ -58,8 +61,26 @@ class GymHandlerTest {
 
     static GymHandler handler(Clock clock) {
         GymService gyms = GymHandler.service(CONFIG, EMU.dynamo(), clock);
-        return new GymHandler(CONFIG, gyms, GymHandler.sales(CONFIG, EMU.dynamo(), StripeCheckout.from(CONFIG), clock),
+        return new GymHandler(CONFIG, gyms, GymHandler.sales(CONFIG, EMU.dynamo(), StripeSessions.from(CONFIG), clock),
                 GymHandler.machines(CONFIG, EMU.dynamo(), gyms, clock));
+    }
+
+    /** The user's profile row, as PostConfirmation writes it (name "Name <first 8 of id>"). */
+    static void profile(Who w, String role) {
+        EMU.dynamo().putItem(b -> b.tableName(CONFIG.require("USERS_TABLE")).item(Map.of("userId", AttributeValue.fromS(w.id()),
+                "email", AttributeValue.fromS(w.id().substring(0, 8) + "@example.com"), "name", AttributeValue.fromS("Name " + w.id().substring(0, 8)),
+                "role", AttributeValue.fromS(role))));
+    }
+
+    /** A Staff account assigned by an Admin to each of the gyms. */
+    static Who staffOf(String... gymIds) {
+        Who s = who("Staff");
+        profile(s, "Staff");
+        for (String gymId : gymIds) {
+            Response r = run(call("gym-assign-staff", who("Admin")).pathParam("gymId", gymId).pathParam("userId", s.id()));
+            assertEquals(200, r.status(), r::toString);
+        }
+        return s;
     }
 
     record Who(String id, String group) {
@@ -86,6 +107,7 @@ class GymHandlerTest {
 
     static Who member() {
         Who m = who("User");
+        profile(m, "User");
         DOOR.setMembership(m.id(), Instant.now().plusSeconds(86_400));
         return m;
     }
@@ -176,7 +198,8 @@ class GymHandlerTest {
     void theRoleMatrixHoldsOnEveryRoute() {
         String gymId = gym(3);
         Map<String, Map<String, Object>> adminOnly = Map.of("gym-create-gym", Map.of(), "gym-update-gym", Map.of("gymId", gymId),
-                "gym-create-plan", Map.of(), "gym-update-plan", Map.of("planId", "p1"));
+                "gym-create-plan", Map.of(), "gym-update-plan", Map.of("planId", "p1"), "gym-list-staff", Map.of("gymId", gymId),
+                "gym-assign-staff", Map.of("gymId", gymId), "gym-unassign-staff", Map.of("gymId", gymId));
         for (var e : adminOnly.entrySet()) {
             for (String group : List.of("User", "Staff", "Coach")) {
                 Events.Call c = call(e.getKey(), who(group));
@@ -190,10 +213,10 @@ class GymHandlerTest {
         }
         for (String event : List.of("gym-create-gym", "gym-update-gym", "gym-list-gyms", "gym-get-gym", "gym-list-plans", "gym-create-plan",
                 "gym-update-plan", "gym-my-membership", "gym-checkin-token", "gym-checkin", "gym-checkout", "gym-checkout-session",
-                "gym-my-purchases", "gym-my-visits")) {
+                "gym-my-purchases", "gym-my-visits", "gym-list-staff", "gym-assign-staff", "gym-unassign-staff")) {
             assertError(run(call(event, null)), 401, "UNAUTHORIZED");
         }
-        Who staff = who("Staff");
+        Who staff = staffOf(gymId);
         Who m = member();
         assertEquals(201, scan(staff, token(m, gymId)).status(), "Staff scans");
         assertEquals(200, run(call("gym-checkout", who("Admin")).body(Map.of("userId", m.id(), "gymId", gymId))).status(), "an Admin too");
@@ -202,7 +225,7 @@ class GymHandlerTest {
     @Test
     void aCodeIsUsedOnceAndTheDoorChecksEverythingAtScanTime() {
         String gymId = gym(5);
-        Who staff = who("Staff");
+        Who staff = staffOf(gymId);
         Who m = member();
         assertEquals("ACTIVE", run(call("gym-my-membership", m)).text("status"));
         String t = token(m, gymId);
@@ -210,6 +233,7 @@ class GymHandlerTest {
         assertEquals(201, in.status(), in::toString);
         assertEquals(1, in.json().get("occupancy").asInt());
         assertEquals(m.id(), in.text("userId"));
+        assertEquals("Name " + m.id().substring(0, 8), in.text("name"), "the desk sees who stands there");
         assertError(scan(staff, t), 409, "TOKEN_USED");
         assertError(scan(staff, token(m, gymId)), 409, "ALREADY_INSIDE");
         assertEquals(1, occupancy(gymId));
@@ -217,7 +241,7 @@ class GymHandlerTest {
         assertEquals(200, out.status(), out::toString);
         assertEquals(0, out.json().get("occupancy").asInt());
         assertError(run(call("gym-checkout", staff).body(Map.of("userId", m.id(), "gymId", gymId))), 404, "NOT_INSIDE");
-        assertError(run(call("gym-checkout", staff)), 404, "NOT_INSIDE");
+        assertError(run(call("gym-checkout", staff)), 403, "NOT_GYM_STAFF");
         assertEquals(201, scan(staff, token(m, gymId)).status(), "back in with a fresh code");
 
         GymHandler past = handler(Clock.fixed(Instant.now().minusSeconds(61), ZoneOffset.UTC));
@@ -245,9 +269,51 @@ class GymHandlerTest {
     }
 
     @Test
+    void staffWorkOnlyAtTheGymsTheyAreAssignedToAndAdminsEverywhere() {
+        String gymA = gym(5);
+        String gymB = gym(5);
+        Who deskA = staffOf(gymA);
+        Who deskB = staffOf(gymB);
+        Who admin = who("Admin");
+        Who m = member();
+        String codeForB = token(m, gymB);
+        assertError(scan(deskA, codeForB), 403, "NOT_GYM_STAFF");
+        assertEquals(0, occupancy(gymB));
+        Response in = scan(deskB, codeForB);
+        assertEquals(201, in.status(), "the refused scan used nothing up: " + in);
+        assertEquals("Name " + m.id().substring(0, 8), in.text("name"));
+        Who outside = member();
+        assertError(run(call("gym-checkout", deskA).body(Map.of("userId", m.id(), "gymId", gymB))), 403, "NOT_GYM_STAFF");
+        // inside or not, another gym's desk learns nothing
+        assertError(run(call("gym-checkout", deskA).body(Map.of("userId", outside.id(), "gymId", gymB))), 403, "NOT_GYM_STAFF");
+        assertError(run(call("gym-checkout", deskB).body(Map.of("userId", outside.id(), "gymId", gymB))), 404, "NOT_INSIDE");
+        assertEquals(200, run(call("gym-checkout", admin).body(Map.of("userId", m.id(), "gymId", gymB))).status(), "an Admin works everywhere");
+        assertEquals(201, scan(admin, token(outside, gymA)).status());
+
+        JsonNode listed = run(call("gym-list-staff", admin).pathParam("gymId", gymA)).json().get("items");
+        assertEquals(1, listed.size(), listed::toString);
+        assertEquals(deskA.id(), listed.get(0).get("userId").asText());
+        assertEquals("Name " + deskA.id().substring(0, 8), listed.get(0).get("name").asText());
+        assertTrue(listed.get(0).get("assignedBy").asText().length() == 36 && listed.get(0).hasNonNull("assignedAt"), listed::toString);
+        Who plain = who("User");
+        profile(plain, "User");
+        assertError(run(call("gym-assign-staff", admin).pathParam("gymId", gymA).pathParam("userId", plain.id())), 409, "NOT_STAFF");
+        assertError(run(call("gym-assign-staff", admin).pathParam("gymId", gymA).pathParam("userId", who("Staff").id())), 404, "NOT_FOUND");
+        assertError(run(call("gym-assign-staff", admin).pathParam("gymId", "no-such-gym").pathParam("userId", deskA.id())), 404, "NOT_FOUND");
+        assertError(run(call("gym-assign-staff", admin).pathParam("gymId", "../x").pathParam("userId", deskA.id())), 400, "VALIDATION_FAILED");
+        assertError(run(call("gym-list-staff", admin).pathParam("gymId", "no-such-gym")), 404, "NOT_FOUND");
+        assertError(run(call("gym-list-staff", admin).pathParam("gymId", gymA).query("cursor", "bogus")), 400, "INVALID_CURSOR");
+
+        assertEquals(204, run(call("gym-unassign-staff", admin).pathParam("gymId", gymA).pathParam("userId", deskA.id())).status());
+        assertError(run(call("gym-unassign-staff", admin).pathParam("gymId", gymA).pathParam("userId", deskA.id())), 404, "NOT_FOUND");
+        assertError(scan(deskA, token(member(), gymA)), 403, "NOT_GYM_STAFF");
+        assertEquals(0, run(call("gym-list-staff", admin).pathParam("gymId", gymA)).json().get("items").size());
+    }
+
+    @Test
     void visitsAreListedAndTheJobClosesLongOnesAndKeepsOccupancyEqualToThoseInside() {
         String gymId = gym(10);
-        Who staff = who("Staff");
+        Who staff = staffOf(gymId);
         GymHandler earlier = handler(Clock.fixed(Instant.now().minus(Duration.ofHours(7)), ZoneOffset.UTC));
         Who stayer = member();
         String old = call("gym-checkin-token", stayer).body(Map.of("gymId", gymId)).invoke(earlier).text("token");
@@ -285,7 +351,7 @@ class GymHandlerTest {
     void adminsSeeAttendanceInTheGymsZone() {
         Who admin = who("Admin");
         String gymId = run(call("gym-create-gym", admin).body(Map.of("name", "Night owls", "capacity", 50, "timezone", "America/New_York"))).text("gymId");
-        Who staff = who("Staff");
+        Who staff = staffOf(gymId);
         for (int i = 0; i < 3; i++) {
             assertEquals(201, scan(staff, token(member(), gymId)).status());
         }
@@ -309,7 +375,7 @@ class GymHandlerTest {
     @Test
     void fiftyConcurrentCheckInsIntoCapacityTenAdmitExactlyTen() throws Exception {
         String gymId = gym(10);
-        Who staff = who("Staff");
+        Who staff = staffOf(gymId);
         List<String> codes = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
             codes.add(token(member(), gymId));

@@ -18,7 +18,6 @@ import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExceededException;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
-import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /** The two DynamoDB idioms every store uses: reading every page of a query, and telling a failed condition apart. */
 public final class Dynamo {
@@ -76,7 +75,7 @@ public final class Dynamo {
      * For SnapStart priming: sends one write of the given kind that DynamoDB refuses, so the SDK loads the operation's
      * marshalling and its refusal without anything written. The key is one that cannot exist (every key attribute
      * {@code priming#<random UUID>}) and the write is conditional on that item existing ({@code attribute_exists}), so
-     * the condition fails; the transactions go through {@link #failedCondition}, as the stores' do. Needs the
+     * the condition fails; the transactions go through {@link Transaction}, as the stores' do. Needs the
      * function's permission for the operation on the table (PutItem / UpdateItem / DeleteItem; in a transaction, the
      * item's action).
      */
@@ -93,11 +92,12 @@ public final class Dynamo {
                 case UPDATE -> dynamo.updateItem(b -> b.tableName(table).key(key).updateExpression("REMOVE #p")
                         .conditionExpression(exists).expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming")));
                 case DELETE -> dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression(exists).expressionAttributeNames(names));
-                case TRANSACT_PUT -> failedCondition(dynamo, List.of(TransactWriteItem.builder().put(p -> p.tableName(table).item(key)
-                        .conditionExpression(exists).expressionAttributeNames(names)).build()));
-                case TRANSACT_UPDATE -> failedCondition(dynamo, List.of(TransactWriteItem.builder().update(u -> u.tableName(table).key(key)
-                        .updateExpression("REMOVE #p").conditionExpression(exists)
-                        .expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming"))).build()));
+                case TRANSACT_PUT -> new Transaction<Write>().guard(TransactWriteItem.builder().put(p -> p.tableName(table)
+                        .item(key).conditionExpression(exists).expressionAttributeNames(names)).build(), write).write(dynamo);
+                case TRANSACT_UPDATE -> new Transaction<Write>().guard(TransactWriteItem.builder().update(u -> u
+                        .tableName(table).key(key).updateExpression("REMOVE #p").conditionExpression(exists)
+                        .expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming"))).build(), write)
+                        .write(dynamo);
                 default -> throw new IllegalArgumentException(write.name());
             }
         } catch (ConditionalCheckFailedException refused) {
@@ -135,38 +135,24 @@ public final class Dynamo {
                 .exclusiveStartKey(from).limit(100)), max);
     }
 
+    /** Why {@link #transact} wrote nothing: the condition on its first item failed. */
+    private enum FirstGuard { FAILED }
+
     /**
      * Writes the items in one transaction. Returns false, having written nothing, when the condition on the first
-     * item failed (the guard every caller puts first: "not yet written", "still PENDING", "balance covers it").
+     * item failed (the guard every caller puts first: "not yet written", "still PENDING", "balance covers it"); a
+     * failed condition on any other item is a bug (IllegalStateException).
      */
     public static boolean transact(DynamoDbClient dynamo, Collection<TransactWriteItem> items) {
-        int failed = failedCondition(dynamo, items);
-        if (failed > 0) {
-            throw new IllegalStateException("the condition of item " + failed + " of a transaction failed");
-        }
-        return failed < 0;
-    }
-
-    /**
-     * Writes the items in one transaction. Returns -1 when written, or the index of the item whose condition failed
-     * (nothing written), for callers whose items each guard something different. Conflicts and throttling still throw.
-     */
-    public static int failedCondition(DynamoDbClient dynamo, Collection<TransactWriteItem> items) {
-        try {
-            dynamo.transactWriteItems(b -> b.transactItems(items));
-            return -1;
-        } catch (TransactionCanceledException e) {
-            for (int i = 0; i < e.cancellationReasons().size(); i++) {
-                if (conditionFailed(e, i)) {
-                    return i;
-                }
+        Transaction<FirstGuard> tx = new Transaction<>();
+        int i = 0;
+        for (TransactWriteItem item : items) {
+            if (i++ == 0) {
+                tx.guard(item, FirstGuard.FAILED);
+            } else {
+                tx.add(item);
             }
-            throw e;
         }
-    }
-
-    /** True when the transaction was cancelled because the condition of item {@code index} failed. */
-    public static boolean conditionFailed(TransactionCanceledException e, int index) {
-        return e.cancellationReasons().size() > index && "ConditionalCheckFailed".equals(e.cancellationReasons().get(index).code());
+        return tx.write(dynamo).isEmpty();
     }
 }

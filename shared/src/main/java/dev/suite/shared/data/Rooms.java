@@ -54,9 +54,9 @@ public final class Rooms {
     /**
      * Adds a member and counts it on the room, in one transaction: the room's {@code memberCount} stays at most
      * {@code cap} however many joins race (rooms written before the count existed start counting from their next join).
-     * Returns -1 when joined, 0 when the room is full (or gone), 1 when the user is already a member.
+     * Answers whether the user joined, or why not.
      */
-    public static int join(DynamoDbClient dynamo, String roomsTable, String membersTable, String roomId, String userId, String role,
+    public static Join join(DynamoDbClient dynamo, String roomsTable, String membersTable, String roomId, String userId, String role,
                            String joinedAt, int cap) {
         TransactWriteItem count = TransactWriteItem.builder().update(u -> u.tableName(roomsTable).key(Map.of("roomId", AttributeValue.fromS(roomId)))
                 .updateExpression("SET memberCount = if_not_exists(memberCount, :zero) + :one")
@@ -65,8 +65,12 @@ public final class Rooms {
                         ":cap", AttributeValue.fromN(Integer.toString(cap))))).build();
         TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(membersTable).item(memberItem(roomId, userId, role, joinedAt))
                 .conditionExpression("attribute_not_exists(userId)")).build();
-        return Dynamo.failedCondition(dynamo, List.of(count, put));
+        return new Transaction<Join>().guard(count, Join.ROOM_FULL).guard(put, Join.ALREADY_MEMBER).write(dynamo)
+                .orElse(Join.JOINED);
     }
+
+    /** What a join found: joined, the room full (or gone), or the user already a member. */
+    public enum Join { JOINED, ROOM_FULL, ALREADY_MEMBER }
 
     /**
      * Opens the direct room of a pair, or reuses it: a new room and both memberships in one transaction; when the room

@@ -7,10 +7,10 @@ import dev.suite.shared.Config;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Dynamo;
 import dev.suite.shared.data.Rooms;
+import dev.suite.shared.data.Transaction;
 import dev.suite.shared.http.Page;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,28 +66,31 @@ public final class ChatStore {
         return createRoom(room, initial, null) == null;
     }
 
+    /** Why a room was not created: its idempotency key was used, or a room with its id exists. */
+    private enum Existing { KEY_USED, ROOM_EXISTS }
+
     /**
      * Creates a room with its members (and its member count) in one transaction. With an idempotency key, the key's
      * record is written in the same transaction: a retry with the same key finds it and gets the first room's id back.
      * Returns null when this call created the room, else the id of the room that already stands for it.
      */
     public String createRoom(Room room, List<Member> initial, String idempotencyKey) {
-        List<TransactWriteItem> items = new ArrayList<>();
+        Transaction<Existing> tx = new Transaction<>();
         Map<String, AttributeValue> r = new HashMap<>(Rooms.roomItem(room.roomId(), room.type(), room.name(), room.createdBy(),
                 room.createdAt(), room.lastActivityAt()));
         r.put("memberCount", AttributeValue.fromN(Integer.toString(initial.size())));
         if (idempotencyKey != null) {
-            items.add(TransactWriteItem.builder().put(p -> p.tableName(idempotency).item(Map.of("id", s(idempotencyKey),
+            tx.guard(TransactWriteItem.builder().put(p -> p.tableName(idempotency).item(Map.of("id", s(idempotencyKey),
                     "roomId", s(room.roomId()), "expiresAt", AttributeValue.fromN(Long.toString(
                             Instant.parse(room.createdAt()).plus(Duration.ofDays(1)).getEpochSecond()))))
-                    .conditionExpression("attribute_not_exists(id)")).build());
+                    .conditionExpression("attribute_not_exists(id)")).build(), Existing.KEY_USED);
         }
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(rooms).item(r)
-                .conditionExpression("attribute_not_exists(roomId)").build()).build());
+        tx.guard(TransactWriteItem.builder().put(Put.builder().tableName(rooms).item(r)
+                .conditionExpression("attribute_not_exists(roomId)").build()).build(), Existing.ROOM_EXISTS);
         for (Member m : initial) {
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(members).item(memberItem(m)).build()).build());
+            tx.add(TransactWriteItem.builder().put(Put.builder().tableName(members).item(memberItem(m)).build()).build());
         }
-        if (Dynamo.failedCondition(dynamo, items) < 0) {
+        if (tx.write(dynamo).isEmpty()) {
             return null;
         }
         if (idempotencyKey == null) {
@@ -142,9 +145,9 @@ public final class ChatStore {
      */
     public Added addMember(Member m, int cap) {
         return switch (Rooms.join(dynamo, rooms, members, m.roomId(), m.userId(), m.role(), m.joinedAt(), cap)) {
-            case -1 -> Added.ADDED;
-            case 0 -> Added.ROOM_FULL;
-            default -> Added.ALREADY_MEMBER;
+            case JOINED -> Added.ADDED;
+            case ROOM_FULL -> Added.ROOM_FULL;
+            case ALREADY_MEMBER -> Added.ALREADY_MEMBER;
         };
     }
 
@@ -169,12 +172,12 @@ public final class ChatStore {
                 .key(Map.of("roomId", s(roomId), "userId", s(from))).updateExpression("SET #r = :admin")
                 .conditionExpression("#r = :owner").expressionAttributeNames(Map.of("#r", "role"))
                 .expressionAttributeValues(Map.of(":admin", s("admin"), ":owner", s("owner")))).build();
-        return switch (Dynamo.failedCondition(dynamo, List.of(promote, demote))) {
-            case -1 -> Handover.DONE;
-            case 0 -> Handover.NOT_A_MEMBER;
-            default -> Handover.NOT_THE_OWNER;
-        };
+        return new Transaction<Handover>().guard(promote, Handover.NOT_A_MEMBER).guard(demote, Handover.NOT_THE_OWNER)
+                .write(dynamo).orElse(Handover.DONE);
     }
+
+    /** Why a removal wrote nothing: the user was not a member, or the room keeps no count yet. */
+    private enum Removal { NOT_A_MEMBER, UNCOUNTED_ROOM }
 
     /** Removes a member and uncounts it, in one transaction; nothing happens when that user is not a member. */
     public void removeMember(String roomId, String userId) {
@@ -184,9 +187,10 @@ public final class ChatStore {
                 .updateExpression("SET memberCount = memberCount - :one")
                 .conditionExpression("attribute_exists(memberCount) AND memberCount > :zero")
                 .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1")))).build();
-        if (Dynamo.failedCondition(dynamo, List.of(delete, uncount)) == 1) {
+        if (new Transaction<Removal>().guard(delete, Removal.NOT_A_MEMBER).guard(uncount, Removal.UNCOUNTED_ROOM)
+                .write(dynamo).orElse(null) == Removal.UNCOUNTED_ROOM) {
             // a room from before the count: remove the member alone
-            Dynamo.failedCondition(dynamo, List.of(delete));
+            new Transaction<Removal>().guard(delete, Removal.NOT_A_MEMBER).write(dynamo);
         }
     }
 

@@ -9,15 +9,17 @@ import dev.suite.gym.domain.GymRules;
 import dev.suite.gym.domain.GymService;
 import dev.suite.gym.domain.Machines;
 import dev.suite.gym.domain.MembershipSales;
-import dev.suite.gym.provider.StripeCheckout;
+import dev.suite.gym.provider.StripeSessions;
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.gym.store.GymStore;
 import dev.suite.gym.store.MachineStore;
 import dev.suite.gym.store.PurchaseStore;
+import dev.suite.gym.store.StaffStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Lazy;
 import dev.suite.shared.Secrets;
+import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.ApiResponse;
 import dev.suite.shared.http.Body;
@@ -30,9 +32,11 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Gym REST routes: gyms and plans (Admin writes), membership, check-in codes, the door (Staff or Admin scans). */
+/**
+ * Gym REST routes: gyms, plans and staff assignments (Admin writes), membership and Stripe Checkout, check-in codes,
+ * the door (Staff of that gym or an Admin scans). Stripe's webhook is {@link StripeWebhookFunction}'s.
+ */
 public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
-    private static final int WEBHOOK_MAX_BYTES = 512 * 1024;
     private final Dispatcher gateway;
 
     record GymBody(String name, Integer capacity, String timezone, String address) implements Validated<GymBody> {
@@ -140,7 +144,7 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private GymHandler(Config config, GymService gyms, DynamoDbClient dynamo) {
-        this(config, gyms, sales(config, dynamo, StripeCheckout.from(config), Clock.systemUTC()), machines(config, dynamo, gyms, Clock.systemUTC()));
+        this(config, gyms, sales(config, dynamo, StripeSessions.from(config), Clock.systemUTC()), machines(config, dynamo, gyms, Clock.systemUTC()));
     }
 
     /** Machines wired to the environment's table and media bucket. */
@@ -149,15 +153,15 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 Lazy.of(() -> Clients.presigner(config)), config.require("MEDIA_BUCKET"), Clients.presignTtl(config), clock);
     }
 
-    /** Membership sales wired to the environment's tables, the given Stripe client and the webhook secret. */
-    public static MembershipSales sales(Config config, DynamoDbClient dynamo, StripeCheckout stripe, Clock clock) {
-        return new MembershipSales(GymStore.from(dynamo, config), CheckinStore.from(dynamo, config), PurchaseStore.from(dynamo, config), stripe,
-                Secrets.supplier(config, "STRIPE_WEBHOOK_SECRET"), clock);
+    /** Membership sales wired to the environment's tables, the given Stripe sessions and the per-user checkout limit. */
+    public static MembershipSales sales(Config config, DynamoDbClient dynamo, StripeSessions stripe, Clock clock) {
+        return new MembershipSales(GymStore.from(dynamo, config), PurchaseStore.from(dynamo, config), stripe, RateLimiter.from(dynamo, config),
+                config.getInt("CHECKOUT_LIMIT_PER_USER_PER_MINUTE", MembershipSales.DEFAULT_LIMIT_PER_MINUTE), clock);
     }
 
     /** The service wired to the environment's tables and check-in key. */
     public static GymService service(Config config, DynamoDbClient dynamo, Clock clock) {
-        return new GymService(GymStore.from(dynamo, config), CheckinStore.from(dynamo, config),
+        return new GymService(GymStore.from(dynamo, config), CheckinStore.from(dynamo, config), StaffStore.from(dynamo, config),
                 new CheckinTokens(Secrets.supplier(config, "CHECKIN_TOKEN_KEY"), config.getInt("CHECKIN_CODE_TTL_SECONDS", CheckinTokens.MAX_TTL_SECONDS)),
                 clock);
     }
@@ -182,6 +186,19 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 .add("GET", "/gyms/{gymId}", r -> {
                     r.caller();
                     return ApiResponse.ok(gyms.gym(Check.id("gymId", r.pathParam("gymId"))));
+                })
+                .add("GET", "/admin/gyms/{gymId}/staff", r -> {
+                    var caller = r.caller();
+                    String gymId = Check.id("gymId", r.pathParam("gymId"));
+                    return ApiResponse.ok(gyms.staffOf(caller, gymId, Check.intParam("limit", r.query("limit"), 1, 100, 50), r.query("cursor")));
+                })
+                .add("PUT", "/admin/gyms/{gymId}/staff/{userId}", r -> {
+                    var caller = r.caller();
+                    return ApiResponse.ok(gyms.assignStaff(caller, Check.id("gymId", r.pathParam("gymId")), Check.id("userId", r.pathParam("userId"))));
+                })
+                .add("DELETE", "/admin/gyms/{gymId}/staff/{userId}", r -> {
+                    gyms.unassignStaff(r.caller(), Check.id("gymId", r.pathParam("gymId")), Check.id("userId", r.pathParam("userId")));
+                    return ApiResponse.noContent();
                 })
                 .add("GET", "/admin/gyms/{gymId}/attendance", r -> {
                     var caller = r.caller();
@@ -235,14 +252,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                         Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
                 .add("POST", "/membership/checkout", r -> {
                     String me = r.caller().userId();
-                    return ApiResponse.created(sales.checkout(me, Body.parse(r, CheckoutPlan.class).planId()));
-                })
-                .add("POST", "/payments/stripe/webhook", r -> {
-                    byte[] body = r.bodyBytes();
-                    if (body.length > WEBHOOK_MAX_BYTES) {
-                        throw new ApiException(413, "PAYLOAD_TOO_LARGE", "the body must be at most " + WEBHOOK_MAX_BYTES + " bytes");
-                    }
-                    return ApiResponse.ok(sales.webhook(body, r.header("Stripe-Signature")));
+                    MembershipSales.Checkout c = sales.checkout(me, Body.parse(r, CheckoutPlan.class).planId());
+                    return c.reused() ? ApiResponse.ok(c.body()) : ApiResponse.created(c.body());
                 })
                 .add("POST", "/me/checkin-token", r -> {
                     String me = r.caller().userId();

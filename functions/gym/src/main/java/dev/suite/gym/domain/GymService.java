@@ -2,6 +2,7 @@ package dev.suite.gym.domain;
 
 import dev.suite.gym.store.CheckinStore;
 import dev.suite.gym.store.GymStore;
+import dev.suite.gym.store.StaffStore;
 import dev.suite.shared.Ids;
 import dev.suite.shared.auth.Caller;
 import dev.suite.shared.auth.Role;
@@ -14,16 +15,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Gyms, plans, memberships and the door: who may do what, and the answers the routes give. */
+/**
+ * Gyms, plans, memberships, staff assignments and the door: who may do what, and the answers the routes give. A Staff
+ * account works only at the gyms an Admin assigned it to (an Admin works everywhere).
+ */
 public final class GymService {
     private final GymStore gyms;
     private final CheckinStore door;
+    private final StaffStore staff;
     private final CheckinTokens tokens;
     private final Clock clock;
 
-    public GymService(GymStore gyms, CheckinStore door, CheckinTokens tokens, Clock clock) {
+    public GymService(GymStore gyms, CheckinStore door, StaffStore staff, CheckinTokens tokens, Clock clock) {
         this.gyms = gyms;
         this.door = door;
+        this.staff = staff;
         this.tokens = tokens;
         this.clock = clock;
     }
@@ -37,6 +43,14 @@ public final class GymService {
     static void requireStaff(Caller c) {
         if (c.role() != Role.Admin && c.role() != Role.Staff) {
             throw ApiException.forbidden("only Staff or an Admin scans check-in codes");
+        }
+    }
+
+    /** 403 {@code NOT_GYM_STAFF} unless the caller is an Admin or Staff assigned to the gym (read consistently). */
+    private void requireStaffOf(Caller c, String gymId) {
+        requireStaff(c);
+        if (c.role() != Role.Admin && !staff.assigned(gymId, c.userId())) {
+            throw new ApiException(403, "NOT_GYM_STAFF", "you are not on the staff of this gym; an Admin assigns staff with PUT /admin/gyms/{gymId}/staff/{userId}");
         }
     }
 
@@ -73,6 +87,34 @@ public final class GymService {
         out.put("gymId", gymId);
         out.putAll(Attendance.summarize(range, groupBy, door.checkIns(gymId, range.start(), range.end(), 200_000)));
         return out;
+    }
+
+    // ------------------------------------------------------------ staff
+
+    /** Assigns a Staff account to the gym (Admin); 409 {@code NOT_STAFF} when the account's current role is not Staff. */
+    public StaffStore.Assignment assignStaff(Caller c, String gymId, String userId) {
+        requireAdmin(c);
+        gym(gymId);
+        var user = staff.user(userId).orElseThrow(() -> ApiException.notFound("user"));
+        if (!Role.Staff.name().equals(user.role())) {
+            throw ApiException.conflict("NOT_STAFF", "the user's role is " + user.role() + "; make them Staff first (PUT /admin/users/{userId}/role)");
+        }
+        StaffStore.Assignment a = new StaffStore.Assignment(gymId, userId, user.name(), Instant.now(clock).toString(), c.userId());
+        staff.assign(a);
+        return a;
+    }
+
+    public void unassignStaff(Caller c, String gymId, String userId) {
+        requireAdmin(c);
+        if (!staff.unassign(gymId, userId)) {
+            throw ApiException.notFound("staff assignment");
+        }
+    }
+
+    public Page<StaffStore.Assignment> staffOf(Caller c, String gymId, int limit, String cursor) {
+        requireAdmin(c);
+        gym(gymId);
+        return staff.ofGym(gymId, limit, cursor);
     }
 
     // ------------------------------------------------------------ plans
@@ -115,14 +157,18 @@ public final class GymService {
         return tokens.issue(userId, gymId, Instant.now(clock));
     }
 
-    /** Scans a code: the signature and expiry, then one transaction for everything the door checks. */
-    public Map<String, Object> checkIn(Caller staff, String token) {
-        requireStaff(staff);
+    /**
+     * Scans a code: the signature and expiry, the desk's assignment to the code's gym (a refused scan uses nothing up),
+     * then one transaction for everything the door checks; the answer names the member so the desk sees who stands there.
+     */
+    public Map<String, Object> checkIn(Caller desk, String token) {
+        requireStaff(desk);
         Instant now = Instant.now(clock);
         CheckinTokens.Claims claims = tokens.verify(token, now);
         Gym g = gym(claims.gymId());
+        requireStaffOf(desk, g.gymId());
         String visitId = Ids.at(now);
-        switch (door.checkIn(claims.tokenId(), claims.expiresAt(), claims.userId(), g.gymId(), visitId, staff.userId(), now)) {
+        switch (door.checkIn(claims.tokenId(), claims.expiresAt(), claims.userId(), g.gymId(), visitId, desk.userId(), now)) {
             case TOKEN_USED -> throw ApiException.conflict("TOKEN_USED", "this check-in code was already scanned; ask the member for a fresh one");
             case MEMBERSHIP_EXPIRED -> throw new ApiException(403, "MEMBERSHIP_EXPIRED", "the member has no active membership");
             case ALREADY_INSIDE -> throw ApiException.conflict("ALREADY_INSIDE", "the member is already checked in; check them out first");
@@ -132,18 +178,19 @@ public final class GymService {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("visitId", visitId);
         out.put("userId", claims.userId());
+        out.put("name", staff.user(claims.userId()).map(u -> u.name()).orElse(null));
         out.put("gymId", g.gymId());
         out.put("checkedInAt", now.toString());
         out.put("occupancy", gym(g.gymId()).occupancy());
         return out;
     }
 
-    public Map<String, Object> checkOut(Caller staff, String userId, String gymId) {
-        requireStaff(staff);
+    public Map<String, Object> checkOut(Caller desk, String userId, String gymId) {
+        requireStaffOf(desk, gymId);
         Instant now = Instant.now(clock);
         CheckinStore.Presence p = door.presence(userId).filter(x -> x.gymId().equals(gymId))
                 .orElseThrow(() -> new ApiException(404, "NOT_INSIDE", "the member is not checked in at this gym"));
-        if (!door.checkOut(p, now, staff.userId())) {
+        if (!door.checkOut(p, now, desk.userId())) {
             throw new ApiException(404, "NOT_INSIDE", "the member is not checked in at this gym");
         }
         Map<String, Object> out = new LinkedHashMap<>();

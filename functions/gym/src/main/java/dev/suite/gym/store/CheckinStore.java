@@ -8,6 +8,7 @@ import static dev.suite.shared.data.Items.str;
 import dev.suite.gym.domain.Membership;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Transaction;
 import dev.suite.shared.http.Page;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,6 +46,9 @@ public final class CheckinStore {
     /** Why a check-in was refused, or ADMITTED. */
     public enum Outcome { ADMITTED, TOKEN_USED, MEMBERSHIP_EXPIRED, ALREADY_INSIDE, GYM_FULL }
 
+    /** Why a check-out wrote nothing: the member is not inside that visit (any other failed condition is a bug). */
+    private enum Exit { NOT_INSIDE }
+
     /** Who is inside a gym now, since when, in which visit. */
     public record Presence(String userId, String gymId, String visitId, String since) {
     }
@@ -56,6 +60,11 @@ public final class CheckinStore {
 
     public static CheckinStore from(DynamoDbClient dynamo, Config config) {
         return new CheckinStore(dynamo, Tables.from(config));
+    }
+
+    /** A store that knows only the memberships table: for reading a membership (the webhook function has no other gym table). */
+    public static CheckinStore membershipsOnly(DynamoDbClient dynamo, Config config) {
+        return new CheckinStore(dynamo, new Tables(null, config.require("MEMBERSHIPS_TABLE"), null, null, null));
     }
 
     public Membership membership(String userId) {
@@ -72,32 +81,27 @@ public final class CheckinStore {
      */
     public Outcome checkIn(String tokenId, Instant tokenExpires, String userId, String gymId, String visitId, String scannedBy, Instant now) {
         String at = now.toString();
-        List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().put(Put.builder().tableName(t.tokens())
+        return new Transaction<Outcome>()
+                .guard(TransactWriteItem.builder().put(Put.builder().tableName(t.tokens())
                         .item(Map.of("tokenId", s(tokenId), "userId", s(userId), "gymId", s(gymId), "usedAt", s(at),
                                 "expiresAt", n(tokenExpires.getEpochSecond() + 86_400)))
-                        .conditionExpression("attribute_not_exists(tokenId)").build()).build(),
-                TransactWriteItem.builder().conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
+                        .conditionExpression("attribute_not_exists(tokenId)").build()).build(), Outcome.TOKEN_USED)
+                .guard(TransactWriteItem.builder().conditionCheck(software.amazon.awssdk.services.dynamodb.model.ConditionCheck.builder()
                         .tableName(t.memberships()).key(Map.of("userId", s(userId)))
                         .conditionExpression("expiresAt > :now").expressionAttributeValues(Map.of(":now", n(now.getEpochSecond()))).build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(t.presence())
+                        Outcome.MEMBERSHIP_EXPIRED)
+                .guard(TransactWriteItem.builder().put(Put.builder().tableName(t.presence())
                         .item(Map.of("userId", s(userId), "gymId", s(gymId), "visitId", s(visitId), "since", s(at)))
-                        .conditionExpression("attribute_not_exists(userId)").build()).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(t.gyms()).key(Map.of("gymId", s(gymId)))
+                        .conditionExpression("attribute_not_exists(userId)").build()).build(), Outcome.ALREADY_INSIDE)
+                .guard(TransactWriteItem.builder().update(Update.builder().tableName(t.gyms()).key(Map.of("gymId", s(gymId)))
                         .updateExpression("SET occupancy = occupancy + :one")
                         .conditionExpression("attribute_exists(gymId) AND occupancy < #cap")
                         .expressionAttributeNames(Map.of("#cap", "capacity"))
-                        .expressionAttributeValues(Map.of(":one", n(1))).build()).build(),
-                TransactWriteItem.builder().put(Put.builder().tableName(t.visits())
+                        .expressionAttributeValues(Map.of(":one", n(1))).build()).build(), Outcome.GYM_FULL)
+                .add(TransactWriteItem.builder().put(Put.builder().tableName(t.visits())
                         .item(Map.of("userId", s(userId), "visitId", s(visitId), "gymId", s(gymId), "checkedInAt", s(at), "scannedBy", s(scannedBy)))
-                        .build()).build());
-        return switch (Dynamo.failedCondition(dynamo, items)) {
-            case -1 -> Outcome.ADMITTED;
-            case 0 -> Outcome.TOKEN_USED;
-            case 1 -> Outcome.MEMBERSHIP_EXPIRED;
-            case 2 -> Outcome.ALREADY_INSIDE;
-            default -> Outcome.GYM_FULL;
-        };
+                        .build()).build())
+                .write(dynamo).orElse(Outcome.ADMITTED);
     }
 
     public Optional<Presence> presence(String userId) {
@@ -117,25 +121,21 @@ public final class CheckinStore {
 
     /** As {@link #checkOut(Presence, Instant)}, recording who closed it. */
     public boolean checkOut(Presence p, Instant now, String closedBy) {
-        List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().delete(Delete.builder().tableName(t.presence())
+        return new Transaction<Exit>().guard(TransactWriteItem.builder().delete(Delete.builder().tableName(t.presence())
                         .key(Map.of("userId", s(p.userId())))
                         .conditionExpression("gymId = :g AND visitId = :v")
                         .expressionAttributeValues(Map.of(":g", s(p.gymId()), ":v", s(p.visitId()))).build()).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(t.gyms()).key(Map.of("gymId", s(p.gymId())))
+                        Exit.NOT_INSIDE)
+                .add(TransactWriteItem.builder().update(Update.builder().tableName(t.gyms()).key(Map.of("gymId", s(p.gymId())))
                         .updateExpression("SET occupancy = occupancy - :one")
                         .conditionExpression("attribute_exists(gymId) AND occupancy > :zero")
-                        .expressionAttributeValues(Map.of(":one", n(1), ":zero", n(0))).build()).build(),
-                TransactWriteItem.builder().update(Update.builder().tableName(t.visits())
+                        .expressionAttributeValues(Map.of(":one", n(1), ":zero", n(0))).build()).build())
+                .add(TransactWriteItem.builder().update(Update.builder().tableName(t.visits())
                         .key(Map.of("userId", s(p.userId()), "visitId", s(p.visitId())))
                         .updateExpression("SET checkedOutAt = :at, closedBy = :by")
                         .conditionExpression("attribute_exists(visitId) AND attribute_not_exists(checkedOutAt)")
-                        .expressionAttributeValues(Map.of(":at", s(now.toString()), ":by", s(closedBy))).build()).build());
-        int failed = Dynamo.failedCondition(dynamo, items);
-        if (failed > 0) {
-            throw new IllegalStateException("a visit, its presence and occupancy disagree (item " + failed + ")");
-        }
-        return failed < 0;
+                        .expressionAttributeValues(Map.of(":at", s(now.toString()), ":by", s(closedBy))).build()).build())
+                .write(dynamo).isEmpty();
     }
 
     /** A member's visits, newest first. */

@@ -7,11 +7,10 @@ import static dev.suite.shared.data.Items.str;
 
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Transaction;
 import dev.suite.shared.http.Page;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -33,16 +32,16 @@ public final class PurchaseStore {
     private final DynamoDbClient dynamo;
     private final Tables t;
 
-    /** The table names, from the template's {@code !Ref}s. */
+    /** The table names, from the template's {@code !Ref}s; only the webhook function, which fulfils, has the events table. */
     public record Tables(String purchases, String events, String memberships) {
         public static Tables from(Config c) {
-            return new Tables(c.require("PURCHASES_TABLE"), c.require("STRIPE_EVENTS_TABLE"), c.require("MEMBERSHIPS_TABLE"));
+            return new Tables(c.require("PURCHASES_TABLE"), c.get("STRIPE_EVENTS_TABLE").orElse(null), c.require("MEMBERSHIPS_TABLE"));
         }
     }
 
-    /** A purchase: the plan's days and price as they were when the checkout started. */
+    /** A purchase: the plan's days and price as they were when the checkout started, and the session's page. */
     public record Purchase(String sessionId, String userId, String planId, String planName, int days, long amount, String currency,
-                           String status, String createdAt, String paidAt, String expiresAt) {
+                           String status, String createdAt, String paidAt, String expiresAt, String checkoutUrl) {
     }
 
     /** What a fulfilment did. */
@@ -72,6 +71,9 @@ public final class PurchaseStore {
         if (p.expiresAt() != null) {
             i.put("expiresAt", s(p.expiresAt()));
         }
+        if (p.checkoutUrl() != null) {
+            i.put("checkoutUrl", s(p.checkoutUrl()));
+        }
         try {
             dynamo.putItem(b -> b.tableName(t.purchases()).item(i).conditionExpression("attribute_not_exists(sessionId)"));
             return true;
@@ -83,6 +85,17 @@ public final class PurchaseStore {
     public Optional<Purchase> purchase(String sessionId) {
         Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(t.purchases()).key(Map.of("sessionId", s(sessionId))).consistentRead(true)).item();
         return i == null || i.isEmpty() ? Optional.empty() : Optional.of(purchase(i));
+    }
+
+    /**
+     * The user's newest PENDING purchase of the plan whose session is still open after {@code openUntil}, among their
+     * {@code recent} newest purchases: a second checkout answers its page instead of opening another session.
+     */
+    public Optional<Purchase> openPending(String userId, String planId, Instant openUntil, int recent) {
+        return purchases(userId, recent, null).items().stream()
+                .filter(p -> "PENDING".equals(p.status()) && planId.equals(p.planId()) && p.checkoutUrl() != null && p.expiresAt() != null
+                        && Instant.parse(p.expiresAt()).isAfter(openUntil))
+                .findFirst();
     }
 
     public Page<Purchase> purchases(String userId, int limit, String cursor) {
@@ -103,33 +116,29 @@ public final class PurchaseStore {
             oldValue.put(":old", n(current.getEpochSecond()));
             membershipCondition = "expiresAt = :old";
         }
-        List<TransactWriteItem> items = new ArrayList<>();
-        items.add(eventItem(eventId, eventType, p.sessionId(), now));
-        items.add(TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(p.sessionId())))
+        Transaction<Outcome> tx = new Transaction<Outcome>().guard(eventItem(eventId, eventType, p.sessionId(), now),
+                Outcome.EVENT_SEEN);
+        tx.guard(TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(p.sessionId())))
                 .updateExpression("SET #s = :paid, paidAt = :at, eventId = :e, membershipUntil = :until")
                 .conditionExpression("attribute_exists(sessionId) AND #s <> :paid")
                 .expressionAttributeNames(Map.of("#s", "status"))
                 .expressionAttributeValues(Map.of(":paid", s("PAID"), ":at", s(now.toString()), ":e", s(eventId),
-                        ":until", s(extended.toString()))).build()).build());
-        items.add(TransactWriteItem.builder().update(Update.builder().tableName(t.memberships()).key(Map.of("userId", s(p.userId())))
+                        ":until", s(extended.toString()))).build()).build(), Outcome.ALREADY_SETTLED);
+        tx.guard(TransactWriteItem.builder().update(Update.builder().tableName(t.memberships()).key(Map.of("userId", s(p.userId())))
                 .updateExpression("SET expiresAt = :new, updatedAt = :at").conditionExpression(membershipCondition)
-                .expressionAttributeValues(oldValue).build()).build());
-        return switch (Dynamo.failedCondition(dynamo, items)) {
-            case -1 -> Outcome.FULFILLED;
-            case 0 -> Outcome.EVENT_SEEN;
-            case 1 -> Outcome.ALREADY_SETTLED;
-            default -> Outcome.MEMBERSHIP_MOVED;
-        };
+                .expressionAttributeValues(oldValue).build()).build(), Outcome.MEMBERSHIP_MOVED);
+        return tx.write(dynamo).orElse(Outcome.FULFILLED);
     }
 
     /** Marks a PENDING purchase FAILED together with the event id; false when the event was seen or the purchase is not PENDING. */
     public boolean fail(String eventId, String eventType, String sessionId, Instant now) {
-        List<TransactWriteItem> items = List.of(eventItem(eventId, eventType, sessionId, now),
-                TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(sessionId)))
+        Transaction<Outcome> tx = new Transaction<Outcome>().guard(eventItem(eventId, eventType, sessionId, now),
+                Outcome.EVENT_SEEN).guard(TransactWriteItem.builder().update(Update.builder().tableName(t.purchases()).key(Map.of("sessionId", s(sessionId)))
                         .updateExpression("SET #s = :failed, failedAt = :at").conditionExpression("#s = :pending")
                         .expressionAttributeNames(Map.of("#s", "status"))
-                        .expressionAttributeValues(Map.of(":failed", s("FAILED"), ":pending", s("PENDING"), ":at", s(now.toString()))).build()).build());
-        return Dynamo.failedCondition(dynamo, items) < 0;
+                        .expressionAttributeValues(Map.of(":failed", s("FAILED"), ":pending", s("PENDING"), ":at", s(now.toString()))).build()).build(),
+                Outcome.ALREADY_SETTLED);
+        return tx.write(dynamo).isEmpty();
     }
 
     private TransactWriteItem eventItem(String eventId, String eventType, String sessionId, Instant now) {
@@ -141,6 +150,7 @@ public final class PurchaseStore {
 
     static Purchase purchase(Map<String, AttributeValue> i) {
         return new Purchase(str(i, "sessionId"), str(i, "userId"), str(i, "planId"), str(i, "planName"), num(i, "days"),
-                Long.parseLong(i.get("amount").n()), str(i, "currency"), str(i, "status"), str(i, "createdAt"), str(i, "paidAt"), str(i, "expiresAt"));
+                Long.parseLong(i.get("amount").n()), str(i, "currency"), str(i, "status"), str(i, "createdAt"), str(i, "paidAt"), str(i, "expiresAt"),
+                str(i, "checkoutUrl"));
     }
 }

@@ -102,11 +102,11 @@ public final class PaymentService {
         IdempotencyKeys.Claim claim = new IdempotencyKeys.Claim(fingerprint, txnRef, created.paymentUrl(), created.expiresAt());
         for (int attempt = 1; ; attempt++) {
             try {
-                int failed = payments.createClaimed(record, keys.claim(id, claim, now));
-                if (failed < 0) {
+                Optional<Payments.ClaimRefusal> refused = payments.createClaimed(record, keys.claim(id, claim, now));
+                if (refused.isEmpty()) {
                     return new Created(created, false);
                 }
-                if (failed > 0) {
+                if (refused.get() == Payments.ClaimRefusal.TRANSACTION_EXISTS) {
                     throw new IllegalStateException("transaction id " + txnRef + " already exists");
                 }
             } catch (TransactionCanceledException e) {

@@ -9,6 +9,7 @@ import dev.suite.shared.Metrics;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Transaction;
 import dev.suite.shared.http.Page;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,12 +61,16 @@ public final class Payments {
         dynamo.putItem(b -> b.tableName(row.tableName()).item(row.item()).conditionExpression(row.conditionExpression()));
     }
 
+    /** Why a claimed create wrote nothing. */
+    public enum ClaimRefusal { KEY_CLAIMED, TRANSACTION_EXISTS }
+
     /**
-     * The row and the claim of an idempotency key in one transaction. Returns -1 when both were written, 0 when the
-     * key was already claimed (nothing written); a transaction conflict with a concurrent claim throws.
+     * The row and the claim of an idempotency key in one transaction. Empty when both were written, else why nothing
+     * was; a transaction conflict with a concurrent claim throws.
      */
-    public int createClaimed(PaymentRecord p, TransactWriteItem claim) {
-        return Dynamo.failedCondition(dynamo, List.of(claim, TransactWriteItem.builder().put(newRow(p)).build()));
+    public Optional<ClaimRefusal> createClaimed(PaymentRecord p, TransactWriteItem claim) {
+        return new Transaction<ClaimRefusal>().guard(claim, ClaimRefusal.KEY_CLAIMED)
+                .guard(TransactWriteItem.builder().put(newRow(p)).build(), ClaimRefusal.TRANSACTION_EXISTS).write(dynamo);
     }
 
     /** A new PENDING row, on the reconcile index from the end of its window (nextAttemptAt = expiresAt). */

@@ -2,10 +2,8 @@ package dev.suite.users.store;
 
 import dev.suite.shared.Times;
 import dev.suite.shared.auth.Role;
-import dev.suite.shared.data.Dynamo;
+import dev.suite.shared.data.Transaction;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
@@ -61,28 +59,20 @@ public final class RoleStore {
      * (an unconfirmed user has none yet; then only the count moves).
      */
     public Outcome change(String userId, boolean hasProfile, Role from, Role to, Instant now) {
-        List<TransactWriteItem> items = new ArrayList<>();
+        Transaction<Outcome> tx = new Transaction<>();
         if (from == Role.Admin && to != Role.Admin) {
-            items.add(counter("admins - :one", "admins > :one"));
+            tx.guard(counter("admins - :one", "admins > :one"), Outcome.LAST_ADMIN);
         } else if (to == Role.Admin && from != Role.Admin) {
-            items.add(counter("admins + :one", "attribute_exists(admins)"));
+            tx.guard(counter("admins + :one", "attribute_exists(admins)"), Outcome.RACED);
         }
         if (hasProfile) {
-            items.add(TransactWriteItem.builder().update(u -> u.tableName(usersTable).key(key(userId))
+            tx.guard(TransactWriteItem.builder().update(u -> u.tableName(usersTable).key(key(userId))
                     .updateExpression("SET #r = :to, updatedAt = :t").conditionExpression("#r = :from")
                     .expressionAttributeNames(Map.of("#r", "role"))
                     .expressionAttributeValues(Map.of(":to", AttributeValue.fromS(to.name()), ":from", AttributeValue.fromS(from.name()),
-                            ":t", AttributeValue.fromS(Times.iso(now))))).build());
+                            ":t", AttributeValue.fromS(Times.iso(now))))).build(), Outcome.RACED);
         }
-        if (items.isEmpty()) {
-            return Outcome.CHANGED;
-        }
-        int failed = Dynamo.failedCondition(dynamo, items);
-        if (failed < 0) {
-            return Outcome.CHANGED;
-        }
-        boolean counterFailed = items.size() == 2 ? failed == 0 : !hasProfile;
-        return counterFailed && from == Role.Admin ? Outcome.LAST_ADMIN : Outcome.RACED;
+        return tx.write(dynamo).orElse(Outcome.CHANGED);
     }
 
     private TransactWriteItem counter(String expression, String condition) {
