@@ -121,7 +121,7 @@ public final class Emulators implements AutoCloseable {
         // the emulators' own clients (provisioning, tests looking at data) reach the emulators directly
         Config direct = new Config(env);
         this.dynamo = Clients.dynamo(direct);
-        this.s3 = S3Clients.client(direct);
+        this.s3 = Clients.s3(direct);
         this.cognitoClient = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", direct);
         this.resources = new Resources(template, dynamo, s3, cognitoClient, refs);
         resources.provision();

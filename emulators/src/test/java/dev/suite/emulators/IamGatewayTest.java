@@ -68,7 +68,7 @@ class IamGatewayTest {
     void s3ObjectsUnderTheAllowedPrefixOnlyAndPresignedUrlsAreCheckedWithTheirExpiry() throws Exception {
         Config image = as("ImageFunction");
         String bucket = EMU.ref("MediaBucket");
-        S3Client s3 = S3Clients.client(image);
+        S3Client s3 = dev.suite.shared.Clients.s3(image);
         s3.putObject(b -> b.bucket(bucket).key("images/u/a.txt"), RequestBody.fromString("hello"));
         assertEquals("hello", s3.getObjectAsBytes(b -> b.bucket(bucket).key("images/u/a.txt")).asUtf8String());
         IamUsage.jvm().expect("ImageFunction", "s3:PutObject");

@@ -277,8 +277,8 @@ class TemplateTest {
     }
 
     /**
-     * A function given a secret by SSM parameter name (an environment key ending in _PARAM) reads it with one signed
-     * GetParameter call (shared's Secrets, the SDK's SigV4 signer): its deployable jar must carry both, or the function fails
+     * A function given a secret by SSM parameter name (an environment key ending in _PARAM) reads it with the SDK's
+     * SsmClient (shared's Secrets, the ssm module its function module declares): its deployable jar must carry both, or the function fails
      * in AWS (the emulators never take that path: locally the secret itself is in the environment).
      */
     @Test
@@ -292,7 +292,7 @@ class TemplateTest {
             Path jar = Paths.root().resolve(String.valueOf(T.properties(fn).get("CodeUri")));
             assertTrue(Files.exists(jar), jar + " is built before local/'s tests");
             try (JarFile f = new JarFile(jar.toFile())) {
-                for (String type : List.of("dev/suite/shared/Secrets$Ssm.class", "software/amazon/awssdk/http/auth/aws/signer/AwsV4HttpSigner.class")) {
+                for (String type : List.of("dev/suite/shared/Secrets$Ssm.class", "software/amazon/awssdk/services/ssm/SsmClient.class")) {
                     assertTrue(f.getEntry(type) != null,
                             fn + " reads " + env.keySet().stream().filter(k -> k.endsWith("_PARAM")).toList() + " but its jar has no " + type);
                 }

@@ -1,26 +1,27 @@
 package dev.suite.shared;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.function.Supplier;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.Parameter;
 
 /**
  * A secret by name: the plain value NAME in the environment (local runs, tests), or the SSM SecureString whose
- * parameter name is NAME_PARAM (AWS), decrypted and cached for five minutes. Never logged; the template holds parameter
- * names only.
- *
- * <p>SSM is called directly: one SigV4-signed {@code AmazonSSM.GetParameter} POST (the awsJson1_1 protocol) over the
- * same URLConnection client, region and credentials provider as every other client. The SSM SDK module and Powertools'
- * parameters provider weighed 5.3 MB and 3,300 classes in each jar for this one call. The Parameters and Secrets Lambda
- * extension is not used: it authenticates callers with {@code AWS_SESSION_TOKEN}, which SnapStart functions do not
- * get (they read container credentials), and every function here runs with SnapStart.
+ * parameter name is NAME_PARAM (AWS), read with the SDK's {@link SsmClient} ({@code GetParameter} with
+ * {@code WithDecryption}) and cached for five minutes. Never logged; the template holds parameter names only. The
+ * secrets of one configuration share one SSM client, built when the first secret is read. The Parameters and Secrets
+ * Lambda extension is not used: it authenticates callers with {@code AWS_SESSION_TOKEN}, which SnapStart functions do
+ * not get (they read container credentials), and every function here runs with SnapStart.
  */
 public final class Secrets {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
+    private static final Map<Config, Lazy<SsmClient>> CLIENTS = Collections.synchronizedMap(new WeakHashMap<>());
 
     private Secrets() {
     }
@@ -39,14 +40,14 @@ public final class Secrets {
     /** One SSM parameter, read with decryption when first needed and again once {@link #MAX_AGE} has passed. */
     static final class Ssm implements Supplier<String> {
         private final String parameter;
-        private final AwsJsonApi ssm;
+        private final Lazy<SsmClient> ssm;
         private final Clock clock;
         private volatile String value;
         private volatile Instant fetchedAt = Instant.MIN;
 
         Ssm(Config config, String parameter, Clock clock) {
             this.parameter = parameter;
-            this.ssm = new AwsJsonApi(config, "SSM", "ssm", "AmazonSSM.");
+            this.ssm = CLIENTS.computeIfAbsent(config, c -> Lazy.of(() -> Clients.ssm(c)));
             this.clock = clock;
         }
 
@@ -66,15 +67,15 @@ public final class Secrets {
 
         private String fetch() {
             try {
-                AwsJsonApi.Answer answer = ssm.post("GetParameter", Map.of("Name", parameter, "WithDecryption", true), true);
-                if (!answer.ok() || !answer.body().path("Parameter").path("Value").isTextual()) {
-                    // the error type only (ParameterNotFound, AccessDeniedException, ...): never the body of a success
-                    throw new IllegalStateException("SSM GetParameter " + parameter + " answered " + answer.status()
-                            + " " + (answer.errorType() == null ? "" : answer.errorType()) + " " + answer.message());
+                Parameter p = ssm.get().getParameter(b -> b.name(parameter).withDecryption(true)).parameter();
+                if (p == null || p.value() == null) {
+                    throw new IllegalStateException("SSM GetParameter " + parameter + " answered no value");
                 }
-                return answer.body().path("Parameter").path("Value").asText();
-            } catch (IOException e) {
-                throw new UncheckedIOException("SSM GetParameter " + parameter + " failed", e);
+                return p.value();
+            } catch (AwsServiceException e) {
+                // the error code only (ParameterNotFound, AccessDeniedException, ...): never the body of a success
+                throw new IllegalStateException("SSM GetParameter " + parameter + " answered " + e.statusCode() + " "
+                        + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()), e);
             }
         }
     }

@@ -1,14 +1,15 @@
 package dev.suite.auth;
 
-import dev.suite.shared.Cognito;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 
 /**
  * The user pool's app client the auth routes call Cognito through. In the template it has a secret (GenerateSecret), which
@@ -18,12 +19,12 @@ import javax.crypto.spec.SecretKeySpec;
  * stack) works as before: no SECRET_HASH is sent.
  */
 final class AppClient {
-    private final Cognito cognito;
+    private final Supplier<CognitoIdentityProviderClient> cognito;
     private final String userPoolId;
     private final String clientId;
     private volatile Optional<String> secret;
 
-    AppClient(Cognito cognito, String userPoolId, String clientId) {
+    AppClient(Supplier<CognitoIdentityProviderClient> cognito, String userPoolId, String clientId) {
         this.cognito = cognito;
         this.userPoolId = userPoolId;
         this.clientId = clientId;
@@ -46,8 +47,8 @@ final class AppClient {
         if (s == null) {
             synchronized (this) {
                 if (secret == null) {
-                    secret = Optional.ofNullable(cognito.admin("DescribeUserPoolClient", Map.of("UserPoolId", userPoolId, "ClientId", clientId))
-                            .path("UserPoolClient").path("ClientSecret").textValue());
+                    secret = Optional.ofNullable(cognito.get().describeUserPoolClient(b -> b.userPoolId(userPoolId).clientId(clientId))
+                            .userPoolClient().clientSecret());
                 }
                 s = secret;
             }
@@ -59,17 +60,6 @@ final class AppClient {
     String secretHash(String username) {
         String s = secret();
         return s == null ? null : hash(s, username, clientId);
-    }
-
-    /** A request of this app client for a user: ClientId, the fields, and SecretHash when the client has a secret. */
-    Map<String, Object> request(String username, Map<String, ?> fields) {
-        Map<String, Object> r = new LinkedHashMap<>(fields);
-        r.put("ClientId", clientId);
-        String hash = secretHash(username);
-        if (hash != null) {
-            r.put("SecretHash", hash);
-        }
-        return r;
     }
 
     /** InitiateAuth's AuthParameters plus SECRET_HASH when the client has a secret. */

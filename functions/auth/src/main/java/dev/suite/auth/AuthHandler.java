@@ -5,8 +5,8 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.suite.shared.Clients;
-import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
+import dev.suite.shared.Lazy;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiResponse;
@@ -15,6 +15,7 @@ import dev.suite.shared.http.Dispatcher;
 import dev.suite.shared.http.Router;
 import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The auth route group: register, confirm, login, refresh, forgot/reset password, me, logout. */
@@ -31,7 +32,7 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
     }
 
     private static AuthService service(Config config, DynamoDbClient dynamo) {
-        Cognito cognito = Cognito.from(config);
+        Lazy<CognitoIdentityProviderClient> cognito = Lazy.of(() -> Clients.cognito(config));
         return new AuthService(cognito, Users.from(dynamo, config),
                 new AppClient(cognito, config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),
@@ -57,7 +58,7 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
                     auth.logout(Body.parse(r, Requests.Logout.class), r.caller().userId());
                     return ApiResponse.ok(new Views.LoggedOut(true));
                 });
-        this.gateway = new Dispatcher(config, router).primeWith("AuthHandler",
+        this.gateway = new Dispatcher(config, router).primeWith("AuthHandler", auth::warm,
                 Dispatcher.synthetic("GET", "/auth/me", null, null),
                 Dispatcher.synthetic("POST", "/auth/login", null, "{\"email\":\"not-an-email\",\"password\":\"x\"}"));
     }

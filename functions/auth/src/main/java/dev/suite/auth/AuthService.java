@@ -1,7 +1,6 @@
 package dev.suite.auth;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.suite.shared.Cognito;
 import dev.suite.shared.Json;
 import dev.suite.shared.Log;
 import dev.suite.shared.auth.Caller;
@@ -14,16 +13,34 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthFlowType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AuthenticationResultType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.CodeMismatchException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ExpiredCodeException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InitiateAuthResponse;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidPasswordException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.LimitExceededException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.NotAuthorizedException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.PasswordResetRequiredException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.SignUpResponse;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyFailedAttemptsException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UnsupportedTokenTypeException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotConfirmedException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UsernameExistsException;
+
 /** Account operations on the Cognito user pool and the Users table. No AWS event types here. */
 public final class AuthService {
     private static final Logger LOG = Log.get(AuthService.class);
-    private final Cognito cognito;
+    private final Supplier<CognitoIdentityProviderClient> cognito;
     private final Users users;
     private final AppClient client;
     private final PasswordPolicy policy;
@@ -40,7 +57,11 @@ public final class AuthService {
     public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {
     }
 
-    public AuthService(Cognito cognito, Users users, AppClient client, PasswordPolicy policy,
+    /**
+     * {@code cognito} is built when a route first calls Cognito ({@code GET /auth/me} never does), or by priming
+     * ({@link #warm}).
+     */
+    public AuthService(Supplier<CognitoIdentityProviderClient> cognito, Users users, AppClient client, PasswordPolicy policy,
                        RateLimiter limiter, Limits limits, Push push) {
         this.push = push;
         this.cognito = cognito;
@@ -52,6 +73,14 @@ public final class AuthService {
     }
 
     /**
+     * SnapStart priming: builds the Cognito client and reads the app client's secret (DescribeUserPoolClient, read
+     * only), so the snapshot holds both and the client's marshalling classes are loaded.
+     */
+    void warm() {
+        client.secret();
+    }
+
+    /**
      * Registers an account. An email that already has one gets the same answer (201, a fresh id that names no account),
      * so the route tells nobody which emails have accounts; the owner of an unconfirmed account gets the code again.
      */
@@ -59,23 +88,23 @@ public final class AuthService {
         checkPolicy(r.password(), "password");
         limiter.hit("register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
         try {
-            JsonNode res = cognito.call("SignUp", client.request(r.email(), Map.of("Username", r.email(), "Password", r.password(),
-                    "UserAttributes", List.of(Map.of("Name", "email", "Value", r.email()), Map.of("Name", "name", "Value", r.name())))));
-            return new Views.Registered(res.path("UserSub").textValue(), r.email(), res.path("UserConfirmed").asBoolean(false));
-        } catch (Cognito.Failure e) {
-            switch (e.type()) {
-                case "UsernameExistsException" -> {
-                    try {
-                        cognito.call("ResendConfirmationCode", client.request(r.email(), Map.of("Username", r.email())));
-                    } catch (Cognito.Failure notSent) {
-                        // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
-                        LOG.info("confirmation code not sent again: {}", notSent.type());
-                    }
-                    return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
-                }
-                case "InvalidPasswordException" -> throw passwordPolicy("password");
-                default -> throw common(e);
+            SignUpResponse res = cognito.get().signUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
+                    .username(r.email()).password(r.password())
+                    .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
+                            AttributeType.builder().name("name").value(r.name()).build()));
+            return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
+        } catch (UsernameExistsException e) {
+            try {
+                cognito.get().resendConfirmationCode(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
+            } catch (CognitoIdentityProviderException notSent) {
+                // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
+                LOG.info("confirmation code not sent again: {}", type(notSent));
             }
+            return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
+        } catch (InvalidPasswordException e) {
+            throw passwordPolicy("password");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
         }
     }
 
@@ -111,16 +140,16 @@ public final class AuthService {
 
     Views.Confirmed confirm(Requests.Confirm r) {
         try {
-            cognito.call("ConfirmSignUp", client.request(r.email(), Map.of("Username", r.email(), "ConfirmationCode", r.code())));
+            cognito.get().confirmSignUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
+                    .username(r.email()).confirmationCode(r.code()));
             return new Views.Confirmed(true);
-        } catch (Cognito.Failure e) {
-            switch (e.type()) {
-                // an account already confirmed (NotAuthorized) answers as a wrong code does: confirm tells nobody which accounts exist
-                case "CodeMismatchException", "UserNotFoundException", "NotAuthorizedException" ->
-                        throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-                case "ExpiredCodeException" -> throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
-                default -> throw common(e);
-            }
+        } catch (CodeMismatchException | UserNotFoundException | NotAuthorizedException e) {
+            // an account already confirmed (NotAuthorized) answers as a wrong code does: confirm tells nobody which accounts exist
+            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+        } catch (ExpiredCodeException e) {
+            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
         }
     }
 
@@ -130,36 +159,33 @@ public final class AuthService {
         limiter.check(fromAddress, limits.perAddress(), MINUTE, "failed logins from this address");
         limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "failed logins for this email");
         try {
-            JsonNode res = cognito.call("InitiateAuth", Map.of("ClientId", client.id(), "AuthFlow", "USER_PASSWORD_AUTH",
-                    "AuthParameters", client.authParameters(r.email(), Map.of("USERNAME", r.email(), "PASSWORD", r.password()))));
+            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                    .authParameters(client.authParameters(r.email(), Map.of("USERNAME", r.email(), "PASSWORD", r.password()))));
             return tokens(res, true);
-        } catch (Cognito.Failure e) {
-            switch (e.type()) {
-                case "NotAuthorizedException", "UserNotFoundException", "InvalidPasswordException" -> {
-                    // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
-                    limiter.count(fromAddress, MINUTE);
-                    limiter.count(forEmail, MINUTE);
-                    throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
-                }
-                case "UserNotConfirmedException" -> throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
-                case "PasswordResetRequiredException" ->
-                        throw new ApiException(403, "PASSWORD_RESET_REQUIRED", "reset the password with forgot-password first");
-                default -> throw common(e);
-            }
+        } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
+            // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
+            limiter.count(fromAddress, MINUTE);
+            limiter.count(forEmail, MINUTE);
+            throw new ApiException(401, "INVALID_CREDENTIALS", "email or password is incorrect");
+        } catch (UserNotConfirmedException e) {
+            throw new ApiException(403, "USER_NOT_CONFIRMED", "confirm the account with the emailed code first");
+        } catch (PasswordResetRequiredException e) {
+            throw new ApiException(403, "PASSWORD_RESET_REQUIRED", "reset the password with forgot-password first");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
         }
     }
 
     Views.Tokens refresh(Requests.Refresh r) {
         AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken()).orElseThrow(() -> invalidRefreshToken(401));
         try {
-            JsonNode res = cognito.call("InitiateAuth", Map.of("ClientId", client.id(), "AuthFlow", "REFRESH_TOKEN_AUTH",
-                    "AuthParameters", client.authParameters(t.username(), Map.of("REFRESH_TOKEN", t.token()))));
+            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+                    .authParameters(client.authParameters(t.username(), Map.of("REFRESH_TOKEN", t.token()))));
             return tokens(res, false);
-        } catch (Cognito.Failure e) {
-            switch (e.type()) {
-                case "NotAuthorizedException", "UserNotFoundException" -> throw invalidRefreshToken(401);
-                default -> throw common(e);
-            }
+        } catch (NotAuthorizedException | UserNotFoundException e) {
+            throw invalidRefreshToken(401);
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
         }
     }
 
@@ -167,14 +193,12 @@ public final class AuthService {
         limiter.hit("forgot#" + sourceIp, limits.perAddress(), MINUTE, "forgot-password requests from this address");
         limiter.hit("forgot#" + r.email() + "#" + sourceIp, limits.perEmailAndAddress(), MINUTE, "forgot-password requests for this email");
         try {
-            cognito.call("ForgotPassword", client.request(r.email(), Map.of("Username", r.email())));
-        } catch (Cognito.Failure e) {
-            switch (e.type()) {
-                case "UserNotFoundException", "NotAuthorizedException", "InvalidParameterException" -> {
-                    // Same answer whether or not the account exists (or is confirmed): no account enumeration.
-                }
-                default -> throw common(e);
-            }
+            cognito.get().forgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
+        } catch (UserNotFoundException | NotAuthorizedException | InvalidParameterException e) {
+            // Same answer whether or not the account exists (or is confirmed): no account enumeration.
+            LOG.debug("forgot-password not sent: {}", type(e));
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
         }
         return new Views.Notice("if an account exists for this email, a reset code was sent to it");
     }
@@ -182,17 +206,17 @@ public final class AuthService {
     Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
-            cognito.call("ConfirmForgotPassword", client.request(r.email(), Map.of("Username", r.email(), "ConfirmationCode", r.code(),
-                    "Password", r.newPassword())));
+            cognito.get().confirmForgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
+                    .username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
             return new Views.PasswordReset(true);
-        } catch (Cognito.Failure e) {
-            switch (e.type()) {
-                case "CodeMismatchException", "UserNotFoundException" ->
-                        throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
-                case "ExpiredCodeException" -> throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
-                case "InvalidPasswordException" -> throw passwordPolicy("newPassword");
-                default -> throw common(e);
-            }
+        } catch (CodeMismatchException | UserNotFoundException e) {
+            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+        } catch (ExpiredCodeException e) {
+            throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
+        } catch (InvalidPasswordException e) {
+            throw passwordPolicy("newPassword");
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
         }
     }
 
@@ -206,17 +230,12 @@ public final class AuthService {
         // A caller revokes their own tokens only: the token names its user.
         AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken())
                 .filter(token -> token.username().equals(userId)).orElseThrow(() -> invalidRefreshToken(400));
-        Map<String, String> revoke = new HashMap<>(Map.of("ClientId", client.id(), "Token", t.token()));
-        if (client.secret() != null) {
-            revoke.put("ClientSecret", client.secret());
-        }
         try {
-            cognito.call("RevokeToken", revoke);
-        } catch (Cognito.Failure e) {
-            switch (e.type()) {
-                case "NotAuthorizedException", "UnsupportedTokenTypeException" -> throw invalidRefreshToken(400);
-                default -> throw common(e);
-            }
+            cognito.get().revokeToken(b -> b.clientId(client.id()).clientSecret(client.secret()).token(t.token()));
+        } catch (NotAuthorizedException | UnsupportedTokenTypeException e) {
+            throw invalidRefreshToken(400);
+        } catch (CognitoIdentityProviderException e) {
+            throw common(e);
         }
         push.disconnect(userId, Instant.now());
     }
@@ -239,16 +258,14 @@ public final class AuthService {
     }
 
     /** Login hands out the suite's refresh token (user + Cognito's token, see {@link AppClient.RefreshToken}); refresh does not. */
-    private static Views.Tokens tokens(JsonNode res, boolean withRefresh) {
-        JsonNode a = res.path("AuthenticationResult");
-        if (!a.isObject()) {
-            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.path("ChallengeName").asText(null) + ")");
+    private static Views.Tokens tokens(InitiateAuthResponse res, boolean withRefresh) {
+        AuthenticationResultType a = res.authenticationResult();
+        if (a == null) {
+            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
         }
-        String idToken = a.path("IdToken").textValue();
-        JsonNode claims = claims(idToken);
-        String refresh = withRefresh ? new AppClient.RefreshToken(claims.path("sub").asText(), a.path("RefreshToken").textValue()).value() : null;
-        return new Views.Tokens(idToken, a.path("AccessToken").textValue(), refresh,
-                a.path("ExpiresIn").isNumber() ? a.path("ExpiresIn").asInt() : lifetime(claims), "Bearer");
+        JsonNode claims = claims(a.idToken());
+        String refresh = withRefresh ? new AppClient.RefreshToken(claims.path("sub").asText(), a.refreshToken()).value() : null;
+        return new Views.Tokens(a.idToken(), a.accessToken(), refresh, a.expiresIn() != null ? a.expiresIn() : lifetime(claims), "Bearer");
     }
 
     /** The payload of a JWT Cognito just issued (its signature is Cognito's business here: it came over TLS from Cognito). */
@@ -266,14 +283,19 @@ public final class AuthService {
     }
 
     /** Throttling is 429 with Retry-After; anything else unexpected from Cognito is a 502, logged by the gateway. */
-    private static ApiException common(Cognito.Failure e) {
-        if (e.throttling() || e.type().equals("LimitExceededException") || e.type().equals("TooManyFailedAttemptsException")) {
+    private static ApiException common(CognitoIdentityProviderException e) {
+        if (e.isThrottlingException() || e instanceof LimitExceededException || e instanceof TooManyFailedAttemptsException) {
             return ApiException.tooManyRequests("too many attempts; wait and retry", 30);
         }
-        if (e.type().equals("InvalidParameterException")) {
+        if (e instanceof InvalidParameterException) {
             return ApiException.badRequest("INVALID_REQUEST", "the account service refused the request: check the fields");
         }
-        LOG.error("Cognito answered {} {}", e.status(), e.type());
+        LOG.error("Cognito answered {} {}", e.statusCode(), type(e));
         return new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service failed; retry shortly");
+    }
+
+    /** Cognito's error code ({@code UsernameExistsException}, ...), or the exception's class when it named none. */
+    private static String type(CognitoIdentityProviderException e) {
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
     }
 }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.Clients;
-import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.RateLimiter;
@@ -19,10 +18,14 @@ import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
 import dev.suite.testkit.Events;
 import dev.suite.testkit.Events.Response;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +34,15 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.core.SdkField;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.CognitoIdentityProviderRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** The auth routes on their events/ samples against cognito-local and DynamoDB Local. */
@@ -206,21 +216,46 @@ class AuthHandlerTest {
         assertEquals(0, calls.get());
     }
 
-    /** Records each app-client call the service sends (operation and request). */
-    static Cognito recordingCognito(List<Map.Entry<String, Map<String, ?>>> sent) {
-        Cognito real = Cognito.from(config);
-        return new Cognito() {
-            @Override
-            public JsonNode call(String operation, Map<String, ?> request) {
-                sent.add(Map.entry(operation, request));
-                return real.call(operation, request);
+    /** Records each app-client call the service sends (operation and the request's fields by their names in Cognito's API). */
+    static CognitoIdentityProviderClient recordingCognito(List<Map.Entry<String, Map<String, ?>>> sent) {
+        return cognito((operation, request) -> {
+            Map<String, Object> fields = new HashMap<>();
+            for (SdkField<?> f : request.sdkFields()) {
+                Object value = f.getValueOrDefault(request);
+                if (value != null) {
+                    fields.put(f.memberName(), value);
+                }
             }
+            sent.add(Map.entry(operation, fields));
+            return null;
+        });
+    }
 
-            @Override
-            public JsonNode admin(String operation, Map<String, ?> request) {
-                return real.admin(operation, request);
+    /**
+     * The SDK's own client on cognito-local, every call first shown to {@code before} (the operation's name in Cognito's
+     * API and the typed request): it answers an exception to throw instead of calling Cognito, or null to call it.
+     */
+    static CognitoIdentityProviderClient cognito(BiFunction<String, CognitoIdentityProviderRequest, RuntimeException> before) {
+        CognitoIdentityProviderClient real = Clients.cognito(config);
+        InvocationHandler h = (proxy, method, args) -> {
+            if (method.isDefault() && method.getParameterCount() == 1 && Consumer.class.equals(method.getParameterTypes()[0])) {
+                // the consumer-builder overloads build the request and call the request overload on this proxy
+                return InvocationHandler.invokeDefault(proxy, method, args);
+            }
+            if (args != null && args.length == 1 && args[0] instanceof CognitoIdentityProviderRequest request) {
+                RuntimeException refused = before.apply(Character.toUpperCase(method.getName().charAt(0)) + method.getName().substring(1), request);
+                if (refused != null) {
+                    throw refused;
+                }
+            }
+            try {
+                return method.invoke(real, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
             }
         };
+        return (CognitoIdentityProviderClient) Proxy.newProxyInstance(AuthHandlerTest.class.getClassLoader(),
+                new Class<?>[] {CognitoIdentityProviderClient.class}, h);
     }
 
     static Response loginFrom(String ip, String email, String password) {
@@ -251,8 +286,8 @@ class AuthHandlerTest {
     static AuthHandler inOneWindow(AuthService.Limits limits) {
         DynamoDbClient fn = Clients.dynamo(config);
         RateLimiter oneWindow = new RateLimiter(fn, config.require("RATE_LIMITS_TABLE"), Clock.fixed(Instant.now(), ZoneOffset.UTC));
-        return new AuthHandler(config, new AuthService(Cognito.from(config), Users.from(fn, config),
-                new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
+        return new AuthHandler(config, new AuthService(() -> Clients.cognito(config), Users.from(fn, config),
+                new AppClient(() -> Clients.cognito(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.require("PASSWORD_POLICY")), oneWindow, limits,
                 new Push(config, Connections.from(fn, config))));
     }
@@ -488,45 +523,39 @@ class AuthHandlerTest {
         assertFalse(other.headers().containsKey("Access-Control-Allow-Origin"));
     }
 
-    private static AuthService service(Cognito cognito) {
+    private static AuthService service(CognitoIdentityProviderClient cognito) {
         // the function's own client: its calls go through the IAM gateway with AuthFunction's role
         DynamoDbClient fn = Clients.dynamo(config);
-        return new AuthService(cognito, Users.from(fn, config),
-                new AppClient(Cognito.from(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
+        return new AuthService(() -> cognito, Users.from(fn, config),
+                new AppClient(() -> Clients.cognito(config), config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.require("PASSWORD_POLICY")), RateLimiter.from(fn, config),
                 new AuthService.Limits(5, 30, 10),
                 new Push(config, Connections.from(fn, config)));
     }
 
-    static Cognito countingCognito(AtomicInteger calls) {
-        Cognito real = Cognito.from(config);
-        return new Cognito() {
-            @Override
-            public JsonNode call(String operation, Map<String, ?> request) {
-                calls.incrementAndGet();
-                return real.call(operation, request);
-            }
-
-            @Override
-            public JsonNode admin(String operation, Map<String, ?> request) {
-                calls.incrementAndGet();
-                return real.admin(operation, request);
-            }
-        };
+    static CognitoIdentityProviderClient countingCognito(AtomicInteger calls) {
+        return cognito((operation, request) -> {
+            calls.incrementAndGet();
+            return null;
+        });
     }
 
-    /** Cognito answering every call with this error type, as it does with HTTP 400 and {@code __type}. */
-    static Cognito failingCognito(String type) {
-        return new Cognito() {
-            @Override
-            public JsonNode call(String operation, Map<String, ?> request) {
-                throw new Cognito.Failure(type, "failing on purpose", 400);
+    /**
+     * Cognito answering every call with this modeled error (the SDK's own exception class of that name, with the
+     * status Cognito sends it with: 400, or 429 for throttling).
+     */
+    static CognitoIdentityProviderClient failingCognito(String type) {
+        return cognito((operation, request) -> {
+            try {
+                Object builder = Class.forName(CognitoIdentityProviderException.class.getPackageName() + "." + type).getMethod("builder").invoke(null);
+                CognitoIdentityProviderException.Builder b = (CognitoIdentityProviderException.Builder) builder;
+                b.message("failing on purpose").statusCode(type.equals("TooManyRequestsException") ? 429 : 400)
+                        .awsErrorDetails(AwsErrorDetails.builder().serviceName("CognitoIdentityProvider").errorCode(type)
+                                .errorMessage("failing on purpose").build());
+                return (RuntimeException) b.build();
+            } catch (ReflectiveOperationException e) {
+                throw new AssertionError("no Cognito exception " + type, e);
             }
-
-            @Override
-            public JsonNode admin(String operation, Map<String, ?> request) {
-                throw new Cognito.Failure(type, "failing on purpose", 400);
-            }
-        };
+        });
     }
 }

@@ -13,7 +13,6 @@ import dev.suite.emulators.Emulators;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Ids;
-import dev.suite.shared.S3;
 import dev.suite.shared.Times;
 import dev.suite.shared.data.Users;
 import dev.suite.testkit.Events;
@@ -150,7 +149,7 @@ class ChatRoomsHandlerTest {
     @Test
     void roomsHaveAMemberCapThatRacesCannotPass() throws Exception {
         ChatRoomsHandler capped = new ChatRoomsHandler(config, new ChatService(store, users,
-                new Attachments(null, "unused", Duration.ofMinutes(1), Clock.systemUTC()),
+                new Attachments(null, null, "unused", Duration.ofMinutes(1), Clock.systemUTC()),
                 Clock.systemUTC(), 5));
         String owner = user();
         String room = group(owner, user());
@@ -372,7 +371,7 @@ class ChatRoomsHandlerTest {
         HttpResponse<String> put = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(ok.text("uploadUrl")))
                 .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put.body());
-        Attachments attachments = new Attachments(S3.from(config), config.require("MEDIA_BUCKET"), Duration.ofMinutes(15), Clock.systemUTC());
+        Attachments attachments = Attachments.from(config.with(Map.of("PRESIGN_TTL_MINUTES", "15")), Clock.systemUTC());
         assertEquals("text/plain", attachments.check(room, key));
 
         for (String voice : List.of("audio/webm", "audio/ogg", "audio/mpeg", "audio/mp4", "image/png", "application/pdf")) {

@@ -80,7 +80,7 @@ class MessageDeliveryTest {
         var dynamo = Faults.dynamo(Clients.dynamo(config), "batchGetItem", (call, args) -> failing.get() ? Faults.throttled() : null);
         Push push = new Push(config, Connections.from(dynamo, config));
         ChatStore own = ChatStore.from(Clients.dynamo(config), config);
-        return new ChatMessagesHandler(new Messaging(own, new Attachments(null, "unused", java.time.Duration.ofMinutes(1),
+        return new ChatMessagesHandler(new Messaging(own, new Attachments(null, null, "unused", java.time.Duration.ofMinutes(1),
                 Clock.systemUTC()), push, Clock.systemUTC()), push);
     }
 

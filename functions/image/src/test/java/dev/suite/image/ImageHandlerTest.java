@@ -17,7 +17,6 @@ import dev.suite.image.provider.ClipDrop;
 import dev.suite.image.store.Images;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.S3;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.data.Users;
@@ -198,7 +197,7 @@ class ImageHandlerTest {
     static ImageHandler with(DynamoDbClient dynamo) {
         return new ImageHandler(config, new ImageService(dynamo, new Images(dynamo, credits, config.require("IMAGES_TABLE")),
                 new Users(dynamo, credits), credits, ClipDrop.from(config, () -> "test-clipdrop-key"),
-                S3.from(config), config.require("MEDIA_BUCKET"),
+                () -> Clients.s3(config), () -> Clients.presigner(config), config.require("MEDIA_BUCKET"),
                 Duration.ofMinutes(15), Clock.systemUTC(),
                 new RateLimiter(dynamo, config.require("RATE_LIMITS_TABLE"), Clock.systemUTC()), 1000));
     }

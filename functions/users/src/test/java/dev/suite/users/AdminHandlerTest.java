@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.emulators.Emulators;
 import dev.suite.shared.Clients;
-import dev.suite.shared.Cognito;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.push.Connections;
 import dev.suite.shared.push.Push;
@@ -35,11 +34,12 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
 import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.TooManyRequestsException;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
@@ -136,6 +136,20 @@ class AdminHandlerTest {
         Response busy = Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin")
                 .invoke(new AdminHandler(config, AdminHandler.service(config, neverProcessed)));
         assertError(busy, 503, "SERVICE_BUSY");
+    }
+
+    /** Cognito throttling (the SDK's modeled TooManyRequestsException, after its retries) is 503 SERVICE_BUSY, not a 500. */
+    @Test
+    void cognitoThrottlingIs503ServiceBusy() {
+        var admin = CognitoTestUsers.create(emu);
+        var config = emu.functionConfig("AdminFunction");
+        var throttled = Faults.intercept(CognitoIdentityProviderClient.class, Clients.cognito(config), "listUsers",
+                (call, args) -> TooManyRequestsException.builder().message("injected").statusCode(429).build());
+        var fnDynamo = Clients.dynamo(config);
+        var h = new AdminHandler(config, new AdminService(throttled, fnDynamo, Users.from(fnDynamo, config),
+                config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(fnDynamo, config)),
+                CaseloadStore.from(fnDynamo, config)));
+        assertError(Events.call("admin-list-users").as(admin.userId(), admin.email(), "Admin").invoke(h), 503, "SERVICE_BUSY");
     }
 
     @Test
@@ -258,22 +272,8 @@ class AdminHandlerTest {
         var admin = onboarded("Admin");
         var target = onboarded("Coach");
         var config = emu.functionConfig("AdminFunction");
-        Cognito real = Cognito.from(config);
-        AtomicInteger removals = new AtomicInteger();
-        Cognito failingRemove = new Cognito() {
-            @Override
-            public JsonNode call(String operation, Map<String, ?> request) {
-                return real.call(operation, request);
-            }
-
-            @Override
-            public JsonNode admin(String operation, Map<String, ?> request) {
-                if (operation.equals("AdminRemoveUserFromGroup") && removals.incrementAndGet() == 1) {
-                    throw new Cognito.Failure("TooManyRequestsException", "injected", 429);
-                }
-                return real.admin(operation, request);
-            }
-        };
+        var failingRemove = Faults.intercept(CognitoIdentityProviderClient.class, Clients.cognito(config), "adminRemoveUserFromGroup",
+                (call, args) -> call == 1 ? TooManyRequestsException.builder().message("injected").statusCode(429).build() : null);
         var fn = Clients.dynamo(config);
         var flaky = new AdminHandler(config, new AdminService(failingRemove, fn, Users.from(fn, config), config.require("USERS_TABLE"),
                 config.require("USER_POOL_ID"), Clock.systemUTC(), new Push(config, Connections.from(fn, config)),

@@ -133,28 +133,10 @@ public final class Dispatcher {
         APIGatewayProxyResponseEvent out = new APIGatewayProxyResponseEvent().withStatusCode(status);
         if (body != null) {
             h.put("Content-Type", "application/json");
-            out.setBody(body instanceof String s ? s : json(body));
+            out.setBody(body instanceof String s ? s : Json.write(body));
         }
         out.setHeaders(h);
         return out;
-    }
-
-    /**
-     * An answer's JSON: written without databind when {@link ResponseJson} knows its shape (a GET's cold path then never
-     * loads databind), else by databind. Under {@code suite.json.verify} both are written and must agree.
-     */
-    static String json(Object body) {
-        String fast = ResponseJson.write(body);
-        if (fast == null) {
-            return Json.write(body);
-        }
-        if (ResponseJson.verifying()) {
-            String expected = Json.write(body);
-            if (!expected.equals(fast)) {
-                throw new IllegalStateException("ResponseJson wrote " + fast + " where databind writes " + expected);
-            }
-        }
-        return fast;
     }
 
     public static APIGatewayProxyResponseEvent error(int status, String code, String message, String field,

@@ -4,41 +4,43 @@ import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiAsyncClient;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 import software.amazon.awssdk.services.apigatewaymanagementapi.model.GoneException;
 
 /**
- * Pushes frames to users' open WebSocket connections through the management API's async client, at most
- * {@code FANOUT_CONCURRENCY} posts in flight. A connection that answers 410 Gone is deleted: that connection,
- * never the sender's. Any route group that notifies users live uses this.
+ * Pushes frames to users' open WebSocket connections through the management API's sync client, one virtual thread per
+ * connection and at most {@code FANOUT_CONCURRENCY} calls in flight (a semaphore). Each call has the SDK's standard
+ * retries. A connection that answers 410 Gone is deleted: that connection, never the sender's. Any route group that
+ * notifies users live uses this.
  */
 public final class Push {
     private static final Logger LOG = Log.get(Push.class);
     private final Config config;
     private final Connections connections;
     private final int concurrency;
-    private final Map<String, ApiGatewayManagementApiAsyncClient> clients = new ConcurrentHashMap<>();
+    private final Map<String, ApiGatewayManagementApiClient> clients = new ConcurrentHashMap<>();
 
     public Push(Config config, Connections connections) {
         this.config = config;
         this.connections = connections;
-        this.concurrency = config.getInt("FANOUT_CONCURRENCY", 64);
+        this.concurrency = Math.max(1, config.getInt("FANOUT_CONCURRENCY", 64));
     }
 
     /** The management endpoint: WEBSOCKET_MANAGEMENT_ENDPOINT when configured, else https://{domainName}/{stage}. */
-    public ApiGatewayManagementApiAsyncClient client(String domainName, String stage) {
+    public ApiGatewayManagementApiClient client(String domainName, String stage) {
         String endpoint = config.get("WEBSOCKET_MANAGEMENT_ENDPOINT").orElse("https://" + domainName + "/" + stage);
         return clients.computeIfAbsent(endpoint, e -> Clients.managementApi(config, e));
     }
@@ -58,47 +60,61 @@ public final class Push {
         if (endpoint.isEmpty()) {
             return 0;
         }
-        ApiGatewayManagementApiAsyncClient client = clients.computeIfAbsent(endpoint.get(), e -> Clients.managementApi(config, e));
+        ApiGatewayManagementApiClient client = clients.computeIfAbsent(endpoint.get(), e -> Clients.managementApi(config, e));
         List<String> ids = connections.ofUser(userId, now);
-        List<CompletableFuture<?>> all = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            all.add(client.deleteConnection(b -> b.connectionId(id)).handle((ok, error) -> {
-                Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                if (cause != null && !(cause instanceof GoneException)) {
-                    LOG.warn("closing a connection failed: {}", cause.getClass().getSimpleName());
-                }
-                connections.close(id);
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        forEach(ids, id -> {
+            try {
+                client.deleteConnection(b -> b.connectionId(id));
+            } catch (GoneException gone) {
+                // closed already
+            } catch (SdkException e) {
+                LOG.warn("closing a connection failed: {}", e.getClass().getSimpleName());
+            }
+            connections.close(id);
+        });
         return ids.size();
     }
 
     /** Posts one frame to each connection; returns how many took it. */
-    public int send(ApiGatewayManagementApiAsyncClient client, Collection<String> connectionIds, String frame) {
+    public int send(ApiGatewayManagementApiClient client, Collection<String> connectionIds, String frame) {
         SdkBytes data = SdkBytes.fromUtf8String(frame);
-        Semaphore inFlight = new Semaphore(concurrency);
         AtomicInteger delivered = new AtomicInteger();
-        List<CompletableFuture<?>> all = new ArrayList<>(connectionIds.size());
-        for (String id : connectionIds) {
-            inFlight.acquireUninterruptibly();
-            all.add(client.postToConnection(b -> b.connectionId(id).data(data)).handle((ok, error) -> {
-                inFlight.release();
-                if (error == null) {
-                    delivered.incrementAndGet();
-                } else {
-                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-                    if (cause instanceof GoneException) {
-                        connections.close(id);
-                    } else {
-                        LOG.warn("posting to a connection failed: {}", cause.getClass().getSimpleName());
-                    }
-                }
-                return null;
-            }));
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        forEach(connectionIds, id -> {
+            try {
+                client.postToConnection(b -> b.connectionId(id).data(data));
+                delivered.incrementAndGet();
+            } catch (GoneException gone) {
+                connections.close(id);
+            } catch (SdkException e) {
+                LOG.warn("posting to a connection failed: {}", e.getClass().getSimpleName());
+            }
+        });
         return delivered.get();
+    }
+
+    /**
+     * Runs the call for every id, each on a virtual thread, at most {@link #concurrency} at a time, and returns when all
+     * are done; one id runs on the caller's thread. A call that throws something unexpected is logged, the others go on.
+     */
+    private void forEach(Collection<String> ids, Consumer<String> call) {
+        if (ids.size() == 1) {
+            call.accept(ids.iterator().next());
+            return;
+        }
+        Semaphore inFlight = new Semaphore(concurrency);
+        try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (String id : ids) {
+                inFlight.acquireUninterruptibly();
+                threads.execute(() -> {
+                    try {
+                        call.accept(id);
+                    } catch (RuntimeException e) {
+                        LOG.warn("a push to a connection failed: {}", e.getClass().getSimpleName());
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+        }
     }
 }

@@ -12,7 +12,6 @@ import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
-import dev.suite.shared.S3;
 import dev.suite.shared.SyntheticContext;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Body;
@@ -44,8 +43,7 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
 
     private ChatMessagesHandler(Config config, DynamoDbClient dynamo, Push push) {
         this(new Messaging(ChatStore.from(dynamo, config),
-                new Attachments(S3.from(config), config.require("MEDIA_BUCKET"),
-                        S3.presignTtl(config), Clock.systemUTC()), push, Clock.systemUTC()), push);
+                Attachments.from(config, Clock.systemUTC()), push, Clock.systemUTC()), push);
     }
 
     /** The collaborators, for tests and the local runtime. */

@@ -9,7 +9,6 @@ import dev.suite.chat.domain.ChatService;
 import dev.suite.chat.store.ChatStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.S3;
 import dev.suite.shared.data.Users;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.ApiRequest;
@@ -89,8 +88,7 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
 
     public static ChatService service(Config config, DynamoDbClient dynamo) {
         return new ChatService(ChatStore.from(dynamo, config), Users.from(dynamo, config),
-                new Attachments(S3.from(config), config.require("MEDIA_BUCKET"),
-                        S3.presignTtl(config), Clock.systemUTC()), Clock.systemUTC(), config.getInt("ROOM_MEMBER_CAP", 1000));
+                Attachments.from(config, Clock.systemUTC()), Clock.systemUTC(), config.getInt("ROOM_MEMBER_CAP", 1000));
     }
 
     /** The optional Idempotency-Key header: 1 to 64 letters, digits, '-' or '_' (a UUID fits). */

@@ -127,6 +127,7 @@ public final class ChatService {
     /** For SnapStart priming: the rooms' read {@link #myRooms} makes for a caller with rooms, of a room that cannot exist. */
     public void primeRooms() {
         store.rooms(List.of("priming#" + UUID.randomUUID()));
+        attachments.prime();
     }
 
     public Page<Views.Message> history(String caller, String roomId, String before, int limit) {

@@ -16,7 +16,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
-import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiAsyncClient;
+import software.amazon.awssdk.services.apigatewaymanagementapi.ApiGatewayManagementApiClient;
 
 /** sendMessage and typing: membership, validation, idempotent storage, fan-out to members' connections. */
 public final class Messaging {
@@ -35,7 +35,7 @@ public final class Messaging {
     }
 
     /** Where the frame came from. */
-    public record Origin(String userId, String connectionId, ApiGatewayManagementApiAsyncClient client) {
+    public record Origin(String userId, String connectionId, ApiGatewayManagementApiClient client) {
     }
 
     /** The sendMessage frame: text up to 4,000 characters, blank only when an attachment is carried. */
@@ -105,6 +105,7 @@ public final class Messaging {
     public void primeSend() {
         store.primeSend();
         push.connectionsOf(List.of("priming#" + UUID.randomUUID()), Instant.now(clock));
+        attachments.prime();
     }
 
     /** Open connections of every member (but {@code except}). */

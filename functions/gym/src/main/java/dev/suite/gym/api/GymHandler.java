@@ -17,7 +17,7 @@ import dev.suite.gym.store.PurchaseStore;
 import dev.suite.gym.store.StaffStore;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.S3;
+import dev.suite.shared.Lazy;
 import dev.suite.shared.Secrets;
 import dev.suite.shared.data.RateLimiter;
 import dev.suite.shared.http.ApiException;
@@ -149,8 +149,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
 
     /** Machines wired to the environment's table and media bucket. */
     public static Machines machines(Config config, DynamoDbClient dynamo, GymService gyms, Clock clock) {
-        return new Machines(MachineStore.from(dynamo, config), gyms, S3.from(config), config.require("MEDIA_BUCKET"),
-                S3.presignTtl(config), clock);
+        return new Machines(MachineStore.from(dynamo, config), gyms, Lazy.of(() -> Clients.s3(config)),
+                Lazy.of(() -> Clients.presigner(config)), config.require("MEDIA_BUCKET"), Clients.presignTtl(config), clock);
     }
 
     /** Membership sales wired to the environment's tables, the given Stripe sessions and the per-user checkout limit. */
@@ -269,7 +269,7 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                     CheckoutBody b = Body.parse(r, CheckoutBody.class);
                     return ApiResponse.ok(gyms.checkOut(caller, b.userId(), b.gymId()));
                 });
-        this.gateway = new Dispatcher(config, router).primeWith("GymHandler",
+        this.gateway = new Dispatcher(config, router).primeWith("GymHandler", machines::prime,
                 Dispatcher.synthetic("GET", "/gyms", null, null),
                 Dispatcher.synthetic("GET", "/gyms/{gymId}", Map.of("gymId", "priming"), null),
                 Dispatcher.synthetic("GET", "/membership/plans", null, null),

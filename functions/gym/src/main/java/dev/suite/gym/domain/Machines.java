@@ -4,7 +4,7 @@ import dev.suite.gym.store.MachineStore;
 import dev.suite.gym.store.MachineStore.Machine;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
-import dev.suite.shared.S3;
+import dev.suite.shared.Presigned;
 import dev.suite.shared.auth.Caller;
 import dev.suite.shared.http.ApiException;
 import dev.suite.shared.http.Page;
@@ -13,8 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /**
  * Gym machines and their pictures: an Admin gets a presigned PUT for a key the server chooses
@@ -27,18 +30,26 @@ public final class Machines {
     private static final Logger LOG = Log.get(Machines.class);
     private final MachineStore machines;
     private final GymService gyms;
-    private final S3 s3;
+    private final Supplier<S3Client> s3;
+    private final Supplier<S3Presigner> presigner;
     private final String bucket;
     private final Duration ttl;
     private final Clock clock;
 
-    public Machines(MachineStore machines, GymService gyms, S3 s3, String bucket, Duration ttl, Clock clock) {
+    public Machines(MachineStore machines, GymService gyms, Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String bucket, Duration ttl, Clock clock) {
         this.machines = machines;
         this.gyms = gyms;
         this.s3 = s3;
+        this.presigner = presigner;
         this.bucket = bucket;
         this.ttl = ttl;
         this.clock = clock;
+    }
+
+    /** SnapStart priming: builds the S3 client and the presigner, and presigns one URL (no call to S3). */
+    public void prime() {
+        s3.get();
+        Presigned.get(presigner.get(), bucket, "machines/priming", ttl);
     }
 
     public Map<String, Object> create(Caller c, String gymId, String name, String description) {
@@ -64,7 +75,7 @@ public final class Machines {
         Machine m = machines.delete(machineId).orElseThrow(() -> ApiException.notFound("machine"));
         if (m.imageKey() != null) {
             try {
-                s3.delete(bucket, m.imageKey());
+                s3.get().deleteObject(b -> b.bucket(bucket).key(m.imageKey()));
             } catch (SdkException e) {
                 LOG.warn("deleting the image of machine {} failed: {}", machineId, e.getClass().getSimpleName());
             }
@@ -83,14 +94,14 @@ public final class Machines {
         }
         Machine m = machines.get(machineId).orElseThrow(() -> ApiException.notFound("machine"));
         String key = "machines/" + m.machineId() + "/" + Ids.next() + "." + ext;
-        String url = s3.presignPut(bucket, key, contentType, size, ttl);
+        String url = Presigned.put(presigner.get(), bucket, key, contentType, size, ttl);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("imageKey", key);
         fields.put("updatedAt", Instant.now(clock).toString());
         machines.update(machineId, fields).orElseThrow(() -> ApiException.notFound("machine"));
         if (m.imageKey() != null) {
             try {
-                s3.delete(bucket, m.imageKey());
+                s3.get().deleteObject(b -> b.bucket(bucket).key(m.imageKey()));
             } catch (SdkException e) {
                 LOG.warn("deleting the old image of machine {} failed: {}", machineId, e.getClass().getSimpleName());
             }
@@ -116,7 +127,7 @@ public final class Machines {
         out.put("name", m.name());
         out.put("description", m.description());
         out.put("imageUrl", m.imageKey() == null ? null
-                : s3.presignGet(bucket, m.imageKey(), ttl));
+                : Presigned.get(presigner.get(), bucket, m.imageKey(), ttl));
         out.put("createdAt", m.createdAt());
         out.put("updatedAt", m.updatedAt());
         return out;

@@ -9,7 +9,7 @@ import dev.suite.image.provider.ClipDrop;
 import dev.suite.image.store.Images;
 import dev.suite.shared.Clients;
 import dev.suite.shared.Config;
-import dev.suite.shared.S3;
+import dev.suite.shared.Lazy;
 import dev.suite.shared.Secrets;
 import dev.suite.shared.data.Credits;
 import dev.suite.shared.data.RateLimiter;
@@ -44,8 +44,9 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
 
     private static ImageService service(Config config, DynamoDbClient dynamo) {
         return new ImageService(dynamo, Images.from(dynamo, config), Users.from(dynamo, config), Credits.from(config),
-                ClipDrop.from(config, Secrets.supplier(config, "CLIPDROP_API_KEY")), S3.from(config),
-                config.require("MEDIA_BUCKET"), S3.presignTtl(config), Clock.systemUTC(),
+                ClipDrop.from(config, Secrets.supplier(config, "CLIPDROP_API_KEY")), 
+                Lazy.of(() -> Clients.s3(config)), Lazy.of(() -> Clients.presigner(config)),
+                config.require("MEDIA_BUCKET"), Clients.presignTtl(config), Clock.systemUTC(),
                 RateLimiter.from(dynamo, config), config.getInt("GENERATION_LIMIT_PER_MINUTE", 10));
     }
 
@@ -64,7 +65,7 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
                 })
                 .add("GET", "/user/credits", r -> ApiResponse.ok(images.credits(r.caller(),
                         Check.intParam("limit", r.query("limit"), 1, 100, 20))));
-        this.gateway = new Dispatcher(config, router).primeWith("ImageHandler",
+        this.gateway = new Dispatcher(config, router).primeWith("ImageHandler", images::primeStorage,
                 Dispatcher.synthetic("GET", "/user/credits", null, null),
                 Dispatcher.synthetic("GET", "/images", null, null),
                 Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"  \"}"));

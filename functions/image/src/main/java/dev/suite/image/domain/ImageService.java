@@ -6,7 +6,7 @@ import dev.suite.image.store.Images;
 import dev.suite.shared.Ids;
 import dev.suite.shared.Log;
 import dev.suite.shared.Metrics;
-import dev.suite.shared.S3;
+import dev.suite.shared.Presigned;
 import dev.suite.shared.Times;
 import dev.suite.shared.auth.Caller;
 import dev.suite.shared.data.Credits;
@@ -21,9 +21,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 /** Generation paid in credits (charge, call, store, settle or refund once) and the user's images and ledger. */
 public final class ImageService {
@@ -47,15 +51,16 @@ public final class ImageService {
     private final Users users;
     private final Credits credits;
     private final ClipDrop clipDrop;
-    private final S3 s3;
+    private final Supplier<S3Client> s3;
+    private final Supplier<S3Presigner> presigner;
     private final String bucket;
     private final Duration urlTtl;
     private final Clock clock;
     private final RateLimiter limiter;
     private final int perMinute;
 
-    public ImageService(DynamoDbClient dynamo, Images images, Users users, Credits credits, ClipDrop clipDrop, S3 s3,
-                        String bucket, Duration urlTtl, Clock clock, RateLimiter limiter,
+    public ImageService(DynamoDbClient dynamo, Images images, Users users, Credits credits, ClipDrop clipDrop,
+                        Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String bucket, Duration urlTtl, Clock clock, RateLimiter limiter,
                         int perMinute) {
         this.limiter = limiter;
         this.perMinute = perMinute;
@@ -65,6 +70,7 @@ public final class ImageService {
         this.credits = credits;
         this.clipDrop = clipDrop;
         this.s3 = s3;
+        this.presigner = presigner;
         this.bucket = bucket;
         this.urlTtl = urlTtl;
         this.clock = clock;
@@ -92,7 +98,8 @@ public final class ImageService {
             throw e;
         }
         try {
-            s3.put(bucket, image.s3Key(), "image/png", Map.of("image-id", imageId), png);
+            s3.get().putObject(b -> b.bucket(bucket).key(image.s3Key()).contentType("image/png").metadata(Map.of("image-id", imageId)),
+                    RequestBody.fromBytes(png));
         } catch (SdkException e) {
             LOG.warn("storing image {} failed: {}", imageId, e.getClass().getSimpleName());
             refund(image, "STORAGE_ERROR");
@@ -153,13 +160,19 @@ public final class ImageService {
                 i.createdAt(), i.failureReason());
     }
 
+    /** SnapStart priming: builds the S3 client and the presigner, and presigns one URL (no call to S3). */
+    public void primeStorage() {
+        s3.get();
+        url("images/priming/priming.png");
+    }
+
     private String url(String key) {
-        return s3.presignGet(bucket, key, urlTtl);
+        return Presigned.get(presigner.get(), bucket, key, urlTtl);
     }
 
     private void deleteObject(String key) {
         try {
-            s3.delete(bucket, key);
+            s3.get().deleteObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException e) {
             LOG.warn("could not delete object of a removed image: {}", e.getClass().getSimpleName());
         }

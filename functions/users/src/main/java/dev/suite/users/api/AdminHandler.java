@@ -5,7 +5,6 @@ import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyRequestEvent;
 import com.amazonaws.services.lambda.runtime.events.APIGatewayProxyResponseEvent;
 import dev.suite.shared.Clients;
-import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
 import dev.suite.shared.auth.Caller;
 import dev.suite.shared.auth.Role;
@@ -50,7 +49,7 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     public static AdminService service(Config config, DynamoDbClient dynamo) {
-        return new AdminService(Cognito.from(config),
+        return new AdminService(Clients.cognito(config),
                 dynamo, Users.from(dynamo, config), config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC(),
                 new Push(config, Connections.from(dynamo, config)), CaseloadStore.from(dynamo, config));
     }

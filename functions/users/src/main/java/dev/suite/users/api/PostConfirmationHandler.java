@@ -2,8 +2,8 @@ package dev.suite.users.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.suite.shared.Clients;
-import dev.suite.shared.Cognito;
 import dev.suite.shared.Config;
+import dev.suite.shared.Lazy;
 import dev.suite.shared.Log;
 import dev.suite.shared.Priming;
 import dev.suite.shared.data.Users;
@@ -30,7 +30,7 @@ public final class PostConfirmationHandler extends TriggerHandler {
 
     private PostConfirmationHandler(Config config, DynamoDbClient dynamo) {
         this(new Onboarding(Users.from(dynamo, config), new RoleStore(dynamo, config.require("USERS_TABLE")),
-                Cognito.from(config),
+                Lazy.of(() -> Clients.cognito(config)),
                 config.getLong("STARTING_CREDITS", 5), Clock.systemUTC(), config.get("ADMIN_EMAIL", "")));
     }
 

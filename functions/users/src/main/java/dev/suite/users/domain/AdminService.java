@@ -1,7 +1,5 @@
 package dev.suite.users.domain;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.suite.shared.Cognito;
 import dev.suite.shared.Log;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Cursor;
@@ -15,16 +13,22 @@ import dev.suite.users.store.CaseloadStore;
 import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AdminGetUserResponse;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AttributeType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.GroupType;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.InvalidParameterException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.ListUsersResponse;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.UserType;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
@@ -40,7 +44,7 @@ public final class AdminService {
     public record RoleChange(String username, String userId, String role) {
     }
 
-    private final Cognito cognito;
+    private final CognitoIdentityProviderClient cognito;
     private final DynamoDbClient dynamo;
     private final Users users;
     private final String usersTable;
@@ -50,7 +54,7 @@ public final class AdminService {
     private final Push push;
     private final CaseloadStore caseload;
 
-    public AdminService(Cognito cognito, DynamoDbClient dynamo, Users users, String usersTable,
+    public AdminService(CognitoIdentityProviderClient cognito, DynamoDbClient dynamo, Users users, String usersTable,
                         String poolId, Clock clock, Push push, CaseloadStore caseload) {
         this.caseload = caseload;
         this.roles = new RoleStore(dynamo, usersTable);
@@ -87,23 +91,14 @@ public final class AdminService {
                 throw Cursor.invalid();
             }
         }
-        Map<String, Object> request = new LinkedHashMap<>();
-        request.put("UserPoolId", poolId);
-        request.put("Limit", limit);
-        if (token != null) {
-            request.put("PaginationToken", token);
-        }
-        JsonNode res;
+        String paginationToken = token;
+        ListUsersResponse res;
         try {
-            res = cognito.admin("ListUsers", request);
-        } catch (Cognito.Failure e) {
-            if (e.type().equals("InvalidParameterException")) {
-                throw Cursor.invalid();
-            }
-            throw e;
+            res = cognito.listUsers(b -> b.userPoolId(poolId).limit(limit).paginationToken(paginationToken));
+        } catch (InvalidParameterException e) {
+            throw Cursor.invalid();
         }
-        List<JsonNode> page = new ArrayList<>();
-        res.path("Users").forEach(page::add);
+        List<UserType> page = res.users();
         String next;
         if (page.size() > limit) {
             int from = Math.min(offset, page.size());
@@ -111,18 +106,16 @@ public final class AdminService {
             next = to < page.size() ? "o:" + to : null;
             page = page.subList(from, to);
         } else {
-            String more = res.path("PaginationToken").textValue();
-            next = more == null || more.isEmpty() ? null : "t:" + more;
+            next = res.paginationToken() == null || res.paginationToken().isEmpty() ? null : "t:" + res.paginationToken();
         }
-        Map<String, UserRecord> profiles = profiles(page.stream().map(u -> attr(u.path("Attributes"), "sub")).toList());
+        Map<String, UserRecord> profiles = profiles(page.stream().map(u -> attr(u.attributes(), "sub")).toList());
         List<UserView> items = new ArrayList<>();
-        for (JsonNode u : page) {
-            String sub = attr(u.path("Attributes"), "sub");
+        for (UserType u : page) {
+            String sub = attr(u.attributes(), "sub");
             UserRecord p = sub == null ? null : profiles.get(sub);
-            Instant created = instant(u.path("UserCreateDate"));
-            items.add(new UserView(u.path("Username").textValue(), sub, attr(u.path("Attributes"), "email"), u.path("UserStatus").textValue(),
-                    u.path("Enabled").isBoolean() ? u.path("Enabled").booleanValue() : null,
-                    p == null ? Role.User.name() : p.role(), p == null ? 0 : p.credits(), created == null ? null : created.toString()));
+            items.add(new UserView(u.username(), sub, attr(u.attributes(), "email"), u.userStatusAsString(), u.enabled(),
+                    p == null ? Role.User.name() : p.role(), p == null ? 0 : p.credits(),
+                    u.userCreateDate() == null ? null : u.userCreateDate().toString()));
         }
         return new Page<>(items, Cursor.wrap(next));
     }
@@ -148,20 +141,16 @@ public final class AdminService {
      * open WebSocket connections are closed: their next {@code $connect} and their next token carry the new role.
      */
     public RoleChange setRole(String callerId, String username, Role role) {
-        JsonNode user;
+        AdminGetUserResponse user;
         try {
-            user = cognito.admin("AdminGetUser", Map.of("UserPoolId", poolId, "Username", username));
-        } catch (Cognito.Failure e) {
-            if (e.type().equals("UserNotFoundException")) {
-                throw ApiException.notFound("user");
-            }
-            throw e;
+            user = cognito.adminGetUser(b -> b.userPoolId(poolId).username(username));
+        } catch (UserNotFoundException e) {
+            throw ApiException.notFound("user");
         }
-        String realUsername = user.path("Username").textValue();
-        String sub = attr(user.path("UserAttributes"), "sub");
-        List<String> groups = new ArrayList<>();
-        cognito.admin("AdminListGroupsForUser", Map.of("UserPoolId", poolId, "Username", realUsername))
-                .path("Groups").forEach(g -> groups.add(g.path("GroupName").textValue()));
+        String realUsername = user.username();
+        String sub = attr(user.userAttributes(), "sub");
+        List<String> groups = cognito.adminListGroupsForUser(b -> b.userPoolId(poolId).username(realUsername))
+                .groups().stream().map(GroupType::groupName).toList();
         Optional<UserRecord> profile = sub == null ? Optional.empty() : users.get(sub);
         Role from = profile.flatMap(p -> Role.parse(p.role())).orElse(Role.highest(groups));
         if (!roles.counted()) {
@@ -176,10 +165,10 @@ public final class AdminService {
             }
         }
         try {
-            group("AdminAddUserToGroup", realUsername, role.name());
+            cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(role.name()));
             for (Role other : Role.values()) {
                 if (other != role && groups.contains(other.name())) {
-                    group("AdminRemoveUserFromGroup", realUsername, other.name());
+                    cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(other.name()));
                 }
             }
         } catch (SdkException e) {
@@ -213,10 +202,10 @@ public final class AdminService {
     private void undo(String username, String sub, boolean hasProfile, List<String> groups, Role from, Role to) {
         try {
             if (!groups.contains(to.name())) {
-                group("AdminRemoveUserFromGroup", username, to.name());
+                cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(username).groupName(to.name()));
             }
             for (String g : groups) {
-                group("AdminAddUserToGroup", username, g);
+                cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(username).groupName(g));
             }
         } catch (SdkException e) {
             LOG.error("undoing the groups of {} failed: {}", username, e.getClass().getSimpleName());
@@ -226,51 +215,26 @@ public final class AdminService {
         }
     }
 
-    private void group(String operation, String username, String group) {
-        cognito.admin(operation, Map.of("UserPoolId", poolId, "Username", username, "GroupName", group));
-    }
-
     /** Enabled members of the Admin group (disabled accounts cannot act, so they do not count). */
     private long enabledAdmins() {
         long n = 0;
         String token = null;
         do {
-            Map<String, Object> request = new LinkedHashMap<>();
-            request.put("UserPoolId", poolId);
-            request.put("GroupName", Role.Admin.name());
-            if (token != null) {
-                request.put("NextToken", token);
-            }
-            JsonNode r = cognito.admin("ListUsersInGroup", request);
-            for (JsonNode u : r.path("Users")) {
-                if (!(u.path("Enabled").isBoolean() && !u.path("Enabled").booleanValue())) {
-                    n++;
-                }
-            }
-            token = r.path("NextToken").textValue();
+            String page = token;
+            var r = cognito.listUsersInGroup(b -> b.userPoolId(poolId).groupName(Role.Admin.name()).nextToken(page));
+            n += r.users().stream().filter(u -> !Boolean.FALSE.equals(u.enabled())).count();
+            token = r.nextToken();
         } while (token != null && !token.isEmpty());
         return n;
     }
 
-    private static String attr(JsonNode attributes, String name) {
-        for (JsonNode a : attributes) {
-            if (name.equals(a.path("Name").textValue())) {
-                return a.path("Value").textValue();
-            }
+    private static String attr(List<AttributeType> attributes, String name) {
+        if (attributes == null) {
+            return null;
         }
-        return null;
-    }
-
-    /** A Cognito timestamp: epoch seconds with a fraction (awsJson), to the millisecond as the SDK read it. */
-    static Instant instant(JsonNode value) {
-        if (value.isNumber()) {
-            return Instant.ofEpochMilli(value.decimalValue().movePointRight(3).longValue());
-        }
-        if (value.isTextual()) {
-            try {
-                return Instant.parse(value.textValue());
-            } catch (DateTimeParseException e) {
-                return null;
+        for (AttributeType a : attributes) {
+            if (name.equals(a.name())) {
+                return a.value();
             }
         }
         return null;

@@ -1,14 +1,14 @@
 package dev.suite.users.domain;
 
-import dev.suite.shared.Cognito;
-import dev.suite.shared.Json;
 import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.Users;
 import dev.suite.users.store.RoleStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Locale;
-import java.util.Map;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.cognitoidentityprovider.CognitoIdentityProviderClient;
+import software.amazon.awssdk.services.cognitoidentityprovider.model.AdminAddUserToGroupRequest;
 
 /**
  * What happens once a user confirms their account: a Users row with the starting credits and its ledger
@@ -18,13 +18,13 @@ import java.util.Map;
  */
 public final class Onboarding {
     private final Users users;
-    private final Cognito cognito;
+    private final Supplier<CognitoIdentityProviderClient> cognito;
     private final long startingCredits;
     private final Clock clock;
     private final String adminEmail;
     private final RoleStore roles;
 
-    public Onboarding(Users users, RoleStore roles, Cognito cognito, long startingCredits, Clock clock,
+    public Onboarding(Users users, RoleStore roles, Supplier<CognitoIdentityProviderClient> cognito, long startingCredits, Clock clock,
                       String adminEmail) {
         this.roles = roles;
         this.users = users;
@@ -40,19 +40,20 @@ public final class Onboarding {
     }
 
     /**
-     * For SnapStart priming: the profile's transaction, refused by its condition (nothing written), and the JSON of the
-     * group request written but not sent (the trigger has no pool id of its own to send it to).
+     * For SnapStart priming: the profile's transaction, refused by its condition (nothing written), the Cognito client
+     * built and the group request made but not sent (the trigger has no pool id of its own to send it to).
      */
     public void primeCreate() {
         users.primeCreate();
-        Json.write(Map.of("UserPoolId", "priming", "Username", "priming", "GroupName", Role.User.name()));
+        cognito.get();
+        AdminAddUserToGroupRequest.builder().userPoolId("priming").username("priming").groupName(Role.User.name()).build();
     }
 
     /** @return true when this run created the profile, false when an earlier run had. */
     public boolean onConfirmed(String userPoolId, String username, String userId, String email, String name) {
         Role role = firstRole(email);
         boolean created = users.create(userId, email, name, role.name(), startingCredits, Instant.now(clock));
-        cognito.admin("AdminAddUserToGroup", Map.of("UserPoolId", userPoolId, "Username", username, "GroupName", role.name()));
+        cognito.get().adminAddUserToGroup(b -> b.userPoolId(userPoolId).username(username).groupName(role.name()));
         if (created && role == Role.Admin) {
             roles.countNewAdmin();
         }
