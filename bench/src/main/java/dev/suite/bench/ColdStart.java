@@ -56,6 +56,7 @@ final class ColdStart implements AutoCloseable {
     static final List<String> FLAGS = List.of("-XX:+UseSerialGC", "-Xshare:auto");
     /** The package of the bench's CRaC implementation, given to org.crac as {@code -Dorg.crac.Core.Compat}. */
     static final String COMPAT = dev.suite.bench.crac.Core.class.getPackageName();
+
     static final String BASELINE = "plain baseline";
     static final String BASELINE_HANDLER = "dev.suite.baseline.MeHandler";
     static final String BASELINE_JAR = "bench/baseline/target/bench-baseline-lambda.jar";
@@ -65,7 +66,10 @@ final class ColdStart implements AutoCloseable {
     static final double FIRST_REQUEST_RATIO_GOAL = 1.5;
     static final double FRESH_RATIO_GOAL = 1.5;
 
-    /** The event each function answers: a real route, trigger or schedule that does I/O (reads, or idempotent writes on seeded data). */
+    /**
+     * The event each function answers: a real route, trigger or schedule that does I/O (reads, or idempotent writes on
+     * seeded data).
+     */
     static final Map<String, String> EVENTS = new LinkedHashMap<>();
 
     static {
@@ -89,8 +93,16 @@ final class ColdStart implements AutoCloseable {
         EVENTS.put("CoachingAtRiskFunction", "schedule-coaching-at-risk");
     }
 
-    /** One function's fresh-JVM rounds: baseline and function first-response times, in round order; or why it failed. */
-    record Fresh(String function, String event, boolean pinned, List<Double> baselineMs, List<Double> functionMs, String error) {
+    /**
+     * One function's fresh-JVM rounds: baseline and function first-response times, in round order; or why it failed.
+     */
+    record Fresh(
+            String function,
+            String event,
+            boolean pinned,
+            List<Double> baselineMs,
+            List<Double> functionMs,
+            String error) {
         double baselineP50() {
             return Stats.percentile(baselineMs, 50);
         }
@@ -109,7 +121,9 @@ final class ColdStart implements AutoCloseable {
         }
     }
 
-    /** One SnapStart start of one JVM: the shim's {@code key=value} results, and the packages its first request loaded. */
+    /**
+     * One SnapStart start of one JVM: the shim's {@code key=value} results, and the packages its first request loaded.
+     */
     record Round(Map<String, String> values, Map<String, Integer> packages) {
         double get(String key) {
             return Double.parseDouble(values.get(key));
@@ -136,7 +150,10 @@ final class ColdStart implements AutoCloseable {
 
         /** The packages of the round whose first request loaded the most classes. */
         Map<String, Integer> packages() {
-            return unpinned.stream().max(Comparator.comparingDouble(r -> r.get("firstClasses"))).map(Round::packages).orElse(Map.of());
+            return unpinned.stream()
+                    .max(Comparator.comparingDouble(r -> r.get("firstClasses")))
+                    .map(Round::packages)
+                    .orElse(Map.of());
         }
 
         /** What missed the goals, empty when both are met (unpinned and pinned). */
@@ -185,38 +202,83 @@ final class ColdStart implements AutoCloseable {
         return c;
     }
 
-    /** The class path of every started JVM: the shim with the bench's CRaC implementation, and the runtime's own libraries. */
+    /**
+     * The class path of every started JVM: the shim with the bench's CRaC implementation, and the runtime's own
+     * libraries.
+     */
     static String runtimeClassPath() throws Exception {
-        return String.join(":", codeSource(RuntimeShim.class), codeSource(RequestHandler.class), codeSource(LambdaEventSerializers.class));
+        return String.join(
+                ":",
+                codeSource(RuntimeShim.class),
+                codeSource(RequestHandler.class),
+                codeSource(LambdaEventSerializers.class));
     }
 
     private static String codeSource(Class<?> c) throws Exception {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
     }
 
-    /** The data a deployed stack would have for the sample events: their caller, a pool user, a room the caller is in. */
+    /**
+     * The data a deployed stack would have for the sample events: their caller, a pool user, a room the caller is in.
+     */
     private void seed() throws Exception {
         String now = Times.iso(Instant.now());
-        Users.from(emu.dynamo(), emu.functionConfig("AuthFunction")).create(CALLER, "ana@example.com", "Ana", "User", 5, Instant.now());
-        emu.dynamo().putItem(b -> b.tableName(emu.ref("RoomsTable")).item(Map.of("roomId", AttributeValue.fromS(ROOM),
-                "type", AttributeValue.fromS("group"), "name", AttributeValue.fromS("bench"), "createdBy", AttributeValue.fromS(CALLER),
-                "createdAt", AttributeValue.fromS(now), "lastActivityAt", AttributeValue.fromS(now))));
-        emu.dynamo().putItem(b -> b.tableName(emu.ref("RoomMembersTable")).item(Map.of("roomId", AttributeValue.fromS(ROOM),
-                "userId", AttributeValue.fromS(CALLER), "role", AttributeValue.fromS("owner"), "joinedAt", AttributeValue.fromS(now))));
+        Users.from(emu.dynamo(), emu.functionConfig("AuthFunction"))
+                .create(CALLER, "ana@example.com", "Ana", "User", 5, Instant.now());
+        emu.dynamo()
+                .putItem(b -> b.tableName(emu.ref("RoomsTable"))
+                        .item(Map.of(
+                                "roomId",
+                                AttributeValue.fromS(ROOM),
+                                "type",
+                                AttributeValue.fromS("group"),
+                                "name",
+                                AttributeValue.fromS("bench"),
+                                "createdBy",
+                                AttributeValue.fromS(CALLER),
+                                "createdAt",
+                                AttributeValue.fromS(now),
+                                "lastActivityAt",
+                                AttributeValue.fromS(now))));
+        emu.dynamo()
+                .putItem(b -> b.tableName(emu.ref("RoomMembersTable"))
+                        .item(Map.of(
+                                "roomId",
+                                AttributeValue.fromS(ROOM),
+                                "userId",
+                                AttributeValue.fromS(CALLER),
+                                "role",
+                                AttributeValue.fromS("owner"),
+                                "joinedAt",
+                                AttributeValue.fromS(now))));
         // PostConfirmation needs a real pool user; the $connect authorizer a real ID token of one
         String email = "cold" + System.nanoTime() + "@example.com";
-        String sub = emu.cognito().signUp(b -> b.clientId(emu.clientId()).username(email).password("Passw0rdOk")
-                .userAttributes(AttributeType.builder().name("email").value(email).build())).userSub();
+        String sub = emu.cognito()
+                .signUp(b -> b.clientId(emu.clientId())
+                        .username(email)
+                        .password("Passw0rdOk")
+                        .userAttributes(AttributeType.builder()
+                                .name("email")
+                                .value(email)
+                                .build()))
+                .userSub();
         emu.cognito().adminConfirmSignUp(b -> b.userPoolId(emu.userPoolId()).username(sub));
-        String idToken = emu.cognito().initiateAuth(b -> b.clientId(emu.clientId()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                .authParameters(Map.of("USERNAME", email, "PASSWORD", "Passw0rdOk"))).authenticationResult().idToken();
+        String idToken = emu.cognito()
+                .initiateAuth(b -> b.clientId(emu.clientId())
+                        .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .authParameters(Map.of("USERNAME", email, "PASSWORD", "Passw0rdOk")))
+                .authenticationResult()
+                .idToken();
         for (Map.Entry<String, String> e : EVENTS.entrySet()) {
             events.put(e.getKey(), root.resolve("events/" + e.getValue() + ".json"));
         }
         var confirm = (ObjectNode) Json.EVENTS.readTree(Files.readString(events.get("PostConfirmationFunction")));
         confirm.put("userPoolId", emu.userPoolId());
         confirm.put("userName", sub);
-        ((ObjectNode) confirm.get("request").get("userAttributes")).put("sub", sub).put("email", email);
+        ((ObjectNode) confirm.get("request").get("userAttributes"))
+                .put("sub", sub)
+                .put("email", email);
         events.put("PostConfirmationFunction", write("post-confirmation", confirm.toString()));
         var authorize = (ObjectNode) Json.EVENTS.readTree(Files.readString(events.get("ChatAuthorizerFunction")));
         ((ObjectNode) authorize.get("queryStringParameters")).put("token", idToken);
@@ -244,7 +306,10 @@ final class ColdStart implements AutoCloseable {
         return out;
     }
 
-    /** Without SnapStart: for each function, {@code rounds} rounds of baseline then function, unpinned and pinned; two results per function. */
+    /**
+     * Without SnapStart: for each function, {@code rounds} rounds of baseline then function, unpinned and pinned; two
+     * results per function.
+     */
     List<Fresh> fresh(int rounds, Set<String> only, PrintStream log) throws Exception {
         List<Fresh> results = new ArrayList<>();
         Launch baseline = baseline();
@@ -271,8 +336,9 @@ final class ColdStart implements AutoCloseable {
                 if (!pinned) {
                     log.printf("  %s answered %s with: %s%n", fn, EVENTS.get(fn), function.answer);
                 }
-                log.printf("  %-28s %-8s baseline p50 %6.0f ms   function p50 %6.0f ms   ratio %.2f%n", fn, pinned ? "pinned" : "unpinned",
-                        r.baselineP50(), r.functionP50(), r.ratio());
+                log.printf(
+                        "  %-28s %-8s baseline p50 %6.0f ms   function p50 %6.0f ms   ratio %.2f%n",
+                        fn, pinned ? "pinned" : "unpinned", r.baselineP50(), r.functionP50(), r.ratio());
             }
         }
         return results;
@@ -288,7 +354,8 @@ final class ColdStart implements AutoCloseable {
         return out;
     }
 
-    private SnapStart snapStart(String name, String event, Launch launch, int rounds, PrintStream log) throws Exception {
+    private SnapStart snapStart(String name, String event, Launch launch, int rounds, PrintStream log)
+            throws Exception {
         List<Round> unpinned = new ArrayList<>();
         List<Round> pinned = new ArrayList<>();
         try {
@@ -301,12 +368,28 @@ final class ColdStart implements AutoCloseable {
             return new SnapStart(name, event, unpinned, pinned, e.getMessage());
         }
         SnapStart s = new SnapStart(name, event, unpinned, pinned, null);
-        log.printf("  %s answered %s with: %s%n", name, event, unpinned.get(0).values().get("answer"));
-        log.printf("  %-28s %2.0f hooks, init %5.0f ms, beforeCheckpoint %5.0f ms, heap %5.1f MB, metaspace %5.1f MB; first request %4.0f classes"
-                + " %6.2f ms (JIT %3.0f ms), second %6.2f ms, warm p50 %6.2f ms: %.2fx (pinned %.2fx) %s%n", name, s.median("hooks"),
-                s.median("initMs"), s.median("beforeCheckpointMs"), s.median("heapBytes") / 1048576, s.median("metaspaceBytes") / 1048576,
-                s.median("firstClasses"), s.median("firstMs"), s.median("firstJitMs"), s.median("secondMs"), s.median("warmP50Ms"), s.ratio(), s.pinnedRatio(),
-                name.equals(BASELINE) ? "" : s.misses().isEmpty() ? "goals met" : "MISSED " + s.misses() + " " + s.packages());
+        log.printf(
+                "  %s answered %s with: %s%n",
+                name, event, unpinned.get(0).values().get("answer"));
+        log.printf(
+                "  %-28s %2.0f hooks, init %5.0f ms, beforeCheckpoint %5.0f ms, heap %5.1f MB, metaspace %5.1f MB; first request %4.0f classes"
+                        + " %6.2f ms (JIT %3.0f ms), second %6.2f ms, warm p50 %6.2f ms: %.2fx (pinned %.2fx) %s%n",
+                name,
+                s.median("hooks"),
+                s.median("initMs"),
+                s.median("beforeCheckpointMs"),
+                s.median("heapBytes") / 1048576,
+                s.median("metaspaceBytes") / 1048576,
+                s.median("firstClasses"),
+                s.median("firstMs"),
+                s.median("firstJitMs"),
+                s.median("secondMs"),
+                s.median("warmP50Ms"),
+                s.ratio(),
+                s.pinnedRatio(),
+                name.equals(BASELINE)
+                        ? ""
+                        : s.misses().isEmpty() ? "goals met" : "MISSED " + s.misses() + " " + s.packages());
         return s;
     }
 
@@ -338,18 +421,24 @@ final class ColdStart implements AutoCloseable {
             int dot = c.lastIndexOf('.');
             counts.merge(dot < 0 ? "" : c.substring(0, dot), 1, Integer::sum);
         }
-        return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder())).limit(5)
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()))
+                .limit(5)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 
     private Launch baseline() {
-        return new Launch(BASELINE_HANDLER, root.resolve(BASELINE_JAR), events.get("AuthFunction"), env("AuthFunction"));
+        return new Launch(
+                BASELINE_HANDLER, root.resolve(BASELINE_JAR), events.get("AuthFunction"), env("AuthFunction"));
     }
 
     private Launch launch(String fn) {
         Map<String, Object> props = template.properties(fn);
-        return new Launch(String.valueOf(props.get("Handler")).split("::")[0], root.resolve(String.valueOf(props.get("CodeUri"))),
-                events.get(fn), env(fn));
+        return new Launch(
+                String.valueOf(props.get("Handler")).split("::")[0],
+                root.resolve(String.valueOf(props.get("CodeUri"))),
+                events.get(fn),
+                env(fn));
     }
 
     /**
@@ -358,12 +447,30 @@ final class ColdStart implements AutoCloseable {
      * leaves it out), the execution environment of the template's runtime, the function's name and memory.
      */
     private Map<String, String> env(String fn) {
-        Map<String, String> env = new LinkedHashMap<>(emu.functionConfig(fn, Map.of(
-                "WEBSOCKET_MANAGEMENT_ENDPOINT", "http://127.0.0.1:" + management.getAddress().getPort(),
-                "CLIPDROP_API_KEY", "bench", "VNPAY_TMN_CODE", "BENCH", "VNPAY_HASH_SECRET", "bench-secret",
-                "VNPAY_RETURN_URL", "http://localhost/payment/vnpay-return", "CHECKIN_TOKEN_KEY", "bench-checkin-key-of-at-least-32-chars",
-                "STRIPE_SECRET_KEY", "sk_test_bench", "STRIPE_WEBHOOK_SECRET", "whsec_bench",
-                "USER_POOL_ID", emu.userPoolId(), "USER_POOL_CLIENT_ID", emu.clientId())).asMap());
+        Map<String, String> env = new LinkedHashMap<>(emu.functionConfig(
+                        fn,
+                        Map.of(
+                                "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                                "http://127.0.0.1:" + management.getAddress().getPort(),
+                                "CLIPDROP_API_KEY",
+                                "bench",
+                                "VNPAY_TMN_CODE",
+                                "BENCH",
+                                "VNPAY_HASH_SECRET",
+                                "bench-secret",
+                                "VNPAY_RETURN_URL",
+                                "http://localhost/payment/vnpay-return",
+                                "CHECKIN_TOKEN_KEY",
+                                "bench-checkin-key-of-at-least-32-chars",
+                                "STRIPE_SECRET_KEY",
+                                "sk_test_bench",
+                                "STRIPE_WEBHOOK_SECRET",
+                                "whsec_bench",
+                                "USER_POOL_ID",
+                                emu.userPoolId(),
+                                "USER_POOL_CLIENT_ID",
+                                emu.clientId()))
+                .asMap());
         env.put("POWERTOOLS_LOG_LEVEL", "WARN");
         env.put("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "1024");
         env.put("AWS_LAMBDA_FUNCTION_VERSION", "1");
@@ -375,7 +482,9 @@ final class ColdStart implements AutoCloseable {
         return env;
     }
 
-    /** The function's {@code JAVA_TOOL_OPTIONS}: its own environment's, else the Globals'; null when neither sets it. */
+    /**
+     * The function's {@code JAVA_TOOL_OPTIONS}: its own environment's, else the Globals'; null when neither sets it.
+     */
     String javaToolOptions(String fn) {
         String value = null;
         for (Map<String, Object> props : List.of(template.globalsFunction(), template.properties(fn))) {
@@ -390,7 +499,8 @@ final class ColdStart implements AutoCloseable {
 
     /** A plain property of the function, else of the Globals, else {@code otherwise}. */
     private String setting(String fn, String property, String otherwise) {
-        Object v = template.properties(fn).getOrDefault(property, template.globalsFunction().get(property));
+        Object v = template.properties(fn)
+                .getOrDefault(property, template.globalsFunction().get(property));
         return v == null ? otherwise : String.valueOf(v);
     }
 
@@ -408,11 +518,15 @@ final class ColdStart implements AutoCloseable {
         long t = Instant.now().getEpochSecond();
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = "t=" + t + ",v1=" + HexFormat.of().formatHex(mac.doFinal((t + "." + json.path("body").asText())
-                .getBytes(StandardCharsets.UTF_8)));
+        String signature = "t=" + t + ",v1="
+                + HexFormat.of()
+                        .formatHex(
+                                mac.doFinal((t + "." + json.path("body").asText()).getBytes(StandardCharsets.UTF_8)));
         ((ObjectNode) json.get("headers")).put("Stripe-Signature", signature);
         if (json.path("multiValueHeaders").has("Stripe-Signature")) {
-            ((ObjectNode) json.get("multiValueHeaders")).putArray("Stripe-Signature").add(signature);
+            ((ObjectNode) json.get("multiValueHeaders"))
+                    .putArray("Stripe-Signature")
+                    .add(signature);
         }
         return write("stripe-signed", json.toString());
     }
@@ -432,7 +546,8 @@ final class ColdStart implements AutoCloseable {
             this.env = env;
         }
 
-        private ProcessBuilder process(boolean pinned, List<String> jvmFlags, String initializationType, String... shimArgs) throws Exception {
+        private ProcessBuilder process(
+                boolean pinned, List<String> jvmFlags, String initializationType, String... shimArgs) throws Exception {
             List<String> cmd = new ArrayList<>();
             if (pinned) {
                 cmd.addAll(List.of("taskset", "-c", "0"));
@@ -440,7 +555,13 @@ final class ColdStart implements AutoCloseable {
             cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             cmd.addAll(FLAGS);
             cmd.addAll(jvmFlags);
-            cmd.addAll(List.of("-cp", classPath, RuntimeShim.class.getName(), handler, jar.toString(), signed(event, env).toString()));
+            cmd.addAll(List.of(
+                    "-cp",
+                    classPath,
+                    RuntimeShim.class.getName(),
+                    handler,
+                    jar.toString(),
+                    signed(event, env).toString()));
             cmd.addAll(List.of(shimArgs));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().clear();
@@ -480,11 +601,18 @@ final class ColdStart implements AutoCloseable {
             Path result = Files.createTempFile("snapstart", ".properties");
             Path output = Files.createTempFile("snapstart", ".out");
             try {
-                Process p = process(pinned, List.of("-Dorg.crac.Core.Compat=" + COMPAT, "-Xlog:class+load=info:file=" + classLog),
-                        "snap-start", "snapstart", result.toString()).redirectOutput(output.toFile()).start();
+                Process p = process(
+                                pinned,
+                                List.of("-Dorg.crac.Core.Compat=" + COMPAT, "-Xlog:class+load=info:file=" + classLog),
+                                "snap-start",
+                                "snapstart",
+                                result.toString())
+                        .redirectOutput(output.toFile())
+                        .start();
                 if (!p.waitFor(5, TimeUnit.MINUTES)) {
                     p.destroyForcibly();
-                    throw new IllegalStateException(handler + " did not finish in 5 minutes:\n" + Files.readString(output));
+                    throw new IllegalStateException(
+                            handler + " did not finish in 5 minutes:\n" + Files.readString(output));
                 }
                 if (p.exitValue() != 0 || Files.size(result) == 0) {
                     throw new IllegalStateException(handler + " failed:\n" + Files.readString(output));

@@ -26,8 +26,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * the fan-out path is the real one (the members' connection items read in batches of 100, one post per connection).
  */
 final class Fanout {
-    record Result(int members, double p50, double max, int runs) {
-    }
+    record Result(int members, double p50, double max, int runs) {}
 
     static List<Result> run(LocalRuntime rt, String token, String senderId, PrintStream log) throws Exception {
         HttpClient http = HttpClient.newHttpClient();
@@ -37,35 +36,51 @@ final class Fanout {
         for (int n : new int[] {10, 100, 1000}) {
             String room = "gr-bench-" + n + "-" + UUID.randomUUID().toString().substring(0, 6);
             String now = Times.iso(Instant.now());
-            rt.emulators().dynamo().putItem(b -> b.tableName(rt.emulators().ref("RoomsTable")).item(Map.of("roomId", AttributeValue.fromS(room),
-                    "type", AttributeValue.fromS("group"), "name", AttributeValue.fromS("bench"), "createdBy", AttributeValue.fromS(senderId),
-                    "createdAt", AttributeValue.fromS(now), "lastActivityAt", AttributeValue.fromS(now))));
+            rt.emulators()
+                    .dynamo()
+                    .putItem(b -> b.tableName(rt.emulators().ref("RoomsTable"))
+                            .item(Map.of(
+                                    "roomId",
+                                    AttributeValue.fromS(room),
+                                    "type",
+                                    AttributeValue.fromS("group"),
+                                    "name",
+                                    AttributeValue.fromS("bench"),
+                                    "createdBy",
+                                    AttributeValue.fromS(senderId),
+                                    "createdAt",
+                                    AttributeValue.fromS(now),
+                                    "lastActivityAt",
+                                    AttributeValue.fromS(now))));
             member(rt, room, senderId, "owner", now);
-            WebSocket sender = http.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), new WebSocket.Listener() {
-            }).get(10, TimeUnit.SECONDS);
+            WebSocket sender = http.newWebSocketBuilder()
+                    .buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), new WebSocket.Listener() {})
+                    .get(10, TimeUnit.SECONDS);
             Thread.sleep(200);
             List<String> senderConnections = connections.ofUser(senderId, Instant.now());
             AtomicLong lastArrival = new AtomicLong();
             CountDownLatch[] latch = new CountDownLatch[1];
             List<WebSocket> sockets = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                sockets.add(http.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), new WebSocket.Listener() {
-                    final StringBuilder partial = new StringBuilder();
+                sockets.add(http.newWebSocketBuilder()
+                        .buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), new WebSocket.Listener() {
+                            final StringBuilder partial = new StringBuilder();
 
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        partial.append(data);
-                        if (last) {
-                            if (partial.indexOf("\"type\":\"message\"") >= 0 && latch[0] != null) {
-                                lastArrival.accumulateAndGet(System.nanoTime(), Math::max);
-                                latch[0].countDown();
+                            @Override
+                            public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+                                partial.append(data);
+                                if (last) {
+                                    if (partial.indexOf("\"type\":\"message\"") >= 0 && latch[0] != null) {
+                                        lastArrival.accumulateAndGet(System.nanoTime(), Math::max);
+                                        latch[0].countDown();
+                                    }
+                                    partial.setLength(0);
+                                }
+                                ws.request(1);
+                                return null;
                             }
-                            partial.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-                }).get(10, TimeUnit.SECONDS));
+                        })
+                        .get(10, TimeUnit.SECONDS));
             }
             Thread.sleep(300);
             // attribute every new connection to its own member
@@ -83,10 +98,21 @@ final class Fanout {
                 latch[0] = new CountDownLatch(ids.size());
                 lastArrival.set(0);
                 long sent = System.nanoTime();
-                sender.sendText(Json.write(Map.of("action", "sendMessage", "roomId", room, "text", "fan-out " + run,
-                        "clientMessageId", "bench-" + n + "-" + run)), true).join();
+                sender.sendText(
+                                Json.write(Map.of(
+                                        "action",
+                                        "sendMessage",
+                                        "roomId",
+                                        room,
+                                        "text",
+                                        "fan-out " + run,
+                                        "clientMessageId",
+                                        "bench-" + n + "-" + run)),
+                                true)
+                        .join();
                 if (!latch[0].await(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("only " + (ids.size() - latch[0].getCount()) + "/" + ids.size() + " delivered");
+                    throw new IllegalStateException(
+                            "only " + (ids.size() - latch[0].getCount()) + "/" + ids.size() + " delivered");
                 }
                 if (run > 0) {
                     times.add((lastArrival.get() - sent) / 1e6);
@@ -94,7 +120,9 @@ final class Fanout {
             }
             Result r = new Result(n, Stats.percentile(times, 50), Stats.percentile(times, 100), runs);
             out.add(r);
-            log.printf("  room of %4d members: send to last delivery p50 %7.1f ms, max %7.1f ms (%d runs)%n", n, r.p50(), r.max(), runs);
+            log.printf(
+                    "  room of %4d members: send to last delivery p50 %7.1f ms, max %7.1f ms (%d runs)%n",
+                    n, r.p50(), r.max(), runs);
             for (WebSocket s : sockets) {
                 s.abort();
             }
@@ -105,9 +133,17 @@ final class Fanout {
     }
 
     private static void member(LocalRuntime rt, String room, String userId, String role, String now) {
-        rt.emulators().dynamo().putItem(b -> b.tableName(rt.emulators().ref("RoomMembersTable")).item(Map.of(
-                "roomId", AttributeValue.fromS(room), "userId", AttributeValue.fromS(userId),
-                "role", AttributeValue.fromS(role), "joinedAt", AttributeValue.fromS(now))));
+        rt.emulators()
+                .dynamo()
+                .putItem(b -> b.tableName(rt.emulators().ref("RoomMembersTable"))
+                        .item(Map.of(
+                                "roomId",
+                                AttributeValue.fromS(room),
+                                "userId",
+                                AttributeValue.fromS(userId),
+                                "role",
+                                AttributeValue.fromS(role),
+                                "joinedAt",
+                                AttributeValue.fromS(now))));
     }
-
 }

@@ -44,15 +44,31 @@ public class HandlerOverheadBenchmark {
     public void setup() {
         Configurator.setRootLevel(Level.WARN);
         Router router = new Router()
-                .add("POST", "/image/generate-image", r -> ApiResponse.created(Map.of("imageId", "01JB8Z4X5Y6Z7A8B9C0D1E2F3G",
-                        "imageUrl", "https://example.invalid/x.png", "creditsLeft", 4,
-                        "prompt", Body.parse(r, Generate.class).prompt(), "userId", r.caller().userId())))
-                .add("GET", "/user/credits", r -> ApiResponse.ok(Map.of("credits", 5, "userId", r.caller().userId())));
+                .add(
+                        "POST",
+                        "/image/generate-image",
+                        r -> ApiResponse.created(Map.of(
+                                "imageId",
+                                "01JB8Z4X5Y6Z7A8B9C0D1E2F3G",
+                                "imageUrl",
+                                "https://example.invalid/x.png",
+                                "creditsLeft",
+                                4,
+                                "prompt",
+                                Body.parse(r, Generate.class).prompt(),
+                                "userId",
+                                r.caller().userId())))
+                .add(
+                        "GET",
+                        "/user/credits",
+                        r -> ApiResponse.ok(
+                                Map.of("credits", 5, "userId", r.caller().userId())));
         for (int i = 0; i < 20; i++) {
             router.add("GET", "/other/" + i, r -> ApiResponse.noContent());
         }
         gateway = new Dispatcher(new Config(Map.of("CORS_ALLOW_ORIGINS", "http://localhost:5173")), router);
-        post = Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"a lighthouse at dawn, watercolor\"}");
+        post = Dispatcher.synthetic(
+                "POST", "/image/generate-image", null, "{\"prompt\":\"a lighthouse at dawn, watercolor\"}");
         get = Dispatcher.synthetic("GET", "/user/credits", null, null);
         invalid = Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"\",\"extra\":1}");
     }

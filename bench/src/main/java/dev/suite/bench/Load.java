@@ -25,15 +25,28 @@ final class Load {
         }
     }
 
-    static List<Result> run(LocalRuntime rt, String token, String userId, Duration duration, PrintStream log) throws Exception {
+    static List<Result> run(LocalRuntime rt, String token, String userId, Duration duration, PrintStream log)
+            throws Exception {
         // 20 images for GET /images (a page of presigned URLs)
         for (int i = 0; i < 20; i++) {
             Instant t = Instant.now().minusSeconds(i);
             String id = Ids.at(t);
-            rt.emulators().dynamo().putItem(b -> b.tableName(rt.emulators().ref("ImagesTable")).item(Map.of(
-                    "imageId", AttributeValue.fromS(id), "userId", AttributeValue.fromS(userId),
-                    "prompt", AttributeValue.fromS("bench image"), "status", AttributeValue.fromS("SUCCEEDED"),
-                    "s3Key", AttributeValue.fromS("images/" + userId + "/" + id + ".png"), "createdAt", AttributeValue.fromS(Times.iso(t)))));
+            rt.emulators()
+                    .dynamo()
+                    .putItem(b -> b.tableName(rt.emulators().ref("ImagesTable"))
+                            .item(Map.of(
+                                    "imageId",
+                                    AttributeValue.fromS(id),
+                                    "userId",
+                                    AttributeValue.fromS(userId),
+                                    "prompt",
+                                    AttributeValue.fromS("bench image"),
+                                    "status",
+                                    AttributeValue.fromS("SUCCEEDED"),
+                                    "s3Key",
+                                    AttributeValue.fromS("images/" + userId + "/" + id + ".png"),
+                                    "createdAt",
+                                    AttributeValue.fromS(Times.iso(t)))));
         }
         List<Result> out = new ArrayList<>();
         for (String route : List.of("/user/credits", "/images")) {
@@ -41,16 +54,24 @@ final class Load {
                 drive(rt, token, route, c, Duration.ofSeconds(3));
                 Result r = drive(rt, token, route, c, duration);
                 out.add(r);
-                log.printf("  GET %-14s c=%-3d %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d%n", route, c, r.rps(), r.p50(), r.p99(), r.errors());
+                log.printf(
+                        "  GET %-14s c=%-3d %8.0f req/s   p50 %6.2f ms   p99 %6.2f ms   errors %d%n",
+                        route, c, r.rps(), r.p50(), r.p99(), r.errors());
             }
         }
         return out;
     }
 
-    static Result drive(LocalRuntime rt, String token, String route, int concurrency, Duration duration) throws Exception {
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .executor(Executors.newFixedThreadPool(4)).build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(rt.baseUrl() + route)).header("Authorization", "Bearer " + token).GET().build();
+    static Result drive(LocalRuntime rt, String token, String route, int concurrency, Duration duration)
+            throws Exception {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .executor(Executors.newFixedThreadPool(4))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(rt.baseUrl() + route))
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
         long end = System.nanoTime() + duration.toNanos();
         List<long[]> samples = new ArrayList<>();
         AtomicInteger errors = new AtomicInteger();
@@ -60,22 +81,24 @@ final class Load {
             long[] mine = new long[2_000_000];
             samples.add(mine);
             int slot = i;
-            Thread t = new Thread(() -> {
-                int n = 0;
-                while (System.nanoTime() < end && n < mine.length - 1) {
-                    long s = System.nanoTime();
-                    try {
-                        HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-                        if (r.statusCode() != 200) {
-                            errors.incrementAndGet();
+            Thread t = new Thread(
+                    () -> {
+                        int n = 0;
+                        while (System.nanoTime() < end && n < mine.length - 1) {
+                            long s = System.nanoTime();
+                            try {
+                                HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                                if (r.statusCode() != 200) {
+                                    errors.incrementAndGet();
+                                }
+                            } catch (Exception e) {
+                                errors.incrementAndGet();
+                            }
+                            mine[++n] = System.nanoTime() - s;
                         }
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                    }
-                    mine[++n] = System.nanoTime() - s;
-                }
-                mine[0] = n;
-            }, "load-" + slot);
+                        mine[0] = n;
+                    },
+                    "load-" + slot);
             threads.add(t);
             t.start();
         }
@@ -90,6 +113,7 @@ final class Load {
             System.arraycopy(s, 1, all, k, (int) s[0]);
             k += (int) s[0];
         }
-        return new Result(route, concurrency, total, seconds, Stats.percentile(all, 50), Stats.percentile(all, 99), errors.get());
+        return new Result(
+                route, concurrency, total, seconds, Stats.percentile(all, 50), Stats.percentile(all, 99), errors.get());
     }
 }

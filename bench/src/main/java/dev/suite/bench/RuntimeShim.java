@@ -55,21 +55,24 @@ import java.util.Map;
 public final class RuntimeShim {
     /** The marker classes' names (named, not referenced, so they load only when the shim loads them). */
     static final String STARTS = "dev.suite.bench.RuntimeShim$FirstRequestStarts";
+
     static final String ENDS = "dev.suite.bench.RuntimeShim$FirstRequestEnds";
     /** The line the shim prints after the first answer (a function's own log lines may share stdout). */
     static final String DONE = "@@bench-done ";
+
     static final int WARMUP = 100;
     static final int MEASURED = 50;
 
-    private RuntimeShim() {
-    }
+    private RuntimeShim() {}
 
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
-        URLClassLoader customer = new URLClassLoader(new URL[] {Path.of(args[1]).toUri().toURL()}, RuntimeShim.class.getClassLoader());
+        URLClassLoader customer =
+                new URLClassLoader(new URL[] {Path.of(args[1]).toUri().toURL()}, RuntimeShim.class.getClassLoader());
         Thread.currentThread().setContextClassLoader(customer);
         Class<?> type = Class.forName(args[0], true, customer);
-        Invoker invoker = new Invoker(type.getConstructor().newInstance(), type, customer, Files.readAllBytes(Path.of(args[2])));
+        Invoker invoker =
+                new Invoker(type.getConstructor().newInstance(), type, customer, Files.readAllBytes(Path.of(args[2])));
         double initMs = (System.nanoTime() - started) / 1e6;
         if ("fresh".equals(args[3])) {
             String answer = invoker.invoke(null);
@@ -84,8 +87,10 @@ public final class RuntimeShim {
     private static void snapStart(Invoker invoker, double initMs, Path resultFile) throws Exception {
         ClassLoadingMXBean classes = ManagementFactory.getClassLoadingMXBean();
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        MemoryPoolMXBean metaspace = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getName().equals("Metaspace"))
-                .findFirst().orElseThrow();
+        MemoryPoolMXBean metaspace = ManagementFactory.getMemoryPoolMXBeans().stream()
+                .filter(p -> p.getName().equals("Metaspace"))
+                .findFirst()
+                .orElseThrow();
         CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
         Map<String, String> out = new LinkedHashMap<>();
         out.put("initMs", String.valueOf(initMs));
@@ -119,11 +124,15 @@ public final class RuntimeShim {
         }
         out.put("warmP50Ms", String.valueOf(Stats.percentile(warm, 50)));
         StringBuilder sb = new StringBuilder();
-        out.forEach((k, v) -> sb.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
+        out.forEach(
+                (k, v) -> sb.append(k).append('=').append(v.replace('\n', ' ')).append('\n'));
         Files.writeString(resultFile, sb.toString());
     }
 
-    /** What a request's window records: its nanoseconds in {@code result[0]}, and when counting, the classes it loaded in {@code result[1]}. */
+    /**
+     * What a request's window records: its nanoseconds in {@code result[0]}, and when counting, the classes it loaded
+     * in {@code result[1]}.
+     */
     private record Window(ClassLoadingMXBean classes, long[] result) {
         long open() throws ClassNotFoundException {
             if (classes == null) {
@@ -211,12 +220,10 @@ public final class RuntimeShim {
     }
 
     /** Loaded just before the first request after restore: a marker in the class-load log. */
-    static final class FirstRequestStarts {
-    }
+    static final class FirstRequestStarts {}
 
     /** Loaded just after the first request after restore. */
-    static final class FirstRequestEnds {
-    }
+    static final class FirstRequestEnds {}
 
     private static final class Ctx implements Context {
         private final String requestId;
@@ -225,20 +232,64 @@ public final class RuntimeShim {
             this.requestId = requestId;
         }
 
-        @Override public String getAwsRequestId() { return requestId; }
-        @Override public String getLogGroupName() { return "bench"; }
-        @Override public String getLogStreamName() { return "bench"; }
-        @Override public String getFunctionName() { return System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "bench"); }
-        @Override public String getFunctionVersion() { return "1"; }
-        @Override public String getInvokedFunctionArn() { return "arn:aws:lambda:us-east-1:123456789012:function:" + getFunctionName() + ":live"; }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 29_000; }
-        @Override public int getMemoryLimitInMB() { return 1024; }
-        @Override public LambdaLogger getLogger() {
+        @Override
+        public String getAwsRequestId() {
+            return requestId;
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "bench";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "bench";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return System.getenv().getOrDefault("AWS_LAMBDA_FUNCTION_NAME", "bench");
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "1";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
+            return "arn:aws:lambda:us-east-1:123456789012:function:" + getFunctionName() + ":live";
+        }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 29_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 1024;
+        }
+
+        @Override
+        public LambdaLogger getLogger() {
             return new LambdaLogger() {
-                @Override public void log(String message) { }
-                @Override public void log(byte[] message) { }
+                @Override
+                public void log(String message) {}
+
+                @Override
+                public void log(byte[] message) {}
             };
         }
     }

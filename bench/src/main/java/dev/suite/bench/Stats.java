@@ -4,8 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 
 final class Stats {
-    private Stats() {
-    }
+    private Stats() {}
 
     static double percentile(List<Double> values, double p) {
         double[] v = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();

@@ -2,7 +2,9 @@ package dev.suite.bench;
 
 import java.util.List;
 
-/** A CRaC resource for tests: records {@code <name>.before} and {@code <name>.after}; optionally refuses the checkpoint. */
+/**
+ * A CRaC resource for tests: records {@code <name>.before} and {@code <name>.after}; optionally refuses the checkpoint.
+ */
 public final class RecordingResource implements org.crac.Resource {
     private final String name;
     private final List<String> calls;

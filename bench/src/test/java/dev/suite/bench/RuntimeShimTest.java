@@ -58,10 +58,19 @@ class RuntimeShimTest {
 
     private static Path deployableJar(Path dir) throws Exception {
         Path jar = dir.resolve("function.jar");
-        Path classes = Path.of(Handler.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path classes = Path.of(Handler.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
         try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar));
-             JarFile crac = new JarFile(Path.of(org.crac.Core.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toFile())) {
-            for (Enumeration<JarEntry> e = crac.entries(); e.hasMoreElements();) {
+                JarFile crac = new JarFile(Path.of(org.crac.Core.class
+                                .getProtectionDomain()
+                                .getCodeSource()
+                                .getLocation()
+                                .toURI())
+                        .toFile())) {
+            for (Enumeration<JarEntry> e = crac.entries(); e.hasMoreElements(); ) {
                 JarEntry entry = e.nextElement();
                 if (entry.getName().startsWith("org/crac/") && entry.getName().endsWith(".class")) {
                     out.putNextEntry(new JarEntry(entry.getName()));
@@ -70,7 +79,8 @@ class RuntimeShimTest {
             }
             try (var files = Files.list(classes.resolve("dev/suite/bench"))) {
                 for (Path f : files.filter(f -> f.getFileName().toString().startsWith("RuntimeShimTest$")
-                        || f.getFileName().toString().startsWith("RecordingResource")).toList()) {
+                                || f.getFileName().toString().startsWith("RecordingResource"))
+                        .toList()) {
                     out.putNextEntry(new JarEntry("dev/suite/bench/" + f.getFileName()));
                     out.write(Files.readAllBytes(f));
                 }
@@ -82,9 +92,19 @@ class RuntimeShimTest {
     private static Map<String, String> run(Path dir, String compat) throws Exception {
         Path event = Files.writeString(dir.resolve("event.json"), "{}");
         Path result = dir.resolve("result.properties");
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Dorg.crac.Core.Compat=" + compat,
-                "-cp", ColdStart.runtimeClassPath(), RuntimeShim.class.getName(), Handler.class.getName(), deployableJar(dir).toString(),
-                event.toString(), "snapstart", result.toString()).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Dorg.crac.Core.Compat=" + compat,
+                        "-cp",
+                        ColdStart.runtimeClassPath(),
+                        RuntimeShim.class.getName(),
+                        Handler.class.getName(),
+                        deployableJar(dir).toString(),
+                        event.toString(),
+                        "snapstart",
+                        result.toString())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), output);
         Map<String, String> values = new LinkedHashMap<>();
@@ -101,7 +121,9 @@ class RuntimeShimTest {
         assertEquals("second.before,first.before,first.after,second.after lazy", r.get("answer"));
         assertTrue(Double.parseDouble(r.get("firstClasses")) >= 1, "the first request loads Lazy: " + r);
         assertTrue(Double.parseDouble(r.get("warmP50Ms")) > 0, r.toString());
-        assertTrue(Double.parseDouble(r.get("heapBytes")) > 0 && Double.parseDouble(r.get("metaspaceBytes")) > 0, r.toString());
+        assertTrue(
+                Double.parseDouble(r.get("heapBytes")) > 0 && Double.parseDouble(r.get("metaspaceBytes")) > 0,
+                r.toString());
     }
 
     @Test

@@ -30,8 +30,7 @@ import java.util.function.Consumer;
  */
 public final class CognitoLocal implements AutoCloseable {
 
-    public record Code(String destination, String code, Instant at) {
-    }
+    public record Code(String destination, String code, Instant at) {}
 
     private final Process process;
     private final int port;
@@ -65,8 +64,15 @@ public final class CognitoLocal implements AutoCloseable {
         Path cognitoDir = stateDir.resolve(".cognito");
         Files.createDirectories(cognitoDir);
         Map<String, Object> config = new LinkedHashMap<>();
-        config.put("LambdaClient", Map.of("endpoint", "http://127.0.0.1:" + (lambdaPort == 0 ? 1 : lambdaPort),
-                "region", "local", "credentials", Map.of("accessKeyId", "local", "secretAccessKey", "local")));
+        config.put(
+                "LambdaClient",
+                Map.of(
+                        "endpoint",
+                        "http://127.0.0.1:" + (lambdaPort == 0 ? 1 : lambdaPort),
+                        "region",
+                        "local",
+                        "credentials",
+                        Map.of("accessKeyId", "local", "secretAccessKey", "local")));
         config.put("TriggerFunctions", lambdaPort == 0 ? Map.of() : triggers);
         config.put("TokenConfig", Map.of("IssuerDomain", "http://localhost:" + port));
         Files.writeString(cognitoDir.resolve("config.json"), Json.write(config));
@@ -100,18 +106,21 @@ public final class CognitoLocal implements AutoCloseable {
     }
 
     private void pump() {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (Config.fromSystem().get("COGNITO_LOCAL_VERBOSE").isPresent()) {
-                        System.out.println("[cognito-local] " + line);
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            if (Config.fromSystem().get("COGNITO_LOCAL_VERBOSE").isPresent()) {
+                                System.out.println("[cognito-local] " + line);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // process ended
                     }
-                }
-            } catch (IOException ignored) {
-                // process ended
-            }
-        }, "cognito-local-output");
+                },
+                "cognito-local-output");
         t.setDaemon(true);
         t.start();
     }
@@ -121,31 +130,36 @@ public final class CognitoLocal implements AutoCloseable {
      * can hold the last message back until the next one is written, which would leave a user waiting for a code.
      */
     private void watchCodes(Path db) {
-        Thread t = new Thread(() -> {
-            Set<String> seen = new HashSet<>();
-            Map<Path, Long> stamps = new HashMap<>();
-            while (process.isAlive()) {
-                try {
-                    if (Files.isDirectory(db)) {
-                        try (var files = Files.list(db)) {
-                            for (Path f : files.filter(x -> x.getFileName().toString().startsWith("local_")).toList()) {
-                                long stamp = Files.getLastModifiedTime(f).toMillis() ^ Files.size(f);
-                                if (!Long.valueOf(stamp).equals(stamps.get(f))) {
-                                    if (scan(f, seen)) {
-                                        stamps.put(f, stamp);
+        Thread t = new Thread(
+                () -> {
+                    Set<String> seen = new HashSet<>();
+                    Map<Path, Long> stamps = new HashMap<>();
+                    while (process.isAlive()) {
+                        try {
+                            if (Files.isDirectory(db)) {
+                                try (var files = Files.list(db)) {
+                                    for (Path f : files.filter(x ->
+                                                    x.getFileName().toString().startsWith("local_"))
+                                            .toList()) {
+                                        long stamp =
+                                                Files.getLastModifiedTime(f).toMillis() ^ Files.size(f);
+                                        if (!Long.valueOf(stamp).equals(stamps.get(f))) {
+                                            if (scan(f, seen)) {
+                                                stamps.put(f, stamp);
+                                            }
+                                        }
                                     }
                                 }
                             }
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        } catch (IOException | RuntimeException e) {
+                            // a file caught mid-write: read it again on the next tick
                         }
                     }
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                } catch (IOException | RuntimeException e) {
-                    // a file caught mid-write: read it again on the next tick
-                }
-            }
-        }, "cognito-local-codes");
+                },
+                "cognito-local-codes");
         t.setDaemon(true);
         t.start();
     }
@@ -173,7 +187,8 @@ public final class CognitoLocal implements AutoCloseable {
                     email = a.path("Value").asText();
                 }
             }
-            String key = user.path("Username").asText() + "/" + code.asText() + "/" + user.path("UserLastModifiedDate").asText();
+            String key = user.path("Username").asText() + "/" + code.asText() + "/"
+                    + user.path("UserLastModifiedDate").asText();
             if (seen.add(key)) {
                 Code c = new Code(email, code.asText(), Instant.now());
                 codes.add(c);
@@ -190,7 +205,8 @@ public final class CognitoLocal implements AutoCloseable {
                 throw new IOException("cognito-local exited with " + process.exitValue());
             }
             try {
-                HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/health").toURL().openConnection();
+                HttpURLConnection c = (HttpURLConnection)
+                        URI.create(endpoint() + "/health").toURL().openConnection();
                 c.setConnectTimeout(200);
                 c.setReadTimeout(500);
                 c.getResponseCode();
@@ -255,7 +271,8 @@ public final class CognitoLocal implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             for (int i = codes.size() - 1; i >= 0; i--) {
-                if (destination.equalsIgnoreCase(codes.get(i).destination()) && !codes.get(i).at().isBefore(since)) {
+                if (destination.equalsIgnoreCase(codes.get(i).destination())
+                        && !codes.get(i).at().isBefore(since)) {
                     return codes.get(i).code();
                 }
             }
@@ -266,8 +283,8 @@ public final class CognitoLocal implements AutoCloseable {
                 break;
             }
         }
-        throw new IllegalStateException("no code was sent to " + destination + " (cognito-local alive: " + process.isAlive()
-                + ", codes seen: " + codes.size() + ")");
+        throw new IllegalStateException("no code was sent to " + destination + " (cognito-local alive: "
+                + process.isAlive() + ", codes seen: " + codes.size() + ")");
     }
 
     @Override

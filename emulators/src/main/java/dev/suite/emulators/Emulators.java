@@ -65,7 +65,10 @@ public final class Emulators implements AutoCloseable {
         // node boots while DynamoDB Local and S3Proxy start in this JVM
         CognitoLocal launched = CognitoLocal.launch(state.resolve("cognito"), options.lambdaPort(), options.triggers());
         this.dynamoPort = Ports.free();
-        List<String> args = new ArrayList<>(List.of("-port", Integer.toString(dynamoPort), "-disableTelemetry",
+        List<String> args = new ArrayList<>(List.of(
+                "-port",
+                Integer.toString(dynamoPort),
+                "-disableTelemetry",
                 // one database whatever the access key: each function signs with its own (see IamGateway)
                 "-sharedDb"));
         if (options.dataDir() == null) {
@@ -93,9 +96,12 @@ public final class Emulators implements AutoCloseable {
             props.setProperty("jclouds.filesystem.basedir", blobs.toString());
             provider = "filesystem";
         }
-        BlobStoreContext blobs = ContextBuilder.newBuilder(provider).credentials("identity", "credential")
-                .overrides(props).build(BlobStoreContext.class);
-        this.s3Proxy = S3Proxy.builder().blobStore(blobs.getBlobStore())
+        BlobStoreContext blobs = ContextBuilder.newBuilder(provider)
+                .credentials("identity", "credential")
+                .overrides(props)
+                .build(BlobStoreContext.class);
+        this.s3Proxy = S3Proxy.builder()
+                .blobStore(blobs.getBlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
                 .awsAuthentication(AuthenticationType.NONE, ACCESS_KEY, SECRET_KEY)
                 .ignoreUnknownHeaders(true)
@@ -122,16 +128,22 @@ public final class Emulators implements AutoCloseable {
         Config direct = new Config(env);
         this.dynamo = Clients.dynamo(direct);
         this.s3 = Clients.s3(direct);
-        this.cognitoClient = Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", direct);
+        this.cognitoClient =
+                Clients.build(CognitoIdentityProviderClient.builder(), "COGNITO_IDENTITY_PROVIDER", direct);
         this.resources = new Resources(template, dynamo, s3, cognitoClient, refs);
         resources.provision();
         Resolver resolver = resolver();
-        this.iam = new IamGateway(IamPolicies.of(template, resolver), new IamRequests(template, resolver), IamUsage.jvm(),
-                java.time.Clock.systemUTC(), Map.of(
+        this.iam = new IamGateway(
+                IamPolicies.of(template, resolver),
+                new IamRequests(template, resolver),
+                IamUsage.jvm(),
+                java.time.Clock.systemUTC(),
+                Map.of(
                         IamGateway.Service.DYNAMODB, URI.create("http://127.0.0.1:" + dynamoPort),
                         IamGateway.Service.S3, URI.create("http://127.0.0.1:" + s3Proxy.getPort()),
                         IamGateway.Service.COGNITO, URI.create(cognito.endpoint()),
-                        IamGateway.Service.SSM, URI.create("http://127.0.0.1:1")), ssm);
+                        IamGateway.Service.SSM, URI.create("http://127.0.0.1:1")),
+                ssm);
         iam.cognitoGaps(this::cognitoGap);
         // what the functions get: every AWS call through IAM
         env.put("AWS_ENDPOINT_URL_DYNAMODB", iam.endpoint(IamGateway.Service.DYNAMODB));
@@ -150,20 +162,34 @@ public final class Emulators implements AutoCloseable {
             return null;
         }
         try {
-            String username = dev.suite.shared.Json.EVENTS.readTree(body).path("Username").asText();
-            var user = cognitoClient.adminGetUser(b -> b.userPoolId(userPoolId()).username(username));
+            String username =
+                    dev.suite.shared.Json.EVENTS.readTree(body).path("Username").asText();
+            var user =
+                    cognitoClient.adminGetUser(b -> b.userPoolId(userPoolId()).username(username));
             if (!"UNCONFIRMED".equals(user.userStatusAsString())) {
-                return new SsmStandIn.Answer(400, dev.suite.shared.Json.write(Map.of("__type", "InvalidParameterException",
-                        "message", "User is already confirmed.")));
+                return new SsmStandIn.Answer(
+                        400,
+                        dev.suite.shared.Json.write(Map.of(
+                                "__type", "InvalidParameterException", "message", "User is already confirmed.")));
             }
-            String email = user.userAttributes().stream().filter(a -> a.name().equals("email")).map(a -> a.value()).findFirst().orElse(username);
+            String email = user.userAttributes().stream()
+                    .filter(a -> a.name().equals("email"))
+                    .map(a -> a.value())
+                    .findFirst()
+                    .orElse(username);
             if (cognito.resend(email) == null) {
                 return null;
             }
-            return new SsmStandIn.Answer(200, dev.suite.shared.Json.write(Map.of("CodeDeliveryDetails", Map.of("Destination", email,
-                    "DeliveryMedium", "EMAIL", "AttributeName", "email"))));
+            return new SsmStandIn.Answer(
+                    200,
+                    dev.suite.shared.Json.write(Map.of(
+                            "CodeDeliveryDetails",
+                            Map.of("Destination", email, "DeliveryMedium", "EMAIL", "AttributeName", "email"))));
         } catch (software.amazon.awssdk.services.cognitoidentityprovider.model.UserNotFoundException e) {
-            return new SsmStandIn.Answer(400, dev.suite.shared.Json.write(Map.of("__type", "UserNotFoundException", "message", "User does not exist.")));
+            return new SsmStandIn.Answer(
+                    400,
+                    dev.suite.shared.Json.write(
+                            Map.of("__type", "UserNotFoundException", "message", "User does not exist.")));
         } catch (java.io.IOException e) {
             return null;
         }

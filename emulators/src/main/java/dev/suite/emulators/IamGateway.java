@@ -39,11 +39,26 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * {@link IamUsage}.
  */
 public final class IamGateway implements AutoCloseable {
-    private static final Set<String> HOP = Set.of("host", "content-length", "connection", "expect", "upgrade",
-            "transfer-encoding", "keep-alive", "te", "trailer", "proxy-connection", "http2-settings");
+    private static final Set<String> HOP = Set.of(
+            "host",
+            "content-length",
+            "connection",
+            "expect",
+            "upgrade",
+            "transfer-encoding",
+            "keep-alive",
+            "te",
+            "trailer",
+            "proxy-connection",
+            "http2-settings");
 
     /** Which upstream a port stands for. */
-    enum Service { DYNAMODB, S3, COGNITO, SSM }
+    enum Service {
+        DYNAMODB,
+        S3,
+        COGNITO,
+        SSM
+    }
 
     private final IamPolicies policies;
     private final IamRequests requests;
@@ -54,12 +69,22 @@ public final class IamGateway implements AutoCloseable {
     private final SsmStandIn ssm;
     /** Cognito operations cognito-local lacks, answered here (op, body) -> answer, or null to forward. */
     private volatile java.util.function.BiFunction<String, byte[], SsmStandIn.Answer> cognitoGaps = (op, body) -> null;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .build();
     private final Server server;
     private final Map<Service, ServerConnector> connectors = new LinkedHashMap<>();
 
-    IamGateway(IamPolicies policies, IamRequests requests, IamUsage usage, Clock clock, Map<Service, URI> upstream, SsmStandIn ssm)
+    IamGateway(
+            IamPolicies policies,
+            IamRequests requests,
+            IamUsage usage,
+            Clock clock,
+            Map<Service, URI> upstream,
+            SsmStandIn ssm)
             throws Exception {
         this.policies = policies;
         this.requests = requests;
@@ -83,7 +108,12 @@ public final class IamGateway implements AutoCloseable {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
-                serve(Service.valueOf(request.getConnectionMetaData().getConnector().getName()), request, response, callback);
+                serve(
+                        Service.valueOf(
+                                request.getConnectionMetaData().getConnector().getName()),
+                        request,
+                        response,
+                        callback);
                 return true;
             }
         });
@@ -104,8 +134,10 @@ public final class IamGateway implements AutoCloseable {
 
     /** The access key of a SigV4 (or V2) Authorization header, or null. */
     public static String accessKeyOf(String authorization) {
-        return authorization == null ? null : IamRequests.accessKey(new IamRequests.Call("GET", "/", Map.of(),
-                Map.of("Authorization", authorization), new byte[0]));
+        return authorization == null
+                ? null
+                : IamRequests.accessKey(new IamRequests.Call(
+                        "GET", "/", Map.of(), Map.of("Authorization", authorization), new byte[0]));
     }
 
     /** The function an access key belongs to, or null for the emulators' own key. */
@@ -136,7 +168,12 @@ public final class IamGateway implements AutoCloseable {
         }
         IamPolicies.Decision d = policies.evaluate(fn.get(), request);
         if (d.allowed()) {
-            usage.allowed(fn.get(), policies.statements(fn.get()).stream().filter(s -> s.allow() && IamPolicies.matches(s, request)).toList(), request);
+            usage.allowed(
+                    fn.get(),
+                    policies.statements(fn.get()).stream()
+                            .filter(s -> s.allow() && IamPolicies.matches(s, request))
+                            .toList(),
+                    request);
             return Optional.empty();
         }
         String message = IamPolicies.deniedMessage(fn.get(), request, d.statement() != null);
@@ -152,8 +189,8 @@ public final class IamGateway implements AutoCloseable {
             }
             byte[] body = Content.Source.asInputStream(request).readAllBytes();
             String rawQuery = request.getHttpURI().getQuery();
-            IamRequests.Call call = new IamRequests.Call(request.getMethod(), request.getHttpURI().getPath(),
-                    IamRequests.query(rawQuery), headers, body);
+            IamRequests.Call call = new IamRequests.Call(
+                    request.getMethod(), request.getHttpURI().getPath(), IamRequests.query(rawQuery), headers, body);
             IamRequests.Asked asked = switch (service) {
                 case DYNAMODB -> requests.dynamo(call);
                 case S3 -> requests.s3(call, clock.instant());
@@ -165,8 +202,13 @@ public final class IamGateway implements AutoCloseable {
                 return;
             }
             if (!asked.requests().isEmpty() && asked.accessKey() == null) {
-                refuse(service, response, callback, "Missing Authentication Token for " + asked.requests().get(0).action()
-                        + " on resource: " + asked.requests().get(0).resource());
+                refuse(
+                        service,
+                        response,
+                        callback,
+                        "Missing Authentication Token for "
+                                + asked.requests().get(0).action() + " on resource: "
+                                + asked.requests().get(0).resource());
                 return;
             }
             for (IamPolicies.Request r : asked.requests()) {
@@ -186,7 +228,9 @@ public final class IamGateway implements AutoCloseable {
     private void forward(Service service, IamRequests.Call call, String rawQuery, Response response, Callback callback)
             throws IOException, InterruptedException {
         String amzTarget = String.valueOf(call.header("X-Amz-Target"));
-        SsmStandIn.Answer gap = service == Service.COGNITO ? cognitoGaps.apply(amzTarget.substring(amzTarget.indexOf('.') + 1), call.body()) : null;
+        SsmStandIn.Answer gap = service == Service.COGNITO
+                ? cognitoGaps.apply(amzTarget.substring(amzTarget.indexOf('.') + 1), call.body())
+                : null;
         if (service == Service.SSM || gap != null) {
             SsmStandIn.Answer a = gap != null ? gap : ssm.answer(call.header("X-Amz-Target"), call.body());
             byte[] bytes = a.body().getBytes(StandardCharsets.UTF_8);
@@ -197,9 +241,13 @@ public final class IamGateway implements AutoCloseable {
             return;
         }
         URI target = URI.create(upstream.get(service) + call.path() + (rawQuery == null ? "" : "?" + rawQuery));
-        HttpRequest.Builder b = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(60))
-                .method(call.method(), call.body().length == 0 && !List.of("PUT", "POST").contains(call.method())
-                        ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(call.body()));
+        HttpRequest.Builder b = HttpRequest.newBuilder(target)
+                .timeout(Duration.ofSeconds(60))
+                .method(
+                        call.method(),
+                        call.body().length == 0 && !List.of("PUT", "POST").contains(call.method())
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(call.body()));
         call.headers().forEach((name, value) -> {
             if (!HOP.contains(name.toLowerCase(Locale.ROOT))) {
                 b.header(name, value);
@@ -214,7 +262,9 @@ public final class IamGateway implements AutoCloseable {
             }
         });
         if (call.method().equals("HEAD")) {
-            r.headers().firstValue("Content-Length").ifPresent(v -> response.getHeaders().put("Content-Length", v));
+            r.headers()
+                    .firstValue("Content-Length")
+                    .ifPresent(v -> response.getHeaders().put("Content-Length", v));
             response.write(true, null, callback);
             return;
         }
@@ -228,12 +278,17 @@ public final class IamGateway implements AutoCloseable {
         if (service == Service.S3) {
             response.setStatus(403);
             response.getHeaders().put("Content-Type", "application/xml");
-            body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>" + xml(message)
-                    + "</Message><RequestId>" + UUID.randomUUID() + "</RequestId></Error>";
+            body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>AccessDenied</Code><Message>"
+                    + xml(message) + "</Message><RequestId>" + UUID.randomUUID() + "</RequestId></Error>";
         } else {
             response.setStatus(400);
-            String type = service == Service.DYNAMODB ? "com.amazon.coral.service#AccessDeniedException" : "AccessDeniedException";
-            response.getHeaders().put("Content-Type", service == Service.DYNAMODB ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1");
+            String type = service == Service.DYNAMODB
+                    ? "com.amazon.coral.service#AccessDeniedException"
+                    : "AccessDeniedException";
+            response.getHeaders()
+                    .put(
+                            "Content-Type",
+                            service == Service.DYNAMODB ? "application/x-amz-json-1.0" : "application/x-amz-json-1.1");
             response.getHeaders().put("x-amzn-ErrorType", "AccessDeniedException");
             response.getHeaders().put("x-amzn-RequestId", UUID.randomUUID().toString());
             body = Json.write(Map.of("__type", type, "message", message));

@@ -22,8 +22,14 @@ import java.util.regex.Pattern;
  */
 public final class IamPolicies {
     /** One statement of a function's role; {@code index} counts the role's statements from 0 in template order. */
-    public record Statement(String function, int index, String sid, boolean allow, List<String> actions,
-            List<String> resources, Map<String, Map<String, List<String>>> conditions) {
+    public record Statement(
+            String function,
+            int index,
+            String sid,
+            boolean allow,
+            List<String> actions,
+            List<String> resources,
+            Map<String, Map<String, List<String>>> conditions) {
         /** How the report names it: the Sid, or the function and its position. */
         public String label() {
             return sid != null ? function + "/" + sid : function + "#" + index;
@@ -37,9 +43,10 @@ public final class IamPolicies {
         }
     }
 
-    /** The outcome; {@code statement} is the allowing statement, or the denying one for an explicit deny (else null). */
-    public record Decision(boolean allowed, Statement statement, Request request) {
-    }
+    /**
+     * The outcome; {@code statement} is the allowing statement, or the denying one for an explicit deny (else null).
+     */
+    public record Decision(boolean allowed, Statement statement, Request request) {}
 
     private final Map<String, List<Statement>> byFunction;
 
@@ -92,8 +99,13 @@ public final class IamPolicies {
                     conditions.put(String.valueOf(op), k);
                 });
             }
-            into.add(new Statement(fn, into.size(), st.get("Sid") == null ? null : String.valueOf(st.get("Sid")),
-                    "Allow".equals(st.get("Effect")), strings(st.get("Action")), strings(resolver.resolve(st.get("Resource"))),
+            into.add(new Statement(
+                    fn,
+                    into.size(),
+                    st.get("Sid") == null ? null : String.valueOf(st.get("Sid")),
+                    "Allow".equals(st.get("Effect")),
+                    strings(st.get("Action")),
+                    strings(resolver.resolve(st.get("Resource"))),
                     conditions));
         }
     }
@@ -134,25 +146,30 @@ public final class IamPolicies {
     }
 
     static boolean matches(Statement s, Request r) {
-        return s.actions().stream().anyMatch(a -> wildcard(a.toLowerCase(Locale.ROOT), r.action().toLowerCase(Locale.ROOT)))
+        return s.actions().stream()
+                        .anyMatch(a ->
+                                wildcard(a.toLowerCase(Locale.ROOT), r.action().toLowerCase(Locale.ROOT)))
                 && s.resources().stream().anyMatch(p -> wildcard(p, r.resource()))
-                && s.conditions().entrySet().stream().allMatch(c -> c.getValue().entrySet().stream()
-                        .allMatch(k -> condition(c.getKey(), r.context().get(k.getKey()), k.getValue())));
+                && s.conditions().entrySet().stream()
+                        .allMatch(c -> c.getValue().entrySet().stream()
+                                .allMatch(k -> condition(c.getKey(), r.context().get(k.getKey()), k.getValue())));
     }
 
     /** IAM's wildcards: {@code *} any run of characters, {@code ?} one character, everything else literal. */
     static boolean wildcard(String pattern, String value) {
         return COMPILED.computeIfAbsent(pattern, p -> {
-            StringBuilder re = new StringBuilder();
-            for (char c : p.toCharArray()) {
-                switch (c) {
-                    case '*' -> re.append(".*");
-                    case '?' -> re.append('.');
-                    default -> re.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            return Pattern.compile(re.toString(), Pattern.DOTALL);
-        }).matcher(value).matches();
+                    StringBuilder re = new StringBuilder();
+                    for (char c : p.toCharArray()) {
+                        switch (c) {
+                            case '*' -> re.append(".*");
+                            case '?' -> re.append('.');
+                            default -> re.append(Pattern.quote(String.valueOf(c)));
+                        }
+                    }
+                    return Pattern.compile(re.toString(), Pattern.DOTALL);
+                })
+                .matcher(value)
+                .matches();
     }
 
     /** Every pattern of the template, compiled once (each call of every test is evaluated). */
@@ -206,7 +223,8 @@ public final class IamPolicies {
     public static String deniedMessage(String function, Request request, boolean explicit) {
         return "User: arn:aws:sts::000000000000:assumed-role/" + function + "Role/" + function
                 + " is not authorized to perform: " + request.action() + " on resource: " + request.resource()
-                + (explicit ? " with an explicit deny in an identity-based policy" : " because no identity-based policy allows the "
-                + request.action() + " action");
+                + (explicit
+                        ? " with an explicit deny in an identity-based policy"
+                        : " because no identity-based policy allows the " + request.action() + " action");
     }
 }

@@ -23,17 +23,40 @@ import java.util.regex.Pattern;
  */
 public final class IamRequests {
     /** Cognito operations authorized by the app client or the user's access token, never by IAM. */
-    static final Set<String> COGNITO_PUBLIC = Set.of("SignUp", "ConfirmSignUp", "ResendConfirmationCode", "InitiateAuth",
-            "RespondToAuthChallenge", "ForgotPassword", "ConfirmForgotPassword", "GlobalSignOut", "RevokeToken", "GetUser",
-            "ChangePassword", "DeleteUser", "UpdateUserAttributes", "VerifyUserAttribute", "GetUserAttributeVerificationCode",
-            "AssociateSoftwareToken", "VerifySoftwareToken", "SetUserMFAPreference", "GetTokensFromRefreshToken",
-            "ConfirmDevice", "ForgetDevice", "GetDevice", "ListDevices", "UpdateDeviceStatus");
+    static final Set<String> COGNITO_PUBLIC = Set.of(
+            "SignUp",
+            "ConfirmSignUp",
+            "ResendConfirmationCode",
+            "InitiateAuth",
+            "RespondToAuthChallenge",
+            "ForgotPassword",
+            "ConfirmForgotPassword",
+            "GlobalSignOut",
+            "RevokeToken",
+            "GetUser",
+            "ChangePassword",
+            "DeleteUser",
+            "UpdateUserAttributes",
+            "VerifyUserAttribute",
+            "GetUserAttributeVerificationCode",
+            "AssociateSoftwareToken",
+            "VerifySoftwareToken",
+            "SetUserMFAPreference",
+            "GetTokensFromRefreshToken",
+            "ConfirmDevice",
+            "ForgetDevice",
+            "GetDevice",
+            "ListDevices",
+            "UpdateDeviceStatus");
+
     private static final Pattern CREDENTIAL = Pattern.compile("Credential=([^/,\\s]+)/");
     private static final Pattern V2 = Pattern.compile("^AWS ([^:]+):");
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** One call as the gateway received it. */
-    public record Call(String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body) {
+    public record Call(
+            String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body) {
         String header(String name) {
             for (Map.Entry<String, String> e : headers.entrySet()) {
                 if (e.getKey().equalsIgnoreCase(name)) {
@@ -45,8 +68,7 @@ public final class IamRequests {
     }
 
     /** The IAM requests of one call; {@code expired} when a presigned URL's time has passed. */
-    public record Asked(String accessKey, List<IamPolicies.Request> requests, boolean expired) {
-    }
+    public record Asked(String accessKey, List<IamPolicies.Request> requests, boolean expired) {}
 
     private final Map<String, String> tableByName;
     private final Map<String, TableKeys> keys;
@@ -54,8 +76,7 @@ public final class IamRequests {
     private final String account;
 
     /** A table's partition key, and each index's. */
-    record TableKeys(String hash, Map<String, String> indexHash) {
-    }
+    record TableKeys(String hash, Map<String, String> indexHash) {}
 
     IamRequests(Template template, Resolver resolver) {
         this.region = resolver.ref("AWS::Region");
@@ -66,7 +87,8 @@ public final class IamRequests {
             tableByName.put(resolver.ref(id), id);
             Map<String, Object> p = Template.cast(r.get("Properties"));
             Map<String, String> indexes = new LinkedHashMap<>();
-            for (Map<String, Object> g : Template.<List<Map<String, Object>>>cast(p.getOrDefault("GlobalSecondaryIndexes", List.of()))) {
+            for (Map<String, Object> g :
+                    Template.<List<Map<String, Object>>>cast(p.getOrDefault("GlobalSecondaryIndexes", List.of()))) {
                 indexes.put(String.valueOf(g.get("IndexName")), hash(Template.cast(g.get("KeySchema"))));
             }
             keys.put(resolver.ref(id), new TableKeys(hash(Template.cast(p.get("KeySchema"))), indexes));
@@ -74,8 +96,11 @@ public final class IamRequests {
     }
 
     private static String hash(List<Map<String, Object>> schema) {
-        return schema.stream().filter(k -> "HASH".equals(k.get("KeyType"))).map(k -> String.valueOf(k.get("AttributeName")))
-                .findFirst().orElseThrow();
+        return schema.stream()
+                .filter(k -> "HASH".equals(k.get("KeyType")))
+                .map(k -> String.valueOf(k.get("AttributeName")))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** The access key that signed the call, or null when it is unsigned. */
@@ -116,28 +141,39 @@ public final class IamRequests {
     Asked dynamo(Call call) throws IOException {
         String target = call.header("X-Amz-Target");
         String op = target == null ? "" : target.substring(target.indexOf('.') + 1);
-        JsonNode b = Json.EVENTS.readTree(call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body());
+        JsonNode b =
+                Json.EVENTS.readTree(call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body());
         List<IamPolicies.Request> out = new ArrayList<>();
         switch (op) {
-            case "TransactWriteItems", "TransactGetItems" -> b.path("TransactItems").forEach(item -> item.properties().forEach(e -> {
-                String action = switch (e.getKey()) {
-                    case "ConditionCheck" -> "ConditionCheckItem";
-                    default -> e.getKey() + "Item";
-                };
-                String table = e.getValue().path("TableName").asText();
-                JsonNode key = e.getValue().has("Item") ? e.getValue().get("Item") : e.getValue().path("Key");
-                out.add(item("dynamodb:" + action, table, null, List.of(key)));
-            }));
-            case "BatchGetItem" -> b.path("RequestItems").properties().forEach(e -> {
-                List<JsonNode> items = new ArrayList<>();
-                e.getValue().path("Keys").forEach(items::add);
-                out.add(item("dynamodb:BatchGetItem", e.getKey(), null, items));
-            });
-            case "BatchWriteItem" -> b.path("RequestItems").properties().forEach(e -> {
-                List<JsonNode> items = new ArrayList<>();
-                e.getValue().forEach(w -> items.add(w.has("PutRequest") ? w.path("PutRequest").path("Item") : w.path("DeleteRequest").path("Key")));
-                out.add(item("dynamodb:BatchWriteItem", e.getKey(), null, items));
-            });
+            case "TransactWriteItems", "TransactGetItems" ->
+                b.path("TransactItems")
+                        .forEach(item -> item.properties().forEach(e -> {
+                            String action = switch (e.getKey()) {
+                                case "ConditionCheck" -> "ConditionCheckItem";
+                                default -> e.getKey() + "Item";
+                            };
+                            String table = e.getValue().path("TableName").asText();
+                            JsonNode key = e.getValue().has("Item")
+                                    ? e.getValue().get("Item")
+                                    : e.getValue().path("Key");
+                            out.add(item("dynamodb:" + action, table, null, List.of(key)));
+                        }));
+            case "BatchGetItem" ->
+                b.path("RequestItems").properties().forEach(e -> {
+                    List<JsonNode> items = new ArrayList<>();
+                    e.getValue().path("Keys").forEach(items::add);
+                    out.add(item("dynamodb:BatchGetItem", e.getKey(), null, items));
+                });
+            case "BatchWriteItem" ->
+                b.path("RequestItems").properties().forEach(e -> {
+                    List<JsonNode> items = new ArrayList<>();
+                    e.getValue()
+                            .forEach(w -> items.add(
+                                    w.has("PutRequest")
+                                            ? w.path("PutRequest").path("Item")
+                                            : w.path("DeleteRequest").path("Key")));
+                    out.add(item("dynamodb:BatchWriteItem", e.getKey(), null, items));
+                });
             case "Query" -> out.add(query(b));
             default -> {
                 String table = b.path("TableName").asText();
@@ -186,11 +222,14 @@ public final class IamRequests {
                 }
             });
             for (String name : names) {
-                Matcher m = Pattern.compile("(?:^|[\\s(])" + Pattern.quote(name) + "\\s*=\\s*(:[A-Za-z0-9_]+)").matcher(condition);
+                Matcher m = Pattern.compile("(?:^|[\\s(])" + Pattern.quote(name) + "\\s*=\\s*(:[A-Za-z0-9_]+)")
+                        .matcher(condition);
                 if (m.find()) {
                     JsonNode v = b.path("ExpressionAttributeValues").path(m.group(1));
                     if (v.isObject() && v.size() == 1) {
-                        context.put("dynamodb:LeadingKeys", List.of(v.elements().next().asText()));
+                        context.put(
+                                "dynamodb:LeadingKeys",
+                                List.of(v.elements().next().asText()));
                     }
                     break;
                 }
@@ -215,14 +254,15 @@ public final class IamRequests {
                 out.add(new IamPolicies.Request("s3:GetBucketLocation", bucketArn));
             } else if (method.equals("GET") || method.equals("HEAD")) {
                 String prefix = call.query().get("prefix");
-                out.add(new IamPolicies.Request("s3:ListBucket", bucketArn,
-                        prefix == null ? Map.of() : Map.of("s3:prefix", List.of(prefix))));
+                out.add(new IamPolicies.Request(
+                        "s3:ListBucket", bucketArn, prefix == null ? Map.of() : Map.of("s3:prefix", List.of(prefix))));
             } else if (method.equals("PUT")) {
                 out.add(new IamPolicies.Request("s3:CreateBucket", bucketArn));
             } else if (method.equals("DELETE")) {
                 out.add(new IamPolicies.Request("s3:DeleteBucket", bucketArn));
             } else if (method.equals("POST") && call.query().containsKey("delete")) {
-                Matcher m = Pattern.compile("<Key>([^<]*)</Key>").matcher(new String(call.body(), StandardCharsets.UTF_8));
+                Matcher m =
+                        Pattern.compile("<Key>([^<]*)</Key>").matcher(new String(call.body(), StandardCharsets.UTF_8));
                 while (m.find()) {
                     out.add(new IamPolicies.Request("s3:DeleteObject", bucketArn + "/" + m.group(1)));
                 }
@@ -233,13 +273,16 @@ public final class IamRequests {
             String arn = bucketArn + "/" + key;
             switch (call.method()) {
                 case "GET", "HEAD" -> out.add(new IamPolicies.Request("s3:GetObject", arn));
-                case "DELETE" -> out.add(new IamPolicies.Request(call.query().containsKey("uploadId")
-                        ? "s3:AbortMultipartUpload" : "s3:DeleteObject", arn));
+                case "DELETE" ->
+                    out.add(new IamPolicies.Request(
+                            call.query().containsKey("uploadId") ? "s3:AbortMultipartUpload" : "s3:DeleteObject", arn));
                 default -> {
                     out.add(new IamPolicies.Request("s3:PutObject", arn));
                     String source = call.header("x-amz-copy-source");
                     if (source != null) {
-                        out.add(new IamPolicies.Request("s3:GetObject", "arn:aws:s3:::" + decode(source.startsWith("/") ? source.substring(1) : source)));
+                        out.add(new IamPolicies.Request(
+                                "s3:GetObject",
+                                "arn:aws:s3:::" + decode(source.startsWith("/") ? source.substring(1) : source)));
                     }
                 }
             }
@@ -257,7 +300,8 @@ public final class IamRequests {
         if (COGNITO_PUBLIC.contains(op)) {
             return new Asked(accessKey(call), List.of(), false);
         }
-        JsonNode b = Json.EVENTS.readTree(call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body());
+        JsonNode b =
+                Json.EVENTS.readTree(call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body());
         String pool = b.path("UserPoolId").asText("");
         String arn = pool.isEmpty() ? "*" : userPoolArn(pool);
         return new Asked(accessKey(call), List.of(new IamPolicies.Request("cognito-idp:" + op, arn)), false);
@@ -270,9 +314,11 @@ public final class IamRequests {
     Asked ssm(Call call) throws IOException {
         String target = String.valueOf(call.header("X-Amz-Target"));
         String op = target.substring(target.indexOf('.') + 1);
-        JsonNode b = Json.EVENTS.readTree(call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body());
+        JsonNode b =
+                Json.EVENTS.readTree(call.body().length == 0 ? "{}".getBytes(StandardCharsets.UTF_8) : call.body());
         String name = b.path("Name").asText("");
-        String arn = "arn:aws:ssm:" + region + ":" + account + ":parameter" + (name.startsWith("/") ? name : "/" + name);
+        String arn =
+                "arn:aws:ssm:" + region + ":" + account + ":parameter" + (name.startsWith("/") ? name : "/" + name);
         return new Asked(accessKey(call), List.of(new IamPolicies.Request("ssm:" + op, arn)), false);
     }
 

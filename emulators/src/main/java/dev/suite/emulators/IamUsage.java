@@ -22,6 +22,7 @@ public final class IamUsage {
     private static final IamUsage JVM = new IamUsage(true);
     /** (function, statement index, action) -> one resource it was used on. */
     private final Map<String, Map<String, Object>> allowed = new ConcurrentHashMap<>();
+
     private final List<Map<String, Object>> denied = new CopyOnWriteArrayList<>();
     private final List<String> expected = new CopyOnWriteArrayList<>();
     private final List<Map<String, Object>> expectedSeen = new CopyOnWriteArrayList<>();
@@ -49,7 +50,9 @@ public final class IamUsage {
         checked.incrementAndGet();
         for (IamPolicies.Statement s : statements) {
             for (String action : s.actions()) {
-                if (IamPolicies.wildcard(action.toLowerCase(java.util.Locale.ROOT), request.action().toLowerCase(java.util.Locale.ROOT))) {
+                if (IamPolicies.wildcard(
+                        action.toLowerCase(java.util.Locale.ROOT),
+                        request.action().toLowerCase(java.util.Locale.ROOT))) {
                     allowed.computeIfAbsent(function + "#" + s.index() + " " + action, k -> {
                         Map<String, Object> m = new LinkedHashMap<>();
                         m.put("function", function);
@@ -79,7 +82,15 @@ public final class IamUsage {
     void denied(String function, IamPolicies.Request request, String message) {
         checked.incrementAndGet();
         if (expected.remove(function + " " + request.action())) {
-            expectedSeen.add(Map.of("function", function, "action", request.action(), "resource", request.resource(), "message", message));
+            expectedSeen.add(Map.of(
+                    "function",
+                    function,
+                    "action",
+                    request.action(),
+                    "resource",
+                    request.resource(),
+                    "message",
+                    message));
             return;
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Installs a folder's pinned npm packages from its lockfile ({@code npm ci}) when they are missing. */
 public final class Npm {
-    private Npm() {
-    }
+    private Npm() {}
 
     /** Runs {@code npm ci} in {@code dir} unless {@code marker} (relative to it) exists already. */
     public static synchronized void ci(Path dir, String marker) throws IOException {

@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** Where the repository is, from tests (Surefire sets suite.root) or from local/. */
 public final class Paths {
-    private Paths() {
-    }
+    private Paths() {}
 
     public static Path root() {
         String prop = System.getProperty("suite.root");

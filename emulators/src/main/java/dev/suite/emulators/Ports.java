@@ -5,8 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 
 public final class Ports {
-    private Ports() {
-    }
+    private Ports() {}
 
     public static int free() {
         try (ServerSocket s = new ServerSocket(0)) {

@@ -43,7 +43,9 @@ public final class Resolver {
                     case "Ref":
                         return ref(String.valueOf(e.getValue()));
                     case "Fn::GetAtt": {
-                        List<?> parts = e.getValue() instanceof List<?> l ? l : List.of(String.valueOf(e.getValue()).split("\\.", 2));
+                        List<?> parts = e.getValue() instanceof List<?> l
+                                ? l
+                                : List.of(String.valueOf(e.getValue()).split("\\.", 2));
                         return getAtt(String.valueOf(parts.get(0)), String.valueOf(parts.get(1)));
                     }
                     case "Fn::Sub":
@@ -147,7 +149,8 @@ public final class Resolver {
             return switch (type) {
                 case "AWS::DynamoDB::Table" -> "arn:aws:dynamodb:" + region + ":000000000000:table/" + ref(resource);
                 case "AWS::S3::Bucket" -> "arn:aws:s3:::" + ref(resource);
-                case "AWS::Cognito::UserPool" -> "arn:aws:cognito-idp:" + region + ":000000000000:userpool/" + ref(resource);
+                case "AWS::Cognito::UserPool" ->
+                    "arn:aws:cognito-idp:" + region + ":000000000000:userpool/" + ref(resource);
                 default -> "arn:aws:local:" + region + ":000000000000:" + resource;
             };
         }

@@ -31,7 +31,12 @@ final class Resources {
     private final CognitoIdentityProviderClient cognito;
     private final Map<String, String> refs;
 
-    Resources(Template template, DynamoDbClient dynamo, S3Client s3, CognitoIdentityProviderClient cognito, Map<String, String> refs) {
+    Resources(
+            Template template,
+            DynamoDbClient dynamo,
+            S3Client s3,
+            CognitoIdentityProviderClient cognito,
+            Map<String, String> refs) {
         this.template = template;
         this.dynamo = dynamo;
         this.s3 = s3;
@@ -40,7 +45,8 @@ final class Resources {
     }
 
     void provision() {
-        template.resourcesOfType("AWS::DynamoDB::Table").forEach((id, r) -> createTable(id, Template.cast(r.get("Properties"))));
+        template.resourcesOfType("AWS::DynamoDB::Table")
+                .forEach((id, r) -> createTable(id, Template.cast(r.get("Properties"))));
         template.resourcesOfType("AWS::S3::Bucket").keySet().forEach(this::createBucket);
         template.resourcesOfType("AWS::Cognito::UserPool").forEach((id, r) -> createPool(id));
         template.resourcesOfType("AWS::Cognito::UserPoolClient").forEach((id, r) -> createClient(id));
@@ -51,22 +57,29 @@ final class Resources {
         refs.put(id, id);
         List<AttributeDefinition> attrs = new ArrayList<>();
         for (Map<String, Object> a : Template.<List<Map<String, Object>>>cast(p.get("AttributeDefinitions"))) {
-            attrs.add(AttributeDefinition.builder().attributeName((String) a.get("AttributeName"))
-                    .attributeType((String) a.get("AttributeType")).build());
+            attrs.add(AttributeDefinition.builder()
+                    .attributeName((String) a.get("AttributeName"))
+                    .attributeType((String) a.get("AttributeType"))
+                    .build());
         }
         List<GlobalSecondaryIndex> gsis = new ArrayList<>();
-        for (Map<String, Object> g : Template.<List<Map<String, Object>>>cast(p.getOrDefault("GlobalSecondaryIndexes", List.of()))) {
+        for (Map<String, Object> g :
+                Template.<List<Map<String, Object>>>cast(p.getOrDefault("GlobalSecondaryIndexes", List.of()))) {
             Map<String, Object> proj = Template.cast(g.get("Projection"));
             Projection.Builder pb = Projection.builder().projectionType((String) proj.get("ProjectionType"));
             if (proj.containsKey("NonKeyAttributes")) {
                 pb.nonKeyAttributes(Template.<List<String>>cast(proj.get("NonKeyAttributes")));
             }
-            gsis.add(GlobalSecondaryIndex.builder().indexName((String) g.get("IndexName"))
-                    .keySchema(keys(Template.cast(g.get("KeySchema")))).projection(pb.build()).build());
+            gsis.add(GlobalSecondaryIndex.builder()
+                    .indexName((String) g.get("IndexName"))
+                    .keySchema(keys(Template.cast(g.get("KeySchema"))))
+                    .projection(pb.build())
+                    .build());
         }
         try {
             var req = CreateTableRequest.builder()
-                    .tableName(id).attributeDefinitions(attrs)
+                    .tableName(id)
+                    .attributeDefinitions(attrs)
                     .keySchema(keys(Template.cast(p.get("KeySchema"))))
                     .billingMode(BillingMode.PAY_PER_REQUEST);
             if (!gsis.isEmpty()) {
@@ -78,15 +91,18 @@ final class Resources {
         }
         Map<String, Object> ttl = Template.cast(p.get("TimeToLiveSpecification"));
         if (ttl != null && Boolean.TRUE.equals(ttl.get("Enabled"))) {
-            dynamo.updateTimeToLive(b -> b.tableName(id).timeToLiveSpecification(
-                    t -> t.enabled(true).attributeName((String) ttl.get("AttributeName"))));
+            dynamo.updateTimeToLive(b -> b.tableName(id)
+                    .timeToLiveSpecification(t -> t.enabled(true).attributeName((String) ttl.get("AttributeName"))));
         }
     }
 
     private static List<KeySchemaElement> keys(List<Map<String, Object>> schema) {
         List<KeySchemaElement> out = new ArrayList<>();
         for (Map<String, Object> k : schema) {
-            out.add(KeySchemaElement.builder().attributeName((String) k.get("AttributeName")).keyType((String) k.get("KeyType")).build());
+            out.add(KeySchemaElement.builder()
+                    .attributeName((String) k.get("AttributeName"))
+                    .keyType((String) k.get("KeyType"))
+                    .build());
         }
         return out;
     }
@@ -110,9 +126,11 @@ final class Resources {
     }
 
     private void createPool(String id) {
-        String name = new Resolver(template, refs, Map.of()).string(template.properties(id).get("UserPoolName"));
+        String name = new Resolver(template, refs, Map.of())
+                .string(template.properties(id).get("UserPoolName"));
         String poolName = name == null ? id : name;
-        for (UserPoolDescriptionType pool : cognito.listUserPools(b -> b.maxResults(60)).userPools()) {
+        for (UserPoolDescriptionType pool :
+                cognito.listUserPools(b -> b.maxResults(60)).userPools()) {
             if (poolName.equals(pool.name())) {
                 refs.put(id, pool.id());
                 return;
@@ -124,18 +142,27 @@ final class Resources {
         Map<String, Object> policies = Template.cast(p.getOrDefault("Policies", Map.of()));
         Map<String, Object> pw = Template.cast(policies.getOrDefault("PasswordPolicy", Map.of()));
         Map<String, Object> updates = Template.cast(p.getOrDefault("UserAttributeUpdateSettings", Map.of()));
-        List<String> verifyFirst = Template.cast(updates.getOrDefault("AttributesRequireVerificationBeforeUpdate", List.of()));
+        List<String> verifyFirst =
+                Template.cast(updates.getOrDefault("AttributesRequireVerificationBeforeUpdate", List.of()));
         // cognito-local applies UserAttributeUpdateSettings (a changed email waits in UnverifiedAttributeChanges)
-        refs.put(id, cognito.createUserPool(b -> b.poolName(poolName)
-                .usernameAttributesWithStrings(usernameAttributes)
-                .autoVerifiedAttributesWithStrings(autoVerified)
-                .userAttributeUpdateSettings(u -> u.attributesRequireVerificationBeforeUpdateWithStrings(verifyFirst))
-                .policies(pol -> pol.passwordPolicy(pp -> pp
-                        .minimumLength(pw.get("MinimumLength") == null ? null : Integer.valueOf(pw.get("MinimumLength").toString()))
-                        .requireLowercase((Boolean) pw.get("RequireLowercase"))
-                        .requireUppercase((Boolean) pw.get("RequireUppercase"))
-                        .requireNumbers((Boolean) pw.get("RequireNumbers"))
-                        .requireSymbols((Boolean) pw.get("RequireSymbols"))))).userPool().id());
+        refs.put(
+                id,
+                cognito.createUserPool(b -> b.poolName(poolName)
+                                .usernameAttributesWithStrings(usernameAttributes)
+                                .autoVerifiedAttributesWithStrings(autoVerified)
+                                .userAttributeUpdateSettings(
+                                        u -> u.attributesRequireVerificationBeforeUpdateWithStrings(verifyFirst))
+                                .policies(pol -> pol.passwordPolicy(pp -> pp.minimumLength(
+                                                pw.get("MinimumLength") == null
+                                                        ? null
+                                                        : Integer.valueOf(pw.get("MinimumLength")
+                                                                .toString()))
+                                        .requireLowercase((Boolean) pw.get("RequireLowercase"))
+                                        .requireUppercase((Boolean) pw.get("RequireUppercase"))
+                                        .requireNumbers((Boolean) pw.get("RequireNumbers"))
+                                        .requireSymbols((Boolean) pw.get("RequireSymbols")))))
+                        .userPool()
+                        .id());
     }
 
     private void createClient(String id) {
@@ -143,10 +170,18 @@ final class Resources {
         String poolId = new Resolver(template, refs, Map.of()).string(p.get("UserPoolId"));
         String name = String.valueOf(p.getOrDefault("ClientName", id));
         boolean withSecret = Boolean.TRUE.equals(p.get("GenerateSecret"));
-        for (UserPoolClientDescription c : cognito.listUserPoolClients(b -> b.userPoolId(poolId).maxResults(60)).userPoolClients()) {
-            // A client kept from an earlier run is reused only if it has a secret exactly when the template asks for one.
-            if (name.equals(c.clientName()) && withSecret == (cognito.describeUserPoolClient(b -> b.userPoolId(poolId).clientId(c.clientId()))
-                    .userPoolClient().clientSecret() != null)) {
+        for (UserPoolClientDescription c : cognito.listUserPoolClients(
+                        b -> b.userPoolId(poolId).maxResults(60))
+                .userPoolClients()) {
+            // A client kept from an earlier run is reused only if it has a secret exactly when the template asks for
+            // one.
+            if (name.equals(c.clientName())
+                    && withSecret
+                            == (cognito.describeUserPoolClient(
+                                                    b -> b.userPoolId(poolId).clientId(c.clientId()))
+                                            .userPoolClient()
+                                            .clientSecret()
+                                    != null)) {
                 refs.put(id, c.clientId());
                 return;
             }
@@ -156,9 +191,18 @@ final class Resources {
         List<String> read = Template.cast(p.get("ReadAttributes"));
         // cognito-local stores Read/WriteAttributes but does not enforce them (its UpdateUserAttributes checks only the
         // schema's Mutable); AWS does
-        refs.put(id, cognito.createUserPoolClient(b -> b.userPoolId(poolId).clientName(name).generateSecret(withSecret)
-                .explicitAuthFlows(flows.stream().map(ExplicitAuthFlowsType::fromValue).toList())
-                .writeAttributes(write).readAttributes(read)).userPoolClient().clientId());
+        refs.put(
+                id,
+                cognito.createUserPoolClient(b -> b.userPoolId(poolId)
+                                .clientName(name)
+                                .generateSecret(withSecret)
+                                .explicitAuthFlows(flows.stream()
+                                        .map(ExplicitAuthFlowsType::fromValue)
+                                        .toList())
+                                .writeAttributes(write)
+                                .readAttributes(read))
+                        .userPoolClient()
+                        .clientId());
     }
 
     private void createGroup(String id) {
@@ -172,7 +216,8 @@ final class Resources {
                 .anyMatch(g -> name.equals(g.groupName()));
         if (!exists) {
             Object precedence = p.get("Precedence");
-            cognito.createGroup(b -> b.userPoolId(poolId).groupName(name)
+            cognito.createGroup(b -> b.userPoolId(poolId)
+                    .groupName(name)
                     .precedence(precedence == null ? null : Integer.valueOf(precedence.toString())));
         }
     }
@@ -180,11 +225,14 @@ final class Resources {
     void clearTables() {
         for (String table : template.resourcesOfType("AWS::DynamoDB::Table").keySet()) {
             TableDescription d = dynamo.describeTable(b -> b.tableName(table)).table();
-            List<String> keyNames = d.keySchema().stream().map(KeySchemaElement::attributeName).toList();
-            dynamo.scanPaginator(ScanRequest.builder().tableName(table).build()).items().forEach(item ->
-                    dynamo.deleteItem(b -> b.tableName(table).key(item.entrySet().stream()
-                            .filter(e -> keyNames.contains(e.getKey()))
-                            .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
+            List<String> keyNames =
+                    d.keySchema().stream().map(KeySchemaElement::attributeName).toList();
+            dynamo.scanPaginator(ScanRequest.builder().tableName(table).build())
+                    .items()
+                    .forEach(item -> dynamo.deleteItem(b -> b.tableName(table)
+                            .key(item.entrySet().stream()
+                                    .filter(e -> keyNames.contains(e.getKey()))
+                                    .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
         }
     }
 }

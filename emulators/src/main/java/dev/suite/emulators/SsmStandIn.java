@@ -19,21 +19,36 @@ public final class SsmStandIn {
     }
 
     /** The status and JSON body SSM answers. */
-    record Answer(int status, String body) {
-    }
+    record Answer(int status, String body) {}
 
     Answer answer(String target, byte[] body) throws IOException {
         String op = target == null ? "" : target.substring(target.indexOf('.') + 1);
         if (!op.equals("GetParameter")) {
-            return new Answer(400, Json.write(Map.of("__type", "InvalidAction", "message", op + " is not served locally")));
+            return new Answer(
+                    400, Json.write(Map.of("__type", "InvalidAction", "message", op + " is not served locally")));
         }
         JsonNode request = Json.EVENTS.readTree(body);
         String name = request.path("Name").asText();
         String value = parameters.get(name);
         if (value == null) {
-            return new Answer(400, Json.write(Map.of("__type", "ParameterNotFound", "message", "Parameter " + name + " not found.")));
+            return new Answer(
+                    400,
+                    Json.write(Map.of("__type", "ParameterNotFound", "message", "Parameter " + name + " not found.")));
         }
-        return new Answer(200, Json.write(Map.of("Parameter", Map.of("Name", name, "Type", "SecureString", "Value", value,
-                "Version", 1, "ARN", "arn:aws:ssm:" + Emulators.REGION + ":000000000000:parameter" + name))));
+        return new Answer(
+                200,
+                Json.write(Map.of(
+                        "Parameter",
+                        Map.of(
+                                "Name",
+                                name,
+                                "Type",
+                                "SecureString",
+                                "Value",
+                                value,
+                                "Version",
+                                1,
+                                "ARN",
+                                "arn:aws:ssm:" + Emulators.REGION + ":000000000000:parameter" + name))));
     }
 }

@@ -41,7 +41,9 @@ public final class Template {
         }
     }
 
-    /** The repository's template: the {@code suite.root} system property, or the nearest parent holding template.yaml. */
+    /**
+     * The repository's template: the {@code suite.root} system property, or the nearest parent holding template.yaml.
+     */
     public static Template repo() {
         return load(Paths.root().resolve("template.yaml"));
     }
@@ -96,7 +98,12 @@ public final class Template {
                     Map<String, Object> p = cast(e.get("Properties"));
                     Map<String, Object> auth = cast(p.getOrDefault("Auth", Map.of()));
                     boolean open = "NONE".equals(auth.get("Authorizer"));
-                    out.add(new ApiRoute(String.valueOf(p.get("Method")).toUpperCase(), String.valueOf(p.get("Path")), fn, !open, name));
+                    out.add(new ApiRoute(
+                            String.valueOf(p.get("Method")).toUpperCase(),
+                            String.valueOf(p.get("Path")),
+                            fn,
+                            !open,
+                            name));
                 }
             });
         });
@@ -117,8 +124,24 @@ public final class Template {
     private static final class IntrinsicConstructor extends SafeConstructor {
         IntrinsicConstructor() {
             super(new LoaderOptions());
-            for (String fn : List.of("Ref", "Condition", "GetAtt", "Sub", "Join", "If", "Equals", "Not", "And", "Or",
-                    "Select", "Split", "FindInMap", "GetAZs", "ImportValue", "Base64", "Cidr")) {
+            for (String fn : List.of(
+                    "Ref",
+                    "Condition",
+                    "GetAtt",
+                    "Sub",
+                    "Join",
+                    "If",
+                    "Equals",
+                    "Not",
+                    "And",
+                    "Or",
+                    "Select",
+                    "Split",
+                    "FindInMap",
+                    "GetAZs",
+                    "ImportValue",
+                    "Base64",
+                    "Cidr")) {
                 String key = fn.equals("Ref") || fn.equals("Condition") ? fn : "Fn::" + fn;
                 this.yamlConstructors.put(new Tag("!" + fn), new AbstractConstruct() {
                     @Override

@@ -18,9 +18,24 @@ class IamPoliciesTest {
     final IamPolicies iam;
 
     IamPoliciesTest() throws URISyntaxException {
-        Template t = Template.load(Path.of(getClass().getResource("/iam-template.yaml").toURI()));
-        iam = IamPolicies.of(t, new Resolver(t, Map.of("ThingsTable", "things", "Bucket", "media", "Pool", "us-east-1_pool",
-                "Api", "api123", "AWS::Region", "us-east-1"), Map.of()));
+        Template t = Template.load(
+                Path.of(getClass().getResource("/iam-template.yaml").toURI()));
+        iam = IamPolicies.of(
+                t,
+                new Resolver(
+                        t,
+                        Map.of(
+                                "ThingsTable",
+                                "things",
+                                "Bucket",
+                                "media",
+                                "Pool",
+                                "us-east-1_pool",
+                                "Api",
+                                "api123",
+                                "AWS::Region",
+                                "us-east-1"),
+                        Map.of()));
     }
 
     boolean allowed(String action, String resource) {
@@ -28,14 +43,17 @@ class IamPoliciesTest {
     }
 
     boolean allowed(String action, String resource, Map<String, List<String>> context) {
-        return iam.evaluate("ReaderFunction", new IamPolicies.Request(action, resource, context)).allowed();
+        return iam.evaluate("ReaderFunction", new IamPolicies.Request(action, resource, context))
+                .allowed();
     }
 
     @Test
     void anActionIsAllowedOnlyOnTheResourcesItsStatementNames() {
         assertTrue(allowed("dynamodb:GetItem", TABLE));
         assertTrue(allowed("dynamodb:Query", TABLE + "/index/owner-index"), "/index/* covers every index");
-        assertFalse(allowed("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:000000000000:table/thingsX"), "no prefix match");
+        assertFalse(
+                allowed("dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:000000000000:table/thingsX"),
+                "no prefix match");
         assertFalse(allowed("dynamodb:DeleteItem", TABLE), "an action no statement names");
         assertFalse(allowed("dynamodb:Scan", TABLE));
     }
@@ -56,19 +74,23 @@ class IamPoliciesTest {
 
     @Test
     void anExplicitDenyWinsOverAnyAllow() {
-        IamPolicies.Decision d = iam.evaluate("ReaderFunction", new IamPolicies.Request("s3:GetObject", BUCKET + "/images/private/x"));
+        IamPolicies.Decision d =
+                iam.evaluate("ReaderFunction", new IamPolicies.Request("s3:GetObject", BUCKET + "/images/private/x"));
         assertFalse(d.allowed());
         assertFalse(d.statement().allow(), "the deciding statement is the Deny");
-        assertTrue(IamPolicies.deniedMessage("ReaderFunction", d.request(), true).contains("explicit deny"));
+        assertTrue(
+                IamPolicies.deniedMessage("ReaderFunction", d.request(), true).contains("explicit deny"));
     }
 
     @Test
     void leadingKeysForAllValuesStringLikeAllowsOnlyMatchingPartitionKeys() {
         assertTrue(allowed("dynamodb:PutItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("dm-a-b"))));
         assertFalse(allowed("dynamodb:PutItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("grp-1"))));
-        assertFalse(allowed("dynamodb:PutItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("dm-a", "grp-1"))),
+        assertFalse(
+                allowed("dynamodb:PutItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("dm-a", "grp-1"))),
                 "ForAllValues: every value must match");
-        assertTrue(allowed("dynamodb:PutItem", TABLE), "ForAllValues passes when the request carries no key, as in IAM");
+        assertTrue(
+                allowed("dynamodb:PutItem", TABLE), "ForAllValues passes when the request carries no key, as in IAM");
     }
 
     @Test
@@ -76,7 +98,9 @@ class IamPoliciesTest {
         assertTrue(allowed("dynamodb:UpdateItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("job-a"))));
         assertTrue(allowed("dynamodb:UpdateItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("job-a", "job-b"))));
         assertFalse(allowed("dynamodb:UpdateItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("job-c"))));
-        assertFalse(allowed("dynamodb:UpdateItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("job-a*"))), "Equals is no pattern");
+        assertFalse(
+                allowed("dynamodb:UpdateItem", TABLE, Map.of("dynamodb:LeadingKeys", List.of("job-a*"))),
+                "Equals is no pattern");
     }
 
     @Test
@@ -90,22 +114,35 @@ class IamPoliciesTest {
     void subAndGetAttResolveAsCloudFormationDoes() {
         assertTrue(allowed("ssm:GetParameter", "arn:aws:ssm:us-east-1:000000000000:parameter/suite/secret"));
         assertFalse(allowed("ssm:GetParameter", "arn:aws:ssm:us-east-1:000000000000:parameter/suite/other"));
-        assertTrue(allowed("execute-api:ManageConnections", "arn:aws:execute-api:us-east-1:000000000000:api123/live/POST/@connections/abc="));
-        assertFalse(allowed("execute-api:ManageConnections", "arn:aws:execute-api:us-east-1:000000000000:api123/live/DELETE/@connections/abc="));
+        assertTrue(allowed(
+                "execute-api:ManageConnections",
+                "arn:aws:execute-api:us-east-1:000000000000:api123/live/POST/@connections/abc="));
+        assertFalse(allowed(
+                "execute-api:ManageConnections",
+                "arn:aws:execute-api:us-east-1:000000000000:api123/live/DELETE/@connections/abc="));
     }
 
     @Test
     void aSeparateIamPolicyAttachedToTheFunctionsRoleCounts() {
-        assertTrue(allowed("cognito-idp:AdminGetUser", "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_pool"));
+        assertTrue(allowed(
+                "cognito-idp:AdminGetUser", "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_pool"));
         assertFalse(allowed("cognito-idp:AdminGetUser", "arn:aws:cognito-idp:us-east-1:000000000000:userpool/other"));
-        assertFalse(iam.evaluate("OtherFunction", new IamPolicies.Request("cognito-idp:AdminGetUser",
-                "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_pool")).allowed(), "the grant is for Reader's role only");
+        assertFalse(
+                iam.evaluate(
+                                "OtherFunction",
+                                new IamPolicies.Request(
+                                        "cognito-idp:AdminGetUser",
+                                        "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_pool"))
+                        .allowed(),
+                "the grant is for Reader's role only");
     }
 
     @Test
     void wildcardActionAndResource() {
-        assertTrue(iam.evaluate("OtherFunction", new IamPolicies.Request("dynamodb:DeleteTable", TABLE)).allowed());
-        assertFalse(iam.evaluate("OtherFunction", new IamPolicies.Request("s3:GetObject", BUCKET + "/x")).allowed());
+        assertTrue(iam.evaluate("OtherFunction", new IamPolicies.Request("dynamodb:DeleteTable", TABLE))
+                .allowed());
+        assertFalse(iam.evaluate("OtherFunction", new IamPolicies.Request("s3:GetObject", BUCKET + "/x"))
+                .allowed());
     }
 
     @Test
@@ -125,8 +162,10 @@ class IamPoliciesTest {
         IamPolicies.Decision d = iam.evaluate("ReaderFunction", new IamPolicies.Request("dynamodb:Scan", TABLE));
         assertFalse(d.allowed());
         assertNull(d.statement());
-        assertEquals("User: arn:aws:sts::000000000000:assumed-role/ReaderFunctionRole/ReaderFunction is not authorized to perform: "
-                + "dynamodb:Scan on resource: " + TABLE + " because no identity-based policy allows the dynamodb:Scan action",
+        assertEquals(
+                "User: arn:aws:sts::000000000000:assumed-role/ReaderFunctionRole/ReaderFunction is not authorized to perform: "
+                        + "dynamodb:Scan on resource: " + TABLE
+                        + " because no identity-based policy allows the dynamodb:Scan action",
                 IamPolicies.deniedMessage("ReaderFunction", d.request(), false));
     }
 }

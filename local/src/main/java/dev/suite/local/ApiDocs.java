@@ -27,15 +27,27 @@ final class ApiDocs {
     static final String DOCS = "/_local/docs";
     private static final String ASSETS = DOCS + "/swagger-ui/";
     private static final Pattern ASSET = Pattern.compile("^[a-z0-9][a-z0-9.-]{0,80}\\.(js|css|png|html|map)$");
-    private static final Map<String, String> TYPES = Map.of("js", "text/javascript", "css", "text/css", "png", "image/png",
-            "html", "text/html; charset=utf-8", "map", "application/json");
+    private static final Map<String, String> TYPES = Map.of(
+            "js",
+            "text/javascript",
+            "css",
+            "text/css",
+            "png",
+            "image/png",
+            "html",
+            "text/html; charset=utf-8",
+            "map",
+            "application/json");
 
-    private ApiDocs() {
-    }
+    private ApiDocs() {}
 
     static boolean serves(String path) {
-        return path.equals(OPENAPI) || path.equals(ASYNCAPI) || path.equals(DOCS) || path.equals(DOCS + "/")
-                || path.equals(DOCS + "/websocket") || path.startsWith(ASSETS);
+        return path.equals(OPENAPI)
+                || path.equals(ASYNCAPI)
+                || path.equals(DOCS)
+                || path.equals(DOCS + "/")
+                || path.equals(DOCS + "/websocket")
+                || path.startsWith(ASSETS);
     }
 
     static Path contractDir() {
@@ -56,7 +68,9 @@ final class ApiDocs {
             return ok("application/yaml; charset=utf-8", Files.readAllBytes(root.resolve("asyncapi.yaml")));
         }
         if (path.equals(DOCS + "/websocket")) {
-            return ok("text/html; charset=utf-8", websocketPage(root.resolve("asyncapi.yaml")).getBytes(StandardCharsets.UTF_8));
+            return ok(
+                    "text/html; charset=utf-8",
+                    websocketPage(root.resolve("asyncapi.yaml")).getBytes(StandardCharsets.UTF_8));
         }
         if (path.equals(DOCS) || path.equals(DOCS + "/")) {
             install();
@@ -65,7 +79,8 @@ final class ApiDocs {
         String name = path.substring(ASSETS.length());
         Path file = contractDir().resolve("node_modules/swagger-ui-dist").resolve(name);
         if (!ASSET.matcher(name).matches() || !Files.isRegularFile(file)) {
-            return new RestGateway.HttpResponse(404, Map.of("Content-Type", "text/plain"), "not found".getBytes(StandardCharsets.UTF_8));
+            return new RestGateway.HttpResponse(
+                    404, Map.of("Content-Type", "text/plain"), "not found".getBytes(StandardCharsets.UTF_8));
         }
         return ok(TYPES.get(name.substring(name.lastIndexOf('.') + 1)), Files.readAllBytes(file));
     }
@@ -102,24 +117,42 @@ final class ApiDocs {
         try (Reader r = Files.newBufferedReader(asyncapi)) {
             spec = Json.EVENTS.valueToTree(new Yaml(new SafeConstructor(new LoaderOptions())).load(r));
         }
-        StringBuilder html = new StringBuilder("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Suite WebSocket API</title>"
-                + "<style>body{font:14px sans-serif;margin:24px;max-width:960px}pre{background:#f4f4f4;padding:8px;overflow:auto}</style>"
-                + "</head><body>");
-        html.append("<h1>").append(esc(spec.path("info").path("title").asText())).append("</h1>");
-        html.append("<p><a href=\"").append(ASYNCAPI).append("\">asyncapi.yaml</a> &middot; <a href=\"").append(DOCS)
+        StringBuilder html = new StringBuilder(
+                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Suite WebSocket API</title>"
+                        + "<style>body{font:14px sans-serif;margin:24px;max-width:960px}pre{background:#f4f4f4;padding:8px;overflow:auto}</style>"
+                        + "</head><body>");
+        html.append("<h1>")
+                .append(esc(spec.path("info").path("title").asText()))
+                .append("</h1>");
+        html.append("<p><a href=\"")
+                .append(ASYNCAPI)
+                .append("\">asyncapi.yaml</a> &middot; <a href=\"")
+                .append(DOCS)
                 .append("\">REST reference</a></p>");
-        html.append("<pre>").append(esc(spec.path("info").path("description").asText())).append("</pre>");
+        html.append("<pre>")
+                .append(esc(spec.path("info").path("description").asText()))
+                .append("</pre>");
         for (Iterator<Map.Entry<String, JsonNode>> ops = spec.path("operations").fields(); ops.hasNext(); ) {
             Map.Entry<String, JsonNode> op = ops.next();
-            html.append("<h2>").append(esc(op.getKey())).append(" <small>(").append(esc(op.getValue().path("action").asText()))
-                    .append(")</small></h2><p>").append(esc(op.getValue().path("summary").asText())).append("</p>");
+            html.append("<h2>")
+                    .append(esc(op.getKey()))
+                    .append(" <small>(")
+                    .append(esc(op.getValue().path("action").asText()))
+                    .append(")</small></h2><p>")
+                    .append(esc(op.getValue().path("summary").asText()))
+                    .append("</p>");
             for (JsonNode ref : op.getValue().path("messages")) {
                 String name = ref.path("$ref").asText().replaceAll(".*/", "");
                 JsonNode message = spec.path("components").path("messages").path(name);
                 String schema = message.path("payload").path("$ref").asText().replaceAll(".*/", "");
-                html.append("<h3>").append(esc(message.path("title").asText(name))).append("</h3><pre>")
-                        .append(esc(Json.EVENTS.writerWithDefaultPrettyPrinter().writeValueAsString(
-                                spec.path("components").path("schemas").path(schema)))).append("</pre>");
+                html.append("<h3>")
+                        .append(esc(message.path("title").asText(name)))
+                        .append("</h3><pre>")
+                        .append(esc(Json.EVENTS
+                                .writerWithDefaultPrettyPrinter()
+                                .writeValueAsString(
+                                        spec.path("components").path("schemas").path(schema))))
+                        .append("</pre>");
             }
         }
         return html.append("</body></html>").toString();

@@ -23,28 +23,36 @@ import javax.imageio.ImageIO;
 final class ClipDropStandIn {
     static final String PATH = "/_local/clipdrop/text-to-image/v1";
 
-    private ClipDropStandIn() {
-    }
+    private ClipDropStandIn() {}
 
     /** Status and body for a request; 400 without a prompt, 401 without a key, as ClipDrop answers. */
     static RestGateway.HttpResponse handle(String apiKey, String contentType, byte[] body) {
         if (apiKey == null || apiKey.isBlank()) {
-            return new RestGateway.HttpResponse(401, Map.of("Content-Type", "application/json"),
+            return new RestGateway.HttpResponse(
+                    401,
+                    Map.of("Content-Type", "application/json"),
                     "{\"error\":\"Missing API key\"}".getBytes(StandardCharsets.UTF_8));
         }
         String prompt = prompt(contentType, body);
         if (prompt == null || prompt.isBlank() || prompt.length() > 1000) {
-            return new RestGateway.HttpResponse(400, Map.of("Content-Type", "application/json"),
+            return new RestGateway.HttpResponse(
+                    400,
+                    Map.of("Content-Type", "application/json"),
                     "{\"error\":\"prompt is required (1-1000 characters)\"}".getBytes(StandardCharsets.UTF_8));
         }
-        return new RestGateway.HttpResponse(200, Map.of("Content-Type", "image/png", "x-remaining-credits", "999"), draw(prompt));
+        return new RestGateway.HttpResponse(
+                200, Map.of("Content-Type", "image/png", "x-remaining-credits", "999"), draw(prompt));
     }
 
     static String prompt(String contentType, byte[] body) {
         if (contentType == null || !contentType.contains("boundary=")) {
             return null;
         }
-        String boundary = "--" + contentType.substring(contentType.indexOf("boundary=") + 9).replace("\"", "").trim();
+        String boundary = "--"
+                + contentType
+                        .substring(contentType.indexOf("boundary=") + 9)
+                        .replace("\"", "")
+                        .trim();
         String text = new String(body, StandardCharsets.UTF_8);
         for (String part : text.split(Pattern.quote(boundary))) {
             if (part.contains("name=\"prompt\"")) {

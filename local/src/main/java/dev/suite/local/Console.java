@@ -43,10 +43,24 @@ final class Console implements AutoCloseable {
     private static final String API = "/_local/api/";
     private static final String ASSETS = "/_local/console/";
     private static final Pattern ASSET = Pattern.compile("^[a-z]{1,20}\\.(js|css|html)$");
-    private static final Map<String, String> TYPES = Map.of("js", "text/javascript; charset=utf-8", "css", "text/css; charset=utf-8",
-            "html", "text/html; charset=utf-8");
-    private static final Map<String, Object> CONSOLE_ADMIN = Map.of("sub", "local-console", "email", "console@localhost",
-            "cognito:groups", "Admin", "role", "Admin", "name", "Local console");
+    private static final Map<String, String> TYPES = Map.of(
+            "js",
+            "text/javascript; charset=utf-8",
+            "css",
+            "text/css; charset=utf-8",
+            "html",
+            "text/html; charset=utf-8");
+    private static final Map<String, Object> CONSOLE_ADMIN = Map.of(
+            "sub",
+            "local-console",
+            "email",
+            "console@localhost",
+            "cognito:groups",
+            "Admin",
+            "role",
+            "Admin",
+            "name",
+            "Local console");
     private static final String STOP = "";
 
     private final LocalRuntime rt;
@@ -61,7 +75,11 @@ final class Console implements AutoCloseable {
     }
 
     static boolean serves(String path) {
-        return path.equals("/_local") || path.equals(ROOT) || path.startsWith(API) || path.startsWith(ASSETS) || path.equals(EVENTS);
+        return path.equals("/_local")
+                || path.equals(ROOT)
+                || path.startsWith(API)
+                || path.startsWith(ASSETS)
+                || path.equals(EVENTS);
     }
 
     // ---- live updates
@@ -71,7 +89,10 @@ final class Console implements AutoCloseable {
         subscribers.forEach(q -> q.offer(frame));
     }
 
-    /** Writes server-sent events to one browser until it goes away (or the runtime stops); a comment every 15 s keeps it open. */
+    /**
+     * Writes server-sent events to one browser until it goes away (or the runtime stops); a comment every 15 s keeps it
+     * open.
+     */
     void stream(OutputStream out) throws IOException {
         BlockingQueue<String> queue = new LinkedBlockingQueue<>(10_000);
         subscribers.add(queue);
@@ -100,7 +121,8 @@ final class Console implements AutoCloseable {
 
     // ---- requests
 
-    RestGateway.HttpResponse handle(String method, String path, Map<String, String> query, String origin, String contentType, byte[] body) {
+    RestGateway.HttpResponse handle(
+            String method, String path, Map<String, String> query, String origin, String contentType, byte[] body) {
         try {
             if (path.equals("/_local") || path.equals(ROOT)) {
                 return asset("index.html");
@@ -135,24 +157,34 @@ final class Console implements AutoCloseable {
             return json(200, overview());
         }
         if (api.equals("mail")) {
-            List<CognitoLocal.Code> codes = new ArrayList<>(rt.emulators().cognitoLocal().codes());
+            List<CognitoLocal.Code> codes =
+                    new ArrayList<>(rt.emulators().cognitoLocal().codes());
             codes.sort(Comparator.comparing(CognitoLocal.Code::at).reversed());
             return json(200, Map.of("items", codes.stream().map(Console::mail).toList()));
         }
         if (api.equals("users")) {
             return json(200, Map.of("items", users()));
         }
-        if ((m = match("users/([^/]+)", api)) != null) {
+        m = match("users/([^/]+)", api);
+        if (m != null) {
             return json(200, user(m.group(1)));
         }
         if (api.equals("requests")) {
             int limit = Math.min(Invocations.KEPT, Integer.parseInt(q.getOrDefault("limit", "200")));
-            return json(200, Map.of("items", invocations.recent(limit).stream().map(Invocations.Invocation::summary).toList()));
+            return json(
+                    200,
+                    Map.of(
+                            "items",
+                            invocations.recent(limit).stream()
+                                    .map(Invocations.Invocation::summary)
+                                    .toList()));
         }
-        if ((m = match("requests/(\\d+)", api)) != null) {
+        m = match("requests/(\\d+)", api);
+        if (m != null) {
             Invocations.Invocation i = invocations.get(Long.parseLong(m.group(1)));
             if (i == null) {
-                throw new IllegalArgumentException("no such request (the console keeps the last " + Invocations.KEPT + ")");
+                throw new IllegalArgumentException(
+                        "no such request (the console keeps the last " + Invocations.KEPT + ")");
             }
             Map<String, Object> out = i.summary();
             out.put("request", i.request());
@@ -164,16 +196,27 @@ final class Console implements AutoCloseable {
         if (api.equals("tables")) {
             return json(200, Map.of("items", tables()));
         }
-        if ((m = match("tables/([A-Za-z0-9]+)", api)) != null) {
-            return json(200, scan(m.group(1), q.get("eq"), Math.min(500, Integer.parseInt(q.getOrDefault("limit", "25"))), q.get("cursor")));
+        m = match("tables/([A-Za-z0-9]+)", api);
+        if (m != null) {
+            return json(
+                    200,
+                    scan(
+                            m.group(1),
+                            q.get("eq"),
+                            Math.min(500, Integer.parseInt(q.getOrDefault("limit", "25"))),
+                            q.get("cursor")));
         }
         if (api.equals("bucket")) {
             return json(200, bucket(q.get("cursor")));
         }
         if (api.equals("bucket/object")) {
-            ResponseBytes<GetObjectResponse> o = rt.emulators().s3().getObjectAsBytes(b -> b.bucket(bucket()).key(q.get("key")));
-            String type = o.response().contentType() == null ? "application/octet-stream" : o.response().contentType();
-            return new RestGateway.HttpResponse(200, Map.of("Content-Type", type, "Cache-Control", "max-age=60"), o.asByteArray());
+            ResponseBytes<GetObjectResponse> o =
+                    rt.emulators().s3().getObjectAsBytes(b -> b.bucket(bucket()).key(q.get("key")));
+            String type = o.response().contentType() == null
+                    ? "application/octet-stream"
+                    : o.response().contentType();
+            return new RestGateway.HttpResponse(
+                    200, Map.of("Content-Type", type, "Cache-Control", "max-age=60"), o.asByteArray());
         }
         if (api.equals("connections")) {
             return json(200, Map.of("items", rt.ws().connections()));
@@ -181,37 +224,61 @@ final class Console implements AutoCloseable {
         if (api.equals("schedules")) {
             return json(200, Map.of("items", schedules()));
         }
-        if ((m = match("payments/([^/]+)/page", api)) != null) {
+        m = match("payments/([^/]+)/page", api);
+        if (m != null) {
             Map<String, Object> t = item("TransactionsTable", "transactionId", m.group(1));
-            return json(200, Map.of("url", vnpay().payUrl(m.group(1), ((Number) t.get("amountVnd")).longValue(), "Console: " + m.group(1))));
+            return json(
+                    200,
+                    Map.of(
+                            "url",
+                            vnpay().payUrl(
+                                            m.group(1),
+                                            ((Number) t.get("amountVnd")).longValue(),
+                                            "Console: " + m.group(1))));
         }
         throw new IllegalArgumentException("no console route " + api);
     }
 
     private RestGateway.HttpResponse post(String api, JsonNode body) throws Exception {
         Matcher m;
-        if ((m = match("users/([^/]+)/confirm", api)) != null) {
+        m = match("users/([^/]+)/confirm", api);
+        if (m != null) {
             String username = m.group(1);
-            rt.emulators().cognito().adminConfirmSignUp(b -> b.userPoolId(rt.emulators().userPoolId()).username(username));
+            rt.emulators()
+                    .cognito()
+                    .adminConfirmSignUp(
+                            b -> b.userPoolId(rt.emulators().userPoolId()).username(username));
             return json(200, Map.of("confirmed", true, "username", username));
         }
-        if ((m = match("users/([^/]+)/role", api)) != null) {
+        m = match("users/([^/]+)/role", api);
+        if (m != null) {
             // the real admin route, the console standing in as an Admin caller
-            RestGateway.HttpResponse r = rt.rest().handleAs(new RestGateway.HttpRequest("PUT", "/admin/users/" + m.group(1) + "/role",
-                    Map.of("Content-Type", List.of("application/json")), Map.of(),
-                    Json.write(Map.of("role", body.path("role").asText())).getBytes(StandardCharsets.UTF_8), "127.0.0.1"), CONSOLE_ADMIN);
+            RestGateway.HttpResponse r = rt.rest()
+                    .handleAs(
+                            new RestGateway.HttpRequest(
+                                    "PUT",
+                                    "/admin/users/" + m.group(1) + "/role",
+                                    Map.of("Content-Type", List.of("application/json")),
+                                    Map.of(),
+                                    Json.write(Map.of("role", body.path("role").asText()))
+                                            .getBytes(StandardCharsets.UTF_8),
+                                    "127.0.0.1"),
+                            CONSOLE_ADMIN);
             return new RestGateway.HttpResponse(r.status(), Map.of("Content-Type", "application/json"), r.body());
         }
-        if ((m = match("schedules/([A-Za-z0-9]+)", api)) != null) {
+        m = match("schedules/([A-Za-z0-9]+)", api);
+        if (m != null) {
             String result = rt.fire(m.group(1));
             return json(200, Map.of("function", m.group(1), "result", result));
         }
         if (api.equals("chat/send")) {
-            String frame = body.path("frame").isTextual() ? body.path("frame").asText() : Json.write(body.path("frame"));
+            String frame =
+                    body.path("frame").isTextual() ? body.path("frame").asText() : Json.write(body.path("frame"));
             boolean sent = rt.ws().receive(body.path("connectionId").asText(), frame);
             return json(sent ? 200 : 410, Map.of("sent", sent));
         }
-        if ((m = match("payments/([^/]+)/ipn", api)) != null) {
+        m = match("payments/([^/]+)/ipn", api);
+        if (m != null) {
             Map<String, Object> t = item("TransactionsTable", "transactionId", m.group(1));
             Map<String, String> order = new LinkedHashMap<>();
             order.put("vnp_Amount", Long.toString(((Number) t.get("amountVnd")).longValue() * 100));
@@ -219,7 +286,8 @@ final class Console implements AutoCloseable {
             order.put("vnp_OrderInfo", "Console replay " + m.group(1));
             order.put("vnp_TmnCode", VnpayStandIn.TMN);
             order.put("vnp_TxnRef", m.group(1));
-            VnpayStandIn.Notified n = vnpay().notify(order, !"cancel".equals(body.path("result").asText("pay")));
+            VnpayStandIn.Notified n =
+                    vnpay().notify(order, !"cancel".equals(body.path("result").asText("pay")));
             return json(200, Map.of("ipn", Json.EVENTS.readTree(n.ipnAnswer())));
         }
         throw new IllegalArgumentException("no console action " + api);
@@ -227,7 +295,8 @@ final class Console implements AutoCloseable {
 
     private VnpayStandIn vnpay() {
         if (rt.vnpay() == null) {
-            throw new IllegalStateException("VNPAY is the real sandbox (VNPAY_TMN_CODE is set): replay and the stand-in page need the stand-in");
+            throw new IllegalStateException(
+                    "VNPAY is the real sandbox (VNPAY_TMN_CODE is set): replay and the stand-in page need the stand-in");
         }
         return rt.vnpay();
     }
@@ -269,9 +338,17 @@ final class Console implements AutoCloseable {
         String token = null;
         do {
             String from = token;
-            var page = rt.emulators().cognito().listUsers(b -> b.userPoolId(rt.emulators().userPoolId()).limit(60).paginationToken(from));
+            var page = rt.emulators()
+                    .cognito()
+                    .listUsers(b ->
+                            b.userPoolId(rt.emulators().userPoolId()).limit(60).paginationToken(from));
             for (UserType u : page.users()) {
-                Map<String, Object> row = cognitoUser(u.username(), u.attributes(), u.userStatusAsString(), u.enabled(), String.valueOf(u.userCreateDate()));
+                Map<String, Object> row = cognitoUser(
+                        u.username(),
+                        u.attributes(),
+                        u.userStatusAsString(),
+                        u.enabled(),
+                        String.valueOf(u.userCreateDate()));
                 Map<String, Object> p = profiles.get(String.valueOf(row.get("userId")));
                 row.put("role", p == null ? null : p.get("role"));
                 row.put("credits", p == null ? null : p.get("credits"));
@@ -279,11 +356,13 @@ final class Console implements AutoCloseable {
             }
             token = page.paginationToken();
         } while (token != null);
-        out.sort(Comparator.comparing((Map<String, Object> u) -> String.valueOf(u.get("createdAt"))).reversed());
+        out.sort(Comparator.comparing((Map<String, Object> u) -> String.valueOf(u.get("createdAt")))
+                .reversed());
         return out;
     }
 
-    private static Map<String, Object> cognitoUser(String username, List<AttributeType> attributes, String status, Boolean enabled, String created) {
+    private static Map<String, Object> cognitoUser(
+            String username, List<AttributeType> attributes, String status, Boolean enabled, String created) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("username", username);
         attributes.forEach(a -> {
@@ -302,9 +381,17 @@ final class Console implements AutoCloseable {
 
     private Map<String, Object> user(String userId) {
         Map<String, Object> out = new LinkedHashMap<>();
-        var cognito = rt.emulators().cognito().adminGetUser(b -> b.userPoolId(rt.emulators().userPoolId()).username(userId));
-        out.put("account", cognitoUser(cognito.username(), cognito.userAttributes(), cognito.userStatusAsString(), cognito.enabled(),
-                String.valueOf(cognito.userCreateDate())));
+        var cognito = rt.emulators()
+                .cognito()
+                .adminGetUser(b -> b.userPoolId(rt.emulators().userPoolId()).username(userId));
+        out.put(
+                "account",
+                cognitoUser(
+                        cognito.username(),
+                        cognito.userAttributes(),
+                        cognito.userStatusAsString(),
+                        cognito.enabled(),
+                        String.valueOf(cognito.userCreateDate())));
         Map<String, Object> profile;
         try {
             profile = item("UsersTable", "userId", userId);
@@ -318,20 +405,37 @@ final class Console implements AutoCloseable {
         out.put("images", scanAll("ImagesTable", "userId:" + userId));
         out.put("payments", scanAll("TransactionsTable", "userId:" + userId));
         out.put("rooms", scanAll("RoomMembersTable", "userId:" + userId));
-        out.put("connections", rt.ws().connections().stream().filter(c -> userId.equals(c.get("userId"))).toList());
+        out.put(
+                "connections",
+                rt.ws().connections().stream()
+                        .filter(c -> userId.equals(c.get("userId")))
+                        .toList());
         return out;
     }
 
     private List<String> tableIds() {
-        return new ArrayList<>(rt.emulators().template().resourcesOfType("AWS::DynamoDB::Table").keySet());
+        return new ArrayList<>(rt.emulators()
+                .template()
+                .resourcesOfType("AWS::DynamoDB::Table")
+                .keySet());
     }
 
     private List<Map<String, Object>> tables() {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String id : tableIds()) {
-            var d = rt.emulators().dynamo().describeTable(b -> b.tableName(rt.emulators().ref(id))).table();
-            out.add(Map.of("logicalId", id, "name", d.tableName(), "items", d.itemCount(),
-                    "key", d.keySchema().stream().map(k -> k.attributeName()).toList()));
+            var d = rt.emulators()
+                    .dynamo()
+                    .describeTable(b -> b.tableName(rt.emulators().ref(id)))
+                    .table();
+            out.add(Map.of(
+                    "logicalId",
+                    id,
+                    "name",
+                    d.tableName(),
+                    "items",
+                    d.itemCount(),
+                    "key",
+                    d.keySchema().stream().map(k -> k.attributeName()).toList()));
         }
         return out;
     }
@@ -345,9 +449,11 @@ final class Console implements AutoCloseable {
 
     /** One page of a table, optionally only items whose attribute equals a value ({@code eq=attr:value}). */
     private Map<String, Object> scan(String logicalId, String eq, int limit, String cursor) {
-        ScanRequest.Builder req = ScanRequest.builder().tableName(table(logicalId)).limit(limit);
+        ScanRequest.Builder req =
+                ScanRequest.builder().tableName(table(logicalId)).limit(limit);
         if (eq != null && eq.contains(":")) {
-            req.filterExpression("#a = :v").expressionAttributeNames(Map.of("#a", eq.substring(0, eq.indexOf(':'))))
+            req.filterExpression("#a = :v")
+                    .expressionAttributeNames(Map.of("#a", eq.substring(0, eq.indexOf(':'))))
                     .expressionAttributeValues(Map.of(":v", AttributeValue.fromS(eq.substring(eq.indexOf(':') + 1))));
         }
         if (cursor != null && !cursor.isEmpty()) {
@@ -356,7 +462,9 @@ final class Console implements AutoCloseable {
         ScanResponse r = rt.emulators().dynamo().scan(req.build());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("items", r.items().stream().map(Console::plain).toList());
-        out.put("nextCursor", r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? encodeKey(r.lastEvaluatedKey()) : null);
+        out.put(
+                "nextCursor",
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? encodeKey(r.lastEvaluatedKey()) : null);
         return out;
     }
 
@@ -373,7 +481,9 @@ final class Console implements AutoCloseable {
     }
 
     private Map<String, Object> item(String logicalId, String key, String value) {
-        var r = rt.emulators().dynamo().getItem(b -> b.tableName(table(logicalId)).key(Map.of(key, AttributeValue.fromS(value))));
+        var r = rt.emulators()
+                .dynamo()
+                .getItem(b -> b.tableName(table(logicalId)).key(Map.of(key, AttributeValue.fromS(value))));
         if (!r.hasItem() || r.item().isEmpty()) {
             throw new IllegalArgumentException("no " + key + " " + value + " in " + logicalId);
         }
@@ -383,15 +493,21 @@ final class Console implements AutoCloseable {
     private static String encodeKey(Map<String, AttributeValue> key) {
         Map<String, List<String>> k = new LinkedHashMap<>();
         key.forEach((name, v) -> k.put(name, v.n() != null ? List.of("N", v.n()) : List.of("S", v.s())));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(k).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Json.write(k).getBytes(StandardCharsets.UTF_8));
     }
 
     private static Map<String, AttributeValue> decodeKey(String cursor) {
         try {
             JsonNode k = Json.EVENTS.readTree(Base64.getUrlDecoder().decode(cursor));
             Map<String, AttributeValue> key = new LinkedHashMap<>();
-            k.fields().forEachRemaining(f -> key.put(f.getKey(), f.getValue().path(0).asText().equals("N")
-                    ? AttributeValue.fromN(f.getValue().path(1).asText()) : AttributeValue.fromS(f.getValue().path(1).asText())));
+            k.fields()
+                    .forEachRemaining(f -> key.put(
+                            f.getKey(),
+                            f.getValue().path(0).asText().equals("N")
+                                    ? AttributeValue.fromN(f.getValue().path(1).asText())
+                                    : AttributeValue.fromS(f.getValue().path(1).asText())));
             return key;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("a cursor this console did not give");
@@ -401,7 +517,9 @@ final class Console implements AutoCloseable {
     /** A DynamoDB item as plain JSON values. */
     static Map<String, Object> plain(Map<String, AttributeValue> item) {
         Map<String, Object> out = new LinkedHashMap<>();
-        item.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> out.put(e.getKey(), plain(e.getValue())));
+        item.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> out.put(e.getKey(), plain(e.getValue())));
         return out;
     }
 
@@ -416,23 +534,44 @@ final class Console implements AutoCloseable {
             case SS -> v.ss();
             case NS -> v.ns().stream().map(BigDecimal::new).toList();
             case B -> Base64.getEncoder().encodeToString(v.b().asByteArray());
-            case BS -> v.bs().stream().map(b -> Base64.getEncoder().encodeToString(b.asByteArray())).toList();
+            case BS ->
+                v.bs().stream()
+                        .map(b -> Base64.getEncoder().encodeToString(b.asByteArray()))
+                        .toList();
             default -> String.valueOf(v);
         };
     }
 
     private String bucket() {
-        return rt.emulators().template().resourcesOfType("AWS::S3::Bucket").keySet().stream().findFirst().map(rt.emulators()::ref).orElse(null);
+        return rt.emulators().template().resourcesOfType("AWS::S3::Bucket").keySet().stream()
+                .findFirst()
+                .map(rt.emulators()::ref)
+                .orElse(null);
     }
 
     private Map<String, Object> bucket(String cursor) {
-        ListObjectsV2Response r = rt.emulators().s3().listObjectsV2(b -> b.bucket(bucket()).maxKeys(100)
-                .continuationToken(cursor == null || cursor.isEmpty() ? null : cursor));
+        ListObjectsV2Response r = rt.emulators()
+                .s3()
+                .listObjectsV2(b -> b.bucket(bucket())
+                        .maxKeys(100)
+                        .continuationToken(cursor == null || cursor.isEmpty() ? null : cursor));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("bucket", bucket());
         // S3Proxy's filesystem store lists its directories too ("images/"): objects only
-        out.put("items", r.contents().stream().filter(o -> !o.key().endsWith("/")).map(o -> Map.of("key", o.key(), "size", o.size(),
-                "lastModified", String.valueOf(o.lastModified()), "image", o.key().matches("(?i).*\\.(png|jpe?g|webp|gif)$"))).toList());
+        out.put(
+                "items",
+                r.contents().stream()
+                        .filter(o -> !o.key().endsWith("/"))
+                        .map(o -> Map.of(
+                                "key",
+                                o.key(),
+                                "size",
+                                o.size(),
+                                "lastModified",
+                                String.valueOf(o.lastModified()),
+                                "image",
+                                o.key().matches("(?i).*\\.(png|jpe?g|webp|gif)$")))
+                        .toList());
         out.put("nextCursor", r.nextContinuationToken());
         return out;
     }
@@ -444,7 +583,13 @@ final class Console implements AutoCloseable {
             m.put("function", s.function());
             m.put("event", s.event());
             m.put("expression", s.expression());
-            m.put("next", rt.schedulesRunning() ? Schedules.next(s.expression(), ZonedDateTime.now(ZoneOffset.UTC)).toInstant().toString() : null);
+            m.put(
+                    "next",
+                    rt.schedulesRunning()
+                            ? Schedules.next(s.expression(), ZonedDateTime.now(ZoneOffset.UTC))
+                                    .toInstant()
+                                    .toString()
+                            : null);
             LocalRuntime.Run last = rt.lastRun(s.function());
             m.put("lastRun", last == null ? null : last.at().toString());
             m.put("lastDurationMs", last == null ? null : last.millis());
@@ -457,7 +602,9 @@ final class Console implements AutoCloseable {
     // ---- answers
 
     private static RestGateway.HttpResponse json(int status, Object body) {
-        return new RestGateway.HttpResponse(status, Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
+        return new RestGateway.HttpResponse(
+                status,
+                Map.of("Content-Type", "application/json", "Cache-Control", "no-store"),
                 Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
@@ -469,8 +616,16 @@ final class Console implements AutoCloseable {
             if (in == null) {
                 throw new IllegalArgumentException("no asset " + name);
             }
-            return new RestGateway.HttpResponse(200, Map.of("Content-Type", TYPES.get(name.substring(name.lastIndexOf('.') + 1)),
-                    "Cache-Control", "no-cache", "X-Frame-Options", "SAMEORIGIN"), in.readAllBytes());
+            return new RestGateway.HttpResponse(
+                    200,
+                    Map.of(
+                            "Content-Type",
+                            TYPES.get(name.substring(name.lastIndexOf('.') + 1)),
+                            "Cache-Control",
+                            "no-cache",
+                            "X-Frame-Options",
+                            "SAMEORIGIN"),
+                    in.readAllBytes());
         }
     }
 }

@@ -69,9 +69,15 @@ final class HttpServer {
         @Override
         public boolean handle(Request request, Response response, Callback callback) {
             int status = response.getStatus() <= 0 ? 400 : response.getStatus();
-            String body = Json.write(Map.of("error", Map.of("code", status >= 500 ? "INTERNAL" : "BAD_REQUEST",
-                    "message", status >= 500 ? "an unexpected error occurred" : "the request is malformed",
-                    "requestId", UUID.randomUUID().toString())));
+            String body = Json.write(Map.of(
+                    "error",
+                    Map.of(
+                            "code",
+                            status >= 500 ? "INTERNAL" : "BAD_REQUEST",
+                            "message",
+                            status >= 500 ? "an unexpected error occurred" : "the request is malformed",
+                            "requestId",
+                            UUID.randomUUID().toString())));
             response.getHeaders().put("Content-Type", "application/json");
             // Jetty drops the connection after a request it could not parse: say so, so clients do not reuse it.
             response.getHeaders().put("Connection", "close");
@@ -93,16 +99,23 @@ final class HttpServer {
         }
         byte[] body = Content.Source.asInputStream(request).readAllBytes();
         if (runtime.rest() == null) {
-            write(response, callback, 503, Map.of("Content-Type", "application/json"), "{\"message\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
+            write(
+                    response,
+                    callback,
+                    503,
+                    Map.of("Content-Type", "application/json"),
+                    "{\"message\":\"starting\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
-        if (path.startsWith(INVOKE) && path.endsWith("/invocations") && request.getMethod().equals("POST")) {
+        if (path.startsWith(INVOKE)
+                && path.endsWith("/invocations")
+                && request.getMethod().equals("POST")) {
             invoke(path.substring(INVOKE.length(), path.length() - "/invocations".length()), body, response, callback);
             return;
         }
         if (path.equals(ClipDropStandIn.PATH) && request.getMethod().equals("POST")) {
-            RestGateway.HttpResponse out = ClipDropStandIn.handle(request.getHeaders().get("x-api-key"),
-                    request.getHeaders().get("Content-Type"), body);
+            RestGateway.HttpResponse out = ClipDropStandIn.handle(
+                    request.getHeaders().get("x-api-key"), request.getHeaders().get("Content-Type"), body);
             write(response, callback, out.status(), out.headers(), out.body());
             return;
         }
@@ -111,16 +124,23 @@ final class HttpServer {
                 RestGateway.HttpResponse out;
                 if (path.equals(VnpayStandIn.PAY)) {
                     out = runtime.vnpay().payPage(request.getHttpURI().getQuery());
-                } else if (path.equals(VnpayStandIn.COMPLETE) && request.getMethod().equals("POST")) {
+                } else if (path.equals(VnpayStandIn.COMPLETE)
+                        && request.getMethod().equals("POST")) {
                     out = runtime.vnpay().complete(new String(body, StandardCharsets.UTF_8));
-                } else if (path.equals(VnpayStandIn.QUERYDR) && request.getMethod().equals("POST")) {
+                } else if (path.equals(VnpayStandIn.QUERYDR)
+                        && request.getMethod().equals("POST")) {
                     out = runtime.vnpay().queryDr(body);
                 } else {
                     out = new RestGateway.HttpResponse(404, Map.of(), new byte[0]);
                 }
                 write(response, callback, out.status(), out.headers(), out.body());
             } catch (Exception e) {
-                write(response, callback, 500, Map.of("Content-Type", "text/plain"), String.valueOf(e).getBytes(StandardCharsets.UTF_8));
+                write(
+                        response,
+                        callback,
+                        500,
+                        Map.of("Content-Type", "text/plain"),
+                        String.valueOf(e).getBytes(StandardCharsets.UTF_8));
             }
             return;
         }
@@ -129,28 +149,52 @@ final class HttpServer {
                 RestGateway.HttpResponse out = ApiDocs.handle(path);
                 write(response, callback, out.status(), out.headers(), out.body());
             } catch (IOException e) {
-                write(response, callback, 503, Map.of("Content-Type", "text/plain"), String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
+                write(
+                        response,
+                        callback,
+                        503,
+                        Map.of("Content-Type", "text/plain"),
+                        String.valueOf(e.getMessage()).getBytes(StandardCharsets.UTF_8));
             }
             return;
         }
         if (path.startsWith(StripeStandIn.API + "/") && runtime.stripe() != null) {
             try {
-                RestGateway.HttpResponse out = runtime.stripe().handle(request.getMethod(), path, request.getHeaders()::get, body);
+                RestGateway.HttpResponse out =
+                        runtime.stripe().handle(request.getMethod(), path, request.getHeaders()::get, body);
                 write(response, callback, out.status(), out.headers(), out.body());
             } catch (Exception e) {
-                write(response, callback, 500, Map.of("Content-Type", "text/plain"), String.valueOf(e).getBytes(StandardCharsets.UTF_8));
+                write(
+                        response,
+                        callback,
+                        500,
+                        Map.of("Content-Type", "text/plain"),
+                        String.valueOf(e).getBytes(StandardCharsets.UTF_8));
             }
             return;
         }
         if (path.startsWith("/_local/schedules/") && request.getMethod().equals("POST")) {
             try {
                 String result = runtime.fire(path.substring("/_local/schedules/".length()));
-                write(response, callback, 200, Map.of("Content-Type", "application/json"), result.getBytes(StandardCharsets.UTF_8));
+                write(
+                        response,
+                        callback,
+                        200,
+                        Map.of("Content-Type", "application/json"),
+                        result.getBytes(StandardCharsets.UTF_8));
             } catch (IllegalArgumentException e) {
-                write(response, callback, 404, Map.of("Content-Type", "application/json"),
+                write(
+                        response,
+                        callback,
+                        404,
+                        Map.of("Content-Type", "application/json"),
                         Json.write(Map.of("message", e.getMessage())).getBytes(StandardCharsets.UTF_8));
             } catch (Exception e) {
-                write(response, callback, 500, Map.of("Content-Type", "application/json"),
+                write(
+                        response,
+                        callback,
+                        500,
+                        Map.of("Content-Type", "application/json"),
                         Json.write(Map.of("message", String.valueOf(e))).getBytes(StandardCharsets.UTF_8));
             }
             return;
@@ -162,8 +206,14 @@ final class HttpServer {
             }
             Map<String, String> query = new LinkedHashMap<>();
             Request.extractQueryParameters(request).forEach(f -> query.put(f.getName(), f.getValue()));
-            RestGateway.HttpResponse out = runtime.console().handle(request.getMethod(), path, query, request.getHeaders().get("Origin"),
-                    request.getHeaders().get("Content-Type"), body);
+            RestGateway.HttpResponse out = runtime.console()
+                    .handle(
+                            request.getMethod(),
+                            path,
+                            query,
+                            request.getHeaders().get("Origin"),
+                            request.getHeaders().get("Content-Type"),
+                            body);
             write(response, callback, out.status(), out.headers(), out.body());
             return;
         }
@@ -177,8 +227,9 @@ final class HttpServer {
             query.put(f.getName(), f.getValues());
         }
         String ip = Request.getRemoteAddr(request);
-        RestGateway.HttpResponse out = runtime.rest().handle(new RestGateway.HttpRequest(request.getMethod(), path, headers, query, body,
-                ip == null ? "127.0.0.1" : ip));
+        RestGateway.HttpResponse out = runtime.rest()
+                .handle(new RestGateway.HttpRequest(
+                        request.getMethod(), path, headers, query, body, ip == null ? "127.0.0.1" : ip));
         write(response, callback, out.status(), out.headers(), out.body());
     }
 
@@ -190,7 +241,8 @@ final class HttpServer {
         }
         boolean console = Console.serves(path);
         if (console || path.startsWith(INVOKE) || path.startsWith("/_local/schedules/")) {
-            return LocalGuard.caller(request.getHeaders().get("Origin"), request.getHeaders().get("Sec-Fetch-Site"), port(), console);
+            return LocalGuard.caller(
+                    request.getHeaders().get("Origin"), request.getHeaders().get("Sec-Fetch-Site"), port(), console);
         }
         return null;
     }
@@ -212,20 +264,39 @@ final class HttpServer {
         String id = name.contains(":") ? name.substring(name.lastIndexOf(':') + 1) : name;
         LocalFunction fn = runtime.functions().get(id);
         if (fn == null) {
-            write(response, callback, 404, Map.of("Content-Type", "application/json", "x-amzn-ErrorType", "ResourceNotFoundException"),
-                    Json.write(Map.of("Type", "User", "Message", "Function not found: " + name)).getBytes(StandardCharsets.UTF_8));
+            write(
+                    response,
+                    callback,
+                    404,
+                    Map.of("Content-Type", "application/json", "x-amzn-ErrorType", "ResourceNotFoundException"),
+                    Json.write(Map.of("Type", "User", "Message", "Function not found: " + name))
+                            .getBytes(StandardCharsets.UTF_8));
             return;
         }
         try {
-            write(response, callback, 200, Map.of("Content-Type", "application/json", "X-Amz-Executed-Version", "$LATEST"), fn.invoke(body));
+            write(
+                    response,
+                    callback,
+                    200,
+                    Map.of("Content-Type", "application/json", "X-Amz-Executed-Version", "$LATEST"),
+                    fn.invoke(body));
         } catch (Exception | Error e) {
-            write(response, callback, 200, Map.of("Content-Type", "application/json", "X-Amz-Function-Error", "Unhandled"),
-                    Json.write(Map.of("errorMessage", String.valueOf(e.getMessage()), "errorType", e.getClass().getName()))
+            write(
+                    response,
+                    callback,
+                    200,
+                    Map.of("Content-Type", "application/json", "X-Amz-Function-Error", "Unhandled"),
+                    Json.write(Map.of(
+                                    "errorMessage",
+                                    String.valueOf(e.getMessage()),
+                                    "errorType",
+                                    e.getClass().getName()))
                             .getBytes(StandardCharsets.UTF_8));
         }
     }
 
-    private static void write(Response response, Callback callback, int status, Map<String, String> headers, byte[] body) {
+    private static void write(
+            Response response, Callback callback, int status, Map<String, String> headers, byte[] body) {
         response.setStatus(status);
         headers.forEach((k, v) -> response.getHeaders().put(k, v));
         response.write(true, ByteBuffer.wrap(body), callback);
@@ -238,7 +309,8 @@ final class HttpServer {
         for (var route : runtime.rest().routes()) {
             String path = route.path().replaceAll("\\{[^}]+}", "selfcheck");
             var req = HttpRequest.newBuilder(URI.create(runtime.baseUrl() + path))
-                    .method(route.method(), BodyPublishers.noBody()).build();
+                    .method(route.method(), BodyPublishers.noBody())
+                    .build();
             checks.add(client.sendAsync(req, BodyHandlers.discarding()).thenAccept(r -> {
                 if (r.statusCode() >= 500) {
                     throw new IllegalStateException(route.key() + " answered " + r.statusCode());

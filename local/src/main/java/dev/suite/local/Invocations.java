@@ -29,15 +29,43 @@ final class Invocations implements AutoCloseable {
     static final int KEPT = 1000;
     /** Bodies longer than this are kept cut (the last 1,000 invocations stay within a few MB). */
     private static final int MAX_BODY = 16 * 1024;
+
     private static final String REDACTED = "[redacted]";
-    private static final Set<String> SECRET_KEYS = Set.of("password", "newpassword", "authorization", "token", "idtoken", "accesstoken",
-            "refreshtoken", "x-api-key", "vnp_securehash", "stripe-signature", "secret", "cookie", "checkintoken", "code", "confirmationcode");
+    private static final Set<String> SECRET_KEYS = Set.of(
+            "password",
+            "newpassword",
+            "authorization",
+            "token",
+            "idtoken",
+            "accesstoken",
+            "refreshtoken",
+            "x-api-key",
+            "vnp_securehash",
+            "stripe-signature",
+            "secret",
+            "cookie",
+            "checkintoken",
+            "code",
+            "confirmationcode");
     private static final Pattern JWT = Pattern.compile("eyJ[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]{5,}\\.[A-Za-z0-9_-]+");
-    private static final Pattern QUERY_SECRET = Pattern.compile("(?i)((?:^|[?&])(?:token|code|vnp_SecureHash|X-Amz-Signature|X-Amz-Credential)=)[^&\"]*");
+    private static final Pattern QUERY_SECRET =
+            Pattern.compile("(?i)((?:^|[?&])(?:token|code|vnp_SecureHash|X-Amz-Signature|X-Amz-Credential)=)[^&\"]*");
 
     /** One invocation; request and response are redacted JSON. */
-    record Invocation(long id, Instant at, String function, String kind, String method, String route, int status, long durationMicros,
-                      String correlationId, String userId, JsonNode request, JsonNode response, String error) {
+    record Invocation(
+            long id,
+            Instant at,
+            String function,
+            String kind,
+            String method,
+            String route,
+            int status,
+            long durationMicros,
+            String correlationId,
+            String userId,
+            JsonNode request,
+            JsonNode response,
+            String error) {
         Map<String, Object> summary() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", id);
@@ -55,8 +83,7 @@ final class Invocations implements AutoCloseable {
     }
 
     /** A log line a function wrote. */
-    record Line(String at, String level, String logger, String message) {
-    }
+    record Line(String at, String level, String logger, String message) {}
 
     private final AtomicLong ids = new AtomicLong();
     private final Deque<Invocation> recent = new ArrayDeque<>();
@@ -146,7 +173,9 @@ final class Invocations implements AutoCloseable {
                 ObjectNode o = Json.EVENTS.createObjectNode();
                 o.put("statusCode", status);
                 o.set("headers", output.path("headers"));
-                o.set("body", body(output.path("body"), output.path("isBase64Encoded").asBoolean()));
+                o.set(
+                        "body",
+                        body(output.path("body"), output.path("isBase64Encoded").asBoolean()));
                 response = o;
             }
         } else if ("REQUEST".equals(e.path("type").asText()) && e.has("methodArn")) {
@@ -155,7 +184,11 @@ final class Invocations implements AutoCloseable {
             route = e.path("requestContext").path("routeKey").asText("$connect");
             request = e;
             if (output != null) {
-                status = "Allow".equals(output.at("/policyDocument/Statement/0/Effect").asText()) ? 200 : 403;
+                status = "Allow"
+                                .equals(output.at("/policyDocument/Statement/0/Effect")
+                                        .asText())
+                        ? 200
+                        : 403;
                 userId = text(output.path("principalId"));
             }
         } else if (ctx.has("routeKey")) {
@@ -193,8 +226,20 @@ final class Invocations implements AutoCloseable {
             route = p.function;
             request = e;
         }
-        Invocation inv = new Invocation(ids.incrementAndGet(), p.at, p.function, kind, method, route, status, micros, correlation, userId,
-                redact(request), redact(response), error);
+        Invocation inv = new Invocation(
+                ids.incrementAndGet(),
+                p.at,
+                p.function,
+                kind,
+                method,
+                route,
+                status,
+                micros,
+                correlation,
+                userId,
+                redact(request),
+                redact(response),
+                error);
         synchronized (recent) {
             recent.addFirst(inv);
             while (recent.size() > KEPT) {
@@ -218,7 +263,9 @@ final class Invocations implements AutoCloseable {
         }
         String text = body.asText();
         if (text.length() > MAX_BODY) {
-            return Json.EVENTS.getNodeFactory().textNode(text.substring(0, MAX_BODY) + "... (" + text.length() + " characters in all)");
+            return Json.EVENTS
+                    .getNodeFactory()
+                    .textNode(text.substring(0, MAX_BODY) + "... (" + text.length() + " characters in all)");
         }
         try {
             return Json.EVENTS.readTree(text);
@@ -259,8 +306,11 @@ final class Invocations implements AutoCloseable {
             ObjectNode out = Json.EVENTS.createObjectNode();
             for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> f = it.next();
-                boolean secret = secretKey(f.getKey()) && !f.getValue().isNull() && !f.getValue().isContainerNode()
-                        && !(f.getKey().equalsIgnoreCase("code") && !f.getValue().asText().matches("\\d{4,10}"));
+                boolean secret = secretKey(f.getKey())
+                        && !f.getValue().isNull()
+                        && !f.getValue().isContainerNode()
+                        && !(f.getKey().equalsIgnoreCase("code")
+                                && !f.getValue().asText().matches("\\d{4,10}"));
                 out.set(f.getKey(), secret ? Json.EVENTS.getNodeFactory().textNode(REDACTED) : redact(f.getValue()));
             }
             return out;

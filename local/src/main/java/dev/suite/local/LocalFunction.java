@@ -39,7 +39,8 @@ public final class LocalFunction {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw new IllegalStateException("cannot start " + name + " (" + className + "): " + cause, cause);
         }
-        this.inputType = handler instanceof RequestHandler<?, ?> ? Json.EVENTS.constructType(inputOf(handler.getClass())) : null;
+        this.inputType =
+                handler instanceof RequestHandler<?, ?> ? Json.EVENTS.constructType(inputOf(handler.getClass())) : null;
     }
 
     private static Type inputOf(Class<?> type) {

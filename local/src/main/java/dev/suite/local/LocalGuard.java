@@ -15,8 +15,7 @@ import java.util.UUID;
  * {@code Sec-Fetch-Site} other than {@code same-origin} or {@code none}. SDKs and curl send neither.
  */
 final class LocalGuard {
-    private LocalGuard() {
-    }
+    private LocalGuard() {}
 
     /** Null when {@code host} names this port on the loopback, else why the request is refused. */
     static String host(String host, int port) {
@@ -41,16 +40,26 @@ final class LocalGuard {
         if (origin == null) {
             return null;
         }
-        if (ownOriginAllowed && (origin.equals("http://127.0.0.1:" + port) || origin.equals("http://localhost:" + port))) {
+        if (ownOriginAllowed
+                && (origin.equals("http://127.0.0.1:" + port) || origin.equals("http://localhost:" + port))) {
             return null;
         }
-        return ownOriginAllowed ? "refused: the console answers its own page only (Origin " + origin + ")"
+        return ownOriginAllowed
+                ? "refused: the console answers its own page only (Origin " + origin + ")"
                 : "refused: this route answers SDKs and tools, not web pages (Origin " + origin + ")";
     }
 
     /** The suite's JSON error for a refusal (403 FORBIDDEN). */
     static byte[] forbidden(String message) {
-        return Json.write(Map.of("error", Map.of("code", "FORBIDDEN", "message", message, "requestId", UUID.randomUUID().toString())))
+        return Json.write(Map.of(
+                        "error",
+                        Map.of(
+                                "code",
+                                "FORBIDDEN",
+                                "message",
+                                message,
+                                "requestId",
+                                UUID.randomUUID().toString())))
                 .getBytes(StandardCharsets.UTF_8);
     }
 }

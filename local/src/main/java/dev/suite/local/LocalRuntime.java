@@ -39,25 +39,39 @@ import java.util.concurrent.TimeUnit;
 public final class LocalRuntime implements AutoCloseable {
 
     /** Settings of one run. Port 0 picks a free port. */
-    public record Options(int port, int wsPort, Path dataDir, boolean inMemory, Map<String, Map<String, String>> overrides,
-                          boolean schedules) {
+    public record Options(
+            int port,
+            int wsPort,
+            Path dataDir,
+            boolean inMemory,
+            Map<String, Map<String, String>> overrides,
+            boolean schedules) {
         /**
          * For test suites: free ports, no schedules, and the per-address limits of the auth routes raised (every test
          * user registers and logs in from 127.0.0.1; the limits themselves are tested at the handler).
          */
         public static Options forTests(Path dataDir) {
-            return new Options(0, 0, dataDir, dataDir == null, Map.of("AuthFunction", Map.of(
-                    "REGISTER_LIMIT_PER_IP_PER_MINUTE", "10000", "LOGIN_FAILURES_PER_IP_PER_MINUTE", "10000")), false);
+            return new Options(
+                    0,
+                    0,
+                    dataDir,
+                    dataDir == null,
+                    Map.of(
+                            "AuthFunction",
+                            Map.of(
+                                    "REGISTER_LIMIT_PER_IP_PER_MINUTE",
+                                    "10000",
+                                    "LOGIN_FAILURES_PER_IP_PER_MINUTE",
+                                    "10000")),
+                    false);
         }
     }
 
     /** A Schedule event of a function. */
-    public record Schedule(String function, String event, String expression) {
-    }
+    public record Schedule(String function, String event, String expression) {}
 
     /** The last run of a schedule: when, how long, what the function answered (or the error). */
-    public record Run(Instant at, long millis, String result) {
-    }
+    public record Run(Instant at, long millis, String result) {}
 
     private final Template template;
     private final Options options;
@@ -78,9 +92,12 @@ public final class LocalRuntime implements AutoCloseable {
         this.options = options;
         this.out = out;
         this.http = new HttpServer(this);
-        String stage = template.resourcesOfType("AWS::Serverless::Api").values().stream().findFirst()
-                .map(r -> String.valueOf(new Resolver(template, Map.of(), Map.of()).resolve(
-                        Template.<Map<String, Object>>cast(r.get("Properties")).get("StageName")))).orElse("dev");
+        String stage = template.resourcesOfType("AWS::Serverless::Api").values().stream()
+                .findFirst()
+                .map(r -> String.valueOf(new Resolver(template, Map.of(), Map.of())
+                        .resolve(Template.<Map<String, Object>>cast(r.get("Properties"))
+                                .get("StageName"))))
+                .orElse("dev");
         this.ws = new WebSocketGateway(template, stage);
     }
 
@@ -106,23 +123,38 @@ public final class LocalRuntime implements AutoCloseable {
         Resolver names = new Resolver(template, Map.of(), Map.of());
         Map<String, String> triggers = new LinkedHashMap<>();
         template.resourcesOfType("AWS::Cognito::UserPool").forEach((id, r) -> {
-            Map<String, Object> lambdaConfig = Template.cast(template.properties(id).getOrDefault("LambdaConfig", Map.of()));
+            Map<String, Object> lambdaConfig =
+                    Template.cast(template.properties(id).getOrDefault("LambdaConfig", Map.of()));
             lambdaConfig.forEach((trigger, fn) -> triggers.put(trigger, names.string(fn)));
         });
         long t0 = System.nanoTime();
-        emulators = Emulators.start(template, new Emulators.Options(options.inMemory() ? null : options.dataDir(), http.port(), triggers));
+        emulators = Emulators.start(
+                template, new Emulators.Options(options.inMemory() ? null : options.dataDir(), http.port(), triggers));
         long t1 = System.nanoTime();
-        template.resourcesOfType("AWS::ApiGatewayV2::Api").keySet().stream().findFirst().ifPresent(api -> ws.iam(emulators.iam(),
-                emulators.resolver().string(Map.of("Fn::Sub", "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${"
-                        + api + "}/${Stage}"))));
+        template.resourcesOfType("AWS::ApiGatewayV2::Api").keySet().stream()
+                .findFirst()
+                .ifPresent(api -> ws.iam(
+                        emulators.iam(),
+                        emulators
+                                .resolver()
+                                .string(Map.of(
+                                        "Fn::Sub",
+                                        "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${" + api
+                                                + "}/${Stage}"))));
         emulators.cognitoLocal().onCode(c -> out.println("[mail] code for " + c.destination() + ": " + c.code()));
         invocations = new Invocations();
         template.resourcesOfType("AWS::Serverless::Function").forEach((id, r) -> {
             Map<String, String> env = new LinkedHashMap<>(standIns(id));
             env.putAll(options.overrides().getOrDefault(id, Map.of()));
-            functions.put(id, new LocalFunction(id, String.valueOf(template.properties(id).get("Handler")),
-                    emulators.functionConfig(id, env), invocations));
-            Map<String, Map<String, Object>> events = Template.cast(template.properties(id).getOrDefault("Events", Map.of()));
+            functions.put(
+                    id,
+                    new LocalFunction(
+                            id,
+                            String.valueOf(template.properties(id).get("Handler")),
+                            emulators.functionConfig(id, env),
+                            invocations));
+            Map<String, Map<String, Object>> events =
+                    Template.cast(template.properties(id).getOrDefault("Events", Map.of()));
             events.forEach((name, e) -> {
                 if ("Schedule".equals(e.get("Type"))) {
                     Map<String, Object> p = Template.cast(e.get("Properties"));
@@ -131,11 +163,16 @@ public final class LocalRuntime implements AutoCloseable {
             });
         });
         Set<String> clients = Set.copyOf(template.resourcesOfType("AWS::Cognito::UserPoolClient").keySet().stream()
-                .map(emulators::ref).toList());
-        JwtVerifier verifier = new JwtVerifier(emulators.cognitoLocal().issuer(emulators.userPoolId()),
-                URI.create(emulators.cognitoLocal().jwksUrl(emulators.userPoolId())), clients, Clock.systemUTC());
+                .map(emulators::ref)
+                .toList());
+        JwtVerifier verifier = new JwtVerifier(
+                emulators.cognitoLocal().issuer(emulators.userPoolId()),
+                URI.create(emulators.cognitoLocal().jwksUrl(emulators.userPoolId())),
+                clients,
+                Clock.systemUTC());
         rest = new RestGateway(template, emulators.resolver(), functions, verifier);
-        phases = String.format("emulators %d ms, functions %d ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        phases = String.format(
+                "emulators %d ms, functions %d ms", (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
         ws.functions(functions);
         console = new Console(this, invocations);
         if (options.schedules()) {
@@ -148,8 +185,9 @@ public final class LocalRuntime implements AutoCloseable {
      * unset, the function is pointed at a local stand-in served by this runtime.
      */
     private Map<String, String> standIns(String function) {
-        Map<String, Object> vars = Template.cast(Template.<Map<String, Object>>cast(
-                template.properties(function).getOrDefault("Environment", Map.of())).getOrDefault("Variables", Map.of()));
+        Map<String, Object> vars = Template.cast(
+                Template.<Map<String, Object>>cast(template.properties(function).getOrDefault("Environment", Map.of()))
+                        .getOrDefault("Variables", Map.of()));
         Map<String, String> env = new LinkedHashMap<>();
         Config outside = Config.fromSystem();
         if (vars.containsKey("CLIPDROP_API_KEY_PARAM")) {
@@ -195,7 +233,8 @@ public final class LocalRuntime implements AutoCloseable {
         if (vars.containsKey("STRIPE_WEBHOOK_SECRET_PARAM")) {
             env.put("STRIPE_WEBHOOK_SECRET", secret);
             if (outside.get("STRIPE_WEBHOOK_SECRET").isEmpty()) {
-                standInNotes.add("Stripe       webhook secret " + LOCAL_WEBHOOK_SECRET + " (set STRIPE_WEBHOOK_SECRET to use yours)");
+                standInNotes.add("Stripe       webhook secret " + LOCAL_WEBHOOK_SECRET
+                        + " (set STRIPE_WEBHOOK_SECRET to use yours)");
             }
         }
         if (vars.containsKey("STRIPE_SECRET_KEY_PARAM")) {
@@ -210,10 +249,14 @@ public final class LocalRuntime implements AutoCloseable {
                 }
                 env.put("STRIPE_SECRET_KEY", StripeStandIn.KEY);
                 env.put("STRIPE_API_URL", baseUrl() + StripeStandIn.API);
-                standInNotes.add("Stripe       local stand-in checkout page under " + baseUrl() + StripeStandIn.PAY
-                        + " (Pay posts a signed checkout.session.completed to the webhook; set STRIPE_SECRET_KEY for the real API)");
+                standInNotes.add(
+                        "Stripe       local stand-in checkout page under " + baseUrl() + StripeStandIn.PAY
+                                + " (Pay posts a signed checkout.session.completed to the webhook; set STRIPE_SECRET_KEY for the real API)");
             }
-            env.put("STRIPE_SUCCESS_URL", outside.get("STRIPE_SUCCESS_URL").orElse(baseUrl() + StripeStandIn.SUCCESS + "?session_id={CHECKOUT_SESSION_ID}"));
+            env.put(
+                    "STRIPE_SUCCESS_URL",
+                    outside.get("STRIPE_SUCCESS_URL")
+                            .orElse(baseUrl() + StripeStandIn.SUCCESS + "?session_id={CHECKOUT_SESSION_ID}"));
             env.put("STRIPE_CANCEL_URL", outside.get("STRIPE_CANCEL_URL").orElse(baseUrl() + StripeStandIn.CANCELLED));
         }
         return env;
@@ -222,7 +265,10 @@ public final class LocalRuntime implements AutoCloseable {
     /** The webhook signing secret of local runs without STRIPE_WEBHOOK_SECRET: sign your own events with it. */
     static final String LOCAL_WEBHOOK_SECRET = "whsec_local_suite";
 
-    /** The check-in code key of this run when CHECKIN_TOKEN_KEY is unset: random, so codes die with the process (they live 60 s). */
+    /**
+     * The check-in code key of this run when CHECKIN_TOKEN_KEY is unset: random, so codes die with the process (they
+     * live 60 s).
+     */
     private final String checkinKey = UUID.randomUUID() + "-" + UUID.randomUUID();
 
     private VnpayStandIn vnpay;
@@ -231,6 +277,7 @@ public final class LocalRuntime implements AutoCloseable {
     StripeStandIn stripe() {
         return stripe;
     }
+
     private String phases = "";
 
     VnpayStandIn vnpay() {
@@ -253,17 +300,22 @@ public final class LocalRuntime implements AutoCloseable {
     private void arm(Schedule s, ZonedDateTime after) {
         ZonedDateTime next = Schedules.next(s.expression(), after);
         long delay = Math.max(0, next.toInstant().toEpochMilli() - System.currentTimeMillis());
-        timer.schedule(() -> {
-            try {
-                fire(s);
-            } catch (Exception e) {
-                out.println("[schedule] " + s.function() + " failed: " + e);
-            }
-            arm(s, next);
-        }, delay, TimeUnit.MILLISECONDS);
+        timer.schedule(
+                () -> {
+                    try {
+                        fire(s);
+                    } catch (Exception e) {
+                        out.println("[schedule] " + s.function() + " failed: " + e);
+                    }
+                    arm(s, next);
+                },
+                delay,
+                TimeUnit.MILLISECONDS);
     }
 
-    /** Runs a schedule now (what EventBridge would send), by function id or event name; answers the function's output. */
+    /**
+     * Runs a schedule now (what EventBridge would send), by function id or event name; answers the function's output.
+     */
     public String fire(String name) throws Exception {
         for (Schedule s : schedules) {
             if (s.function().equals(name) || s.event().equals(name)) {
@@ -286,7 +338,8 @@ public final class LocalRuntime implements AutoCloseable {
         event.put("detail", Map.of());
         long t0 = System.nanoTime();
         try {
-            String result = new String(functions.get(s.function()).invoke(Json.EVENTS.writeValueAsBytes(event)), StandardCharsets.UTF_8);
+            String result = new String(
+                    functions.get(s.function()).invoke(Json.EVENTS.writeValueAsBytes(event)), StandardCharsets.UTF_8);
             lastRuns.put(s.function(), new Run(Instant.now(), (System.nanoTime() - t0) / 1_000_000, result));
             return result;
         } catch (Exception | Error e) {
@@ -354,17 +407,20 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("Local backend from " + template.file() + " (no Docker, no AWS account)");
         out.println("  REST API     " + baseUrl() + "   (" + rest.routes().size() + " routes)");
         if (ws.declared()) {
-            out.println("  WebSocket    " + wsUrl() + "/?token=<idToken>   (routes " + String.join(", ", ws.routes().keySet()) + ")");
+            out.println("  WebSocket    " + wsUrl() + "/?token=<idToken>   (routes "
+                    + String.join(", ", ws.routes().keySet()) + ")");
         }
-        out.println("  Console      " + baseUrl() + Console.ROOT + "   (mail, users, requests, data, chat, payments, schedules, "
+        out.println("  Console      " + baseUrl() + Console.ROOT
+                + "   (mail, users, requests, data, chat, payments, schedules, "
                 + "coaching, gym, API; loopback only)");
-        out.println("  API docs     " + baseUrl() + ApiDocs.DOCS + "   (" + baseUrl() + ApiDocs.OPENAPI + ", " + baseUrl() + ApiDocs.ASYNCAPI
-                + ", WebSocket frames " + baseUrl() + ApiDocs.DOCS + "/websocket)");
+        out.println("  API docs     " + baseUrl() + ApiDocs.DOCS + "   (" + baseUrl() + ApiDocs.OPENAPI + ", "
+                + baseUrl() + ApiDocs.ASYNCAPI + ", WebSocket frames " + baseUrl() + ApiDocs.DOCS + "/websocket)");
         out.println("  DynamoDB     http://127.0.0.1:" + emulators.dynamoPort());
         out.println("  S3           http://127.0.0.1:" + emulators.s3Port());
         out.println("  Cognito      " + emulators.cognitoLocal().endpoint() + "  pool " + emulators.userPoolId()
                 + "  client " + emulators.clientId());
-        out.println("  Data         " + (options.inMemory() ? "in memory" : options.dataDir().toAbsolutePath()));
+        out.println("  Data         "
+                + (options.inMemory() ? "in memory" : options.dataDir().toAbsolutePath()));
         standInNotes.forEach(n -> out.println("  " + n));
         for (Schedule s : schedules) {
             out.println("  Schedule     " + s.function() + " " + s.expression() + "  (now: curl -X POST " + baseUrl()
@@ -377,7 +433,8 @@ public final class LocalRuntime implements AutoCloseable {
         out.println("  curl -s -X POST " + baseUrl() + "/auth/confirm -H 'Content-Type: application/json' \\");
         out.println("       -d '{\"email\":\"you@example.com\",\"code\":\"<the code>\"}'");
         out.println("  TOKEN=$(curl -s -X POST " + baseUrl() + "/auth/login -H 'Content-Type: application/json' \\");
-        out.println("       -d '{\"email\":\"you@example.com\",\"password\":\"Passw0rdOk\"}' | sed 's/.*\"idToken\":\"\\([^\"]*\\)\".*/\\1/')");
+        out.println(
+                "       -d '{\"email\":\"you@example.com\",\"password\":\"Passw0rdOk\"}' | sed 's/.*\"idToken\":\"\\([^\"]*\\)\".*/\\1/')");
         out.println("  curl -s " + baseUrl() + "/auth/me -H \"Authorization: Bearer $TOKEN\"");
         out.println("  curl -s -X POST " + baseUrl() + "/image/generate-image -H \"Authorization: Bearer $TOKEN\" \\");
         out.println("       -H 'Content-Type: application/json' -d '{\"prompt\":\"a lighthouse at dawn\"}'");
@@ -419,7 +476,8 @@ public final class LocalRuntime implements AutoCloseable {
             probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return null;
         } catch (IOException e) {
-            return "port " + port + " on 127.0.0.1 is in use (another local/run?); stop it or choose another with " + flag + " N";
+            return "port " + port + " on 127.0.0.1 is in use (another local/run?); stop it or choose another with "
+                    + flag + " N";
         }
     }
 
@@ -453,24 +511,29 @@ public final class LocalRuntime implements AutoCloseable {
                 fail(problem);
             }
         }
-        Map<String, Map<String, String>> overrides = admin == null ? Map.of()
-                : Map.of("PostConfirmationFunction", Map.of("ADMIN_EMAIL", admin));
+        Map<String, Map<String, String>> overrides =
+                admin == null ? Map.of() : Map.of("PostConfirmationFunction", Map.of("ADMIN_EMAIL", admin));
         LocalRuntime rt = start(new Options(port, wsPort, data, inMemory, overrides, true), System.out);
         Runtime.getRuntime().addShutdownHook(new Thread(rt::close, "shutdown"));
         rt.printBanner();
-        Thread docs = new Thread(() -> {
-            try {
-                ApiDocs.install();
-            } catch (IOException e) {
-                System.out.println("[docs] the API reference renderer could not be installed (npm ci in contract/): " + e.getMessage());
-            }
-        }, "docs-install");
+        Thread docs = new Thread(
+                () -> {
+                    try {
+                        ApiDocs.install();
+                    } catch (IOException e) {
+                        System.out.println(
+                                "[docs] the API reference renderer could not be installed (npm ci in contract/): "
+                                        + e.getMessage());
+                    }
+                },
+                "docs-install");
         docs.setDaemon(true);
         docs.start();
         long check = System.nanoTime();
         rt.http.selfCheck();
         System.out.printf("ready%n");
-        System.out.printf("(started in %d ms: %s, first call of every route %d ms; Ctrl-C stops everything)%n",
+        System.out.printf(
+                "(started in %d ms: %s, first call of every route %d ms; Ctrl-C stops everything)%n",
                 (System.nanoTime() - started) / 1_000_000, rt.phases, (System.nanoTime() - check) / 1_000_000);
     }
 }

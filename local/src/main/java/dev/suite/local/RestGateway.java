@@ -30,16 +30,18 @@ public final class RestGateway {
     private static final Logger LOG = Log.get(RestGateway.class);
 
     /** An HTTP request as the server received it. */
-    public record HttpRequest(String method, String path, Map<String, List<String>> headers, Map<String, List<String>> query,
-                              byte[] body, String sourceIp) {
-    }
+    public record HttpRequest(
+            String method,
+            String path,
+            Map<String, List<String>> headers,
+            Map<String, List<String>> query,
+            byte[] body,
+            String sourceIp) {}
 
     /** What goes back on the wire. */
-    public record HttpResponse(int status, Map<String, String> headers, byte[] body) {
-    }
+    public record HttpResponse(int status, Map<String, String> headers, byte[] body) {}
 
-    private record Route(Template.ApiRoute route, Pattern pattern, List<String> params, LocalFunction function) {
-    }
+    private record Route(Template.ApiRoute route, Pattern pattern, List<String> params, LocalFunction function) {}
 
     private final List<Route> routes = new ArrayList<>();
     private final JwtVerifier verifier;
@@ -49,8 +51,10 @@ public final class RestGateway {
 
     RestGateway(Template template, Resolver resolver, Map<String, LocalFunction> functions, JwtVerifier verifier) {
         this.verifier = verifier;
-        Map<String, Object> api = template.resourcesOfType("AWS::Serverless::Api").values().stream().findFirst()
-                .map(r -> Template.<Map<String, Object>>cast(resolver.resolve(r.get("Properties")))).orElse(Map.of());
+        Map<String, Object> api = template.resourcesOfType("AWS::Serverless::Api").values().stream()
+                .findFirst()
+                .map(r -> Template.<Map<String, Object>>cast(resolver.resolve(r.get("Properties"))))
+                .orElse(Map.of());
         this.stage = String.valueOf(api.getOrDefault("StageName", "dev"));
         this.cors = new LinkedHashMap<>();
         Map<String, Object> c = Template.cast(api.getOrDefault("Cors", Map.of()));
@@ -105,18 +109,26 @@ public final class RestGateway {
 
     private HttpResponse handle(HttpRequest req, Map<String, Object> callerClaims) {
         String requestId = UUID.randomUUID().toString();
-        List<Route> forPath = routes.stream().filter(r -> r.pattern().matcher(req.path()).matches()).toList();
+        List<Route> forPath = routes.stream()
+                .filter(r -> r.pattern().matcher(req.path()).matches())
+                .toList();
         if (req.method().equals("OPTIONS") && !forPath.isEmpty() && !cors.isEmpty()) {
             return new HttpResponse(200, new LinkedHashMap<>(cors), new byte[0]);
         }
-        Route route = forPath.stream().filter(r -> r.route().method().equals(req.method())).findFirst().orElse(null);
+        Route route = forPath.stream()
+                .filter(r -> r.route().method().equals(req.method()))
+                .findFirst()
+                .orElse(null);
         if (route == null) {
-            return gatewayResponse("MISSING_AUTHENTICATION_TOKEN", 403, "{\"message\":\"Missing Authentication Token\"}", requestId);
+            return gatewayResponse(
+                    "MISSING_AUTHENTICATION_TOKEN", 403, "{\"message\":\"Missing Authentication Token\"}", requestId);
         }
         Map<String, Object> claims = callerClaims;
         if (route.route().authorized() && claims == null) {
             String header = first(req.headers(), "Authorization");
-            String token = header == null ? null : header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : header;
+            String token = header == null
+                    ? null
+                    : header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : header;
             try {
                 claims = verifier.verify(token, JwtVerifier.TokenUse.id);
             } catch (JwtVerifier.InvalidTokenException e) {
@@ -134,9 +146,11 @@ public final class RestGateway {
                 out.getMultiValueHeaders().forEach((k, v) -> headers.put(k, String.join(",", v)));
             }
             headers.putIfAbsent("x-amzn-RequestId", requestId);
-            byte[] body = out.getBody() == null ? new byte[0]
-                    : Boolean.TRUE.equals(out.getIsBase64Encoded()) ? Base64.getDecoder().decode(out.getBody())
-                    : out.getBody().getBytes(StandardCharsets.UTF_8);
+            byte[] body = out.getBody() == null
+                    ? new byte[0]
+                    : Boolean.TRUE.equals(out.getIsBase64Encoded())
+                            ? Base64.getDecoder().decode(out.getBody())
+                            : out.getBody().getBytes(StandardCharsets.UTF_8);
             return new HttpResponse(out.getStatusCode() == null ? 200 : out.getStatusCode(), headers, body);
         } catch (Exception | Error e) {
             LOG.error("function " + route.function().name() + " failed", e);
@@ -144,7 +158,8 @@ public final class RestGateway {
         }
     }
 
-    private APIGatewayProxyRequestEvent event(HttpRequest req, Route route, Map<String, Object> claims, String requestId) {
+    private APIGatewayProxyRequestEvent event(
+            HttpRequest req, Route route, Map<String, Object> claims, String requestId) {
         Map<String, String> headers = new LinkedHashMap<>();
         Map<String, List<String>> multiHeaders = new LinkedHashMap<>();
         req.headers().forEach((k, v) -> {
@@ -171,28 +186,49 @@ public final class RestGateway {
         }
         String contentType = first(req.headers(), "Content-Type");
         boolean text = contentType == null || isText(contentType);
-        String body = req.body().length == 0 ? null
-                : text ? new String(req.body(), StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(req.body());
+        String body = req.body().length == 0
+                ? null
+                : text
+                        ? new String(req.body(), StandardCharsets.UTF_8)
+                        : Base64.getEncoder().encodeToString(req.body());
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                .withResourcePath(route.route().path()).withHttpMethod(req.method()).withPath("/" + stage + req.path())
-                .withStage(stage).withRequestId(requestId).withAccountId("000000000000").withApiId("local")
-                .withProtocol("HTTP/1.1").withResourceId("local")
-                .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp(req.sourceIp())
+                .withResourcePath(route.route().path())
+                .withHttpMethod(req.method())
+                .withPath("/" + stage + req.path())
+                .withStage(stage)
+                .withRequestId(requestId)
+                .withAccountId("000000000000")
+                .withApiId("local")
+                .withProtocol("HTTP/1.1")
+                .withResourceId("local")
+                .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity()
+                        .withSourceIp(req.sourceIp())
                         .withUserAgent(first(req.headers(), "User-Agent")));
         ctx.setRequestTimeEpoch(Instant.now().toEpochMilli());
         ctx.setDomainName("localhost");
         if (claims != null) {
             Map<String, Object> flat = new LinkedHashMap<>();
-            claims.forEach((k, v) -> flat.put(k, v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
-                    : String.valueOf(v)));
+            claims.forEach((k, v) -> flat.put(
+                    k,
+                    v instanceof List<?> l
+                            ? String.join(",", l.stream().map(String::valueOf).toList())
+                            : String.valueOf(v)));
             Map<String, Object> authorizer = new LinkedHashMap<>();
             authorizer.put("claims", flat);
             ctx.setAuthorizer(authorizer);
         }
-        return new APIGatewayProxyRequestEvent().withResource(route.route().path()).withPath(req.path())
-                .withHttpMethod(req.method()).withHeaders(headers).withMultiValueHeaders(multiHeaders)
-                .withQueryStringParameters(query).withMultiValueQueryStringParameters(multiQuery)
-                .withPathParameters(pathParams).withRequestContext(ctx).withBody(body).withIsBase64Encoded(!text && body != null);
+        return new APIGatewayProxyRequestEvent()
+                .withResource(route.route().path())
+                .withPath(req.path())
+                .withHttpMethod(req.method())
+                .withHeaders(headers)
+                .withMultiValueHeaders(multiHeaders)
+                .withQueryStringParameters(query)
+                .withMultiValueQueryStringParameters(multiQuery)
+                .withPathParameters(pathParams)
+                .withRequestContext(ctx)
+                .withBody(body)
+                .withIsBase64Encoded(!text && body != null);
     }
 
     private static boolean isText(String contentType) {
@@ -220,7 +256,9 @@ public final class RestGateway {
         }
         body = body.replace("$context.requestId", requestId);
         headers.put("x-amzn-RequestId", requestId);
-        headers.put("x-amzn-ErrorType", type.equals("UNAUTHORIZED") ? "UnauthorizedException" : "MissingAuthenticationTokenException");
+        headers.put(
+                "x-amzn-ErrorType",
+                type.equals("UNAUTHORIZED") ? "UnauthorizedException" : "MissingAuthenticationTokenException");
         return new HttpResponse(status, headers, body.getBytes(StandardCharsets.UTF_8));
     }
 

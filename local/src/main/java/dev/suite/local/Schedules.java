@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** EventBridge schedule expressions: rate(N unit) and the six-field cron(...) in UTC. */
 final class Schedules {
-    private Schedules() {
-    }
+    private Schedules() {}
 
     /** The next firing strictly after {@code after}. */
     static ZonedDateTime next(String expression, ZonedDateTime after) {
@@ -21,10 +20,16 @@ final class Schedules {
             if (f.length != 6) {
                 throw new IllegalArgumentException("cron needs 6 fields: " + expression);
             }
-            ZonedDateTime t = after.withZoneSameInstant(ZoneOffset.UTC).withSecond(0).withNano(0).plusMinutes(1);
+            ZonedDateTime t = after.withZoneSameInstant(ZoneOffset.UTC)
+                    .withSecond(0)
+                    .withNano(0)
+                    .plusMinutes(1);
             for (int i = 0; i < 60 * 24 * 366; i++, t = t.plusMinutes(1)) {
-                if (matches(f[0], t.getMinute(), 0) && matches(f[1], t.getHour(), 0) && matches(f[2], t.getDayOfMonth(), 1)
-                        && matches(f[3], t.getMonthValue(), 1) && matches(f[4], t.getDayOfWeek().getValue() % 7 + 1, 1)
+                if (matches(f[0], t.getMinute(), 0)
+                        && matches(f[1], t.getHour(), 0)
+                        && matches(f[2], t.getDayOfMonth(), 1)
+                        && matches(f[3], t.getMonthValue(), 1)
+                        && matches(f[4], t.getDayOfWeek().getValue() % 7 + 1, 1)
                         && matches(f[5], t.getYear(), 1970)) {
                     return t;
                 }

@@ -31,10 +31,12 @@ final class VnpayStandIn {
     static final String TMN = "LOCALTMN";
     static final String SECRET = "LOCALVNPAYSTANDINSECRET000000000";
 
-    private final Vnpay signer = new Vnpay(() -> TMN, () -> SECRET, "", "", Http.client(new Config(Map.of()), "VNPAY", 3_000, 8_000, 8_000));
+    private final Vnpay signer =
+            new Vnpay(() -> TMN, () -> SECRET, "", "", Http.client(new Config(Map.of()), "VNPAY", 3_000, 8_000, 8_000));
     private final Map<String, Map<String, String>> results = new ConcurrentHashMap<>();
     private final AtomicLong transactionNo = new AtomicLong(14_000_000);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final String baseUrl;
 
     VnpayStandIn(String baseUrl) {
@@ -48,7 +50,9 @@ final class VnpayStandIn {
         }
         for (String pair : raw.split("&")) {
             String[] kv = pair.split("=", 2);
-            out.put(URLDecoder.decode(kv[0], StandardCharsets.UTF_8), kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+            out.put(
+                    URLDecoder.decode(kv[0], StandardCharsets.UTF_8),
+                    kv.length > 1 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
         }
         return out;
     }
@@ -56,16 +60,22 @@ final class VnpayStandIn {
     RestGateway.HttpResponse payPage(String rawQuery) {
         Map<String, String> q = query(rawQuery);
         if (!signer.verify(q)) {
-            return html(400, "<h1>Invalid signature</h1><p>The payment request is not signed with the merchant's hash secret.</p>");
+            return html(
+                    400,
+                    "<h1>Invalid signature</h1><p>The payment request is not signed with the merchant's hash secret.</p>");
         }
         long vnd = Long.parseLong(q.getOrDefault("vnp_Amount", "0")) / 100;
         String form = "<form method='post' action='" + COMPLETE + "' style='display:inline'>"
                 + "<input type='hidden' name='q' value='" + escape(rawQuery) + "'>"
                 + "<button name='result' value='RESULT'>LABEL</button></form> ";
-        return html(200, "<h1>VNPAY sandbox (local stand-in)</h1>"
-                + "<p>Order <b>" + escape(q.get("vnp_TxnRef")) + "</b>: " + escape(q.get("vnp_OrderInfo")) + "</p>"
-                + "<p>Amount: <b>" + String.format("%,d", vnd) + " VND</b></p>"
-                + form.replace("RESULT", "pay").replace("LABEL", "Pay") + form.replace("RESULT", "cancel").replace("LABEL", "Cancel"));
+        return html(
+                200,
+                "<h1>VNPAY sandbox (local stand-in)</h1>"
+                        + "<p>Order <b>" + escape(q.get("vnp_TxnRef")) + "</b>: " + escape(q.get("vnp_OrderInfo"))
+                        + "</p>"
+                        + "<p>Amount: <b>" + String.format("%,d", vnd) + " VND</b></p>"
+                        + form.replace("RESULT", "pay").replace("LABEL", "Pay")
+                        + form.replace("RESULT", "cancel").replace("LABEL", "Cancel"));
     }
 
     /** The user's choice: sign the result, notify the IPN, redirect the browser to the return URL. */
@@ -77,7 +87,8 @@ final class VnpayStandIn {
         }
         String signed = notify(q, "pay".equals(form.get("result"))).query();
         String returnUrl = q.get("vnp_ReturnUrl");
-        return new RestGateway.HttpResponse(302, Map.of("Location", returnUrl + (returnUrl.contains("?") ? "&" : "?") + signed), new byte[0]);
+        return new RestGateway.HttpResponse(
+                302, Map.of("Location", returnUrl + (returnUrl.contains("?") ? "&" : "?") + signed), new byte[0]);
     }
 
     /**
@@ -87,7 +98,9 @@ final class VnpayStandIn {
     Notified notify(Map<String, String> q, boolean pay) throws IOException, InterruptedException {
         Map<String, String> r = new LinkedHashMap<>();
         r.put("vnp_Amount", q.get("vnp_Amount"));
-        r.put("vnp_BankCode", q.getOrDefault("vnp_BankCode", "NCB").isEmpty() ? "NCB" : q.getOrDefault("vnp_BankCode", "NCB"));
+        r.put(
+                "vnp_BankCode",
+                q.getOrDefault("vnp_BankCode", "NCB").isEmpty() ? "NCB" : q.getOrDefault("vnp_BankCode", "NCB"));
         if (pay) {
             r.put("vnp_BankTranNo", "VNP" + transactionNo.get());
             r.put("vnp_CardType", "ATM");
@@ -102,16 +115,22 @@ final class VnpayStandIn {
         r.put("vnp_SecureHash", signer.sign(r));
         results.put(q.get("vnp_TxnRef"), r);
         String signed = Vnpay.canonical(r) + "&vnp_SecureHash=" + r.get("vnp_SecureHash");
-        String answer = http.send(HttpRequest.newBuilder(URI.create(baseUrl + "/payment/vnpay-ipn?" + signed)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String answer = http.send(
+                        HttpRequest.newBuilder(URI.create(baseUrl + "/payment/vnpay-ipn?" + signed))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         return new Notified(signed, answer);
     }
 
     /** A signed result and what the IPN route answered it. */
-    record Notified(String query, String ipnAnswer) {
-    }
+    record Notified(String query, String ipnAnswer) {}
 
-    /** A signed payment-page URL for an order, as the payment function builds one (the console opens it for a transaction). */
+    /**
+     * A signed payment-page URL for an order, as the payment function builds one (the console opens it for a
+     * transaction).
+     */
     String payUrl(String txnRef, long amountVnd, String orderInfo) {
         Map<String, String> q = new LinkedHashMap<>();
         q.put("vnp_Amount", Long.toString(amountVnd * 100));
@@ -127,9 +146,17 @@ final class VnpayStandIn {
     RestGateway.HttpResponse queryDr(byte[] body) throws IOException {
         JsonNode req = Json.EVENTS.readTree(body);
         String ref = req.path("vnp_TxnRef").asText();
-        String data = String.join("|", req.path("vnp_RequestId").asText(), req.path("vnp_Version").asText(), req.path("vnp_Command").asText(),
-                req.path("vnp_TmnCode").asText(), ref, req.path("vnp_TransactionDate").asText(), req.path("vnp_CreateDate").asText(),
-                req.path("vnp_IpAddr").asText(), req.path("vnp_OrderInfo").asText());
+        String data = String.join(
+                "|",
+                req.path("vnp_RequestId").asText(),
+                req.path("vnp_Version").asText(),
+                req.path("vnp_Command").asText(),
+                req.path("vnp_TmnCode").asText(),
+                ref,
+                req.path("vnp_TransactionDate").asText(),
+                req.path("vnp_CreateDate").asText(),
+                req.path("vnp_IpAddr").asText(),
+                req.path("vnp_OrderInfo").asText());
         Map<String, String> out = new LinkedHashMap<>();
         if (!Vnpay.hmacSha512(SECRET, data).equals(req.path("vnp_SecureHash").asText())) {
             out.put("vnp_ResponseCode", "97");
@@ -157,17 +184,27 @@ final class VnpayStandIn {
     }
 
     private static RestGateway.HttpResponse json(Object body) {
-        return new RestGateway.HttpResponse(200, Map.of("Content-Type", "application/json"), Json.write(body).getBytes(StandardCharsets.UTF_8));
+        return new RestGateway.HttpResponse(
+                200,
+                Map.of("Content-Type", "application/json"),
+                Json.write(body).getBytes(StandardCharsets.UTF_8));
     }
 
     private static RestGateway.HttpResponse html(int status, String body) {
         String page = "<!doctype html><html><head><meta charset='utf-8'><title>VNPAY stand-in</title></head>"
                 + "<body style='font-family:sans-serif;max-width:40em;margin:3em auto'>" + body + "</body></html>";
-        return new RestGateway.HttpResponse(status, Map.of("Content-Type", "text/html; charset=utf-8"), page.getBytes(StandardCharsets.UTF_8));
+        return new RestGateway.HttpResponse(
+                status, Map.of("Content-Type", "text/html; charset=utf-8"), page.getBytes(StandardCharsets.UTF_8));
     }
 
     /** HTML-escaped text (the stand-ins' pages). */
     static String escape(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace("\"", "&quot;");
+        return s == null
+                ? ""
+                : s.replace("&", "&amp;")
+                        .replace("<", "&lt;")
+                        .replace(">", "&gt;")
+                        .replace("'", "&#39;")
+                        .replace("\"", "&quot;");
     }
 }

@@ -73,9 +73,13 @@ public final class WebSocketGateway {
     private volatile IamGateway iam;
     private volatile String apiArn;
 
-    private record Connection(String id, Session session, Map<String, Object> authorizer, String sourceIp, Instant connectedAt,
-                              AtomicLong framesOut) {
-    }
+    private record Connection(
+            String id,
+            Session session,
+            Map<String, Object> authorizer,
+            String sourceIp,
+            Instant connectedAt,
+            AtomicLong framesOut) {}
 
     WebSocketGateway(Template template, String stage) {
         this.stage = stage;
@@ -84,19 +88,25 @@ public final class WebSocketGateway {
             return;
         }
         Map<String, String> integrations = new LinkedHashMap<>();
-        template.resourcesOfType("AWS::ApiGatewayV2::Integration").forEach((id, r) ->
-                integrations.put(id, function(template.properties(id).get("IntegrationUri"))));
+        template.resourcesOfType("AWS::ApiGatewayV2::Integration")
+                .forEach((id, r) ->
+                        integrations.put(id, function(template.properties(id).get("IntegrationUri"))));
         Map<String, String> authorizers = new LinkedHashMap<>();
-        template.resourcesOfType("AWS::ApiGatewayV2::Authorizer").forEach((id, r) ->
-                authorizers.put(id, function(template.properties(id).get("AuthorizerUri"))));
+        template.resourcesOfType("AWS::ApiGatewayV2::Authorizer")
+                .forEach((id, r) ->
+                        authorizers.put(id, function(template.properties(id).get("AuthorizerUri"))));
         template.resourcesOfType("AWS::ApiGatewayV2::Route").forEach((id, r) -> {
             Map<String, Object> p = template.properties(id);
             String key = String.valueOf(p.get("RouteKey"));
-            String target = String.valueOf(Template.<Map<String, Object>>cast(p.get("Target")).get("Fn::Sub")).replace("integrations/", "")
-                    .replace("${", "").replace("}", "");
+            String target = String.valueOf(
+                            Template.<Map<String, Object>>cast(p.get("Target")).get("Fn::Sub"))
+                    .replace("integrations/", "")
+                    .replace("${", "")
+                    .replace("}", "");
             routes.put(key, integrations.get(target));
             if ("CUSTOM".equals(p.get("AuthorizationType"))) {
-                Object ref = Template.<Map<String, Object>>cast(p.get("AuthorizerId")).get("Ref");
+                Object ref = Template.<Map<String, Object>>cast(p.get("AuthorizerId"))
+                        .get("Ref");
                 authorizerFunction = authorizers.get(String.valueOf(ref));
             }
         });
@@ -167,7 +177,11 @@ public final class WebSocketGateway {
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 String refused = LocalGuard.host(request.getHeaders().get("Host"), port());
                 if (refused == null && request.getHeaders().get("Upgrade") == null) {
-                    refused = LocalGuard.caller(request.getHeaders().get("Origin"), request.getHeaders().get("Sec-Fetch-Site"), port(), false);
+                    refused = LocalGuard.caller(
+                            request.getHeaders().get("Origin"),
+                            request.getHeaders().get("Sec-Fetch-Site"),
+                            port(),
+                            false);
                 }
                 if (refused != null) {
                     response.setStatus(403);
@@ -212,10 +226,24 @@ public final class WebSocketGateway {
         event.put("methodArn", "arn:aws:execute-api:us-east-1:000000000000:local/" + stage + "/$connect");
         event.put("headers", headers);
         event.put("queryStringParameters", query);
-        event.put("requestContext", Map.of("routeKey", "$connect", "eventType", "CONNECT", "connectionId", connectionId,
-                "stage", stage, "domainName", "127.0.0.1", "apiId", "local"));
+        event.put(
+                "requestContext",
+                Map.of(
+                        "routeKey",
+                        "$connect",
+                        "eventType",
+                        "CONNECT",
+                        "connectionId",
+                        connectionId,
+                        "stage",
+                        stage,
+                        "domainName",
+                        "127.0.0.1",
+                        "apiId",
+                        "local"));
         try {
-            JsonNode out = Json.EVENTS.readTree(functions.get(authorizerFunction).invoke(Json.EVENTS.writeValueAsBytes(event)));
+            JsonNode out = Json.EVENTS.readTree(
+                    functions.get(authorizerFunction).invoke(Json.EVENTS.writeValueAsBytes(event)));
             String effect = out.at("/policyDocument/Statement/0/Effect").asText();
             if (!"Allow".equals(effect)) {
                 return null;
@@ -229,8 +257,13 @@ public final class WebSocketGateway {
         }
     }
 
-    private APIGatewayV2WebSocketEvent event(String routeKey, String eventType, String connectionId, Map<String, Object> authorizer,
-                                            String ip, String body) {
+    private APIGatewayV2WebSocketEvent event(
+            String routeKey,
+            String eventType,
+            String connectionId,
+            Map<String, Object> authorizer,
+            String ip,
+            String body) {
         APIGatewayV2WebSocketEvent.RequestContext ctx = new APIGatewayV2WebSocketEvent.RequestContext();
         ctx.setRouteKey(routeKey);
         ctx.setEventType(eventType);
@@ -250,7 +283,12 @@ public final class WebSocketGateway {
         return e;
     }
 
-    private boolean connect(String id, Map<String, String> query, Map<String, String> headers, Map<String, Object> authorizer, String ip) {
+    private boolean connect(
+            String id,
+            Map<String, String> query,
+            Map<String, String> headers,
+            Map<String, Object> authorizer,
+            String ip) {
         String fn = routes.get("$connect");
         if (fn == null) {
             return true;
@@ -271,7 +309,8 @@ public final class WebSocketGateway {
         String key = "$default";
         try {
             JsonNode body = Json.EVENTS.readTree(text);
-            String action = body != null && body.isObject() ? body.path("action").asText(null) : null;
+            String action =
+                    body != null && body.isObject() ? body.path("action").asText(null) : null;
             if (action != null && routes.containsKey(action)) {
                 key = action;
             }
@@ -280,16 +319,26 @@ public final class WebSocketGateway {
         }
         String fn = routes.get(key);
         if (fn == null) {
-            c.session().sendText("{\"message\": \"Forbidden\", \"connectionId\":\"" + c.id() + "\"}", org.eclipse.jetty.websocket.api.Callback.NOOP);
+            c.session()
+                    .sendText(
+                            "{\"message\": \"Forbidden\", \"connectionId\":\"" + c.id() + "\"}",
+                            org.eclipse.jetty.websocket.api.Callback.NOOP);
             return;
         }
         String routeKey = key;
         workers.submit(() -> {
             try {
-                functions.get(fn).call(event(routeKey, "MESSAGE", c.id(), c.authorizer(), c.sourceIp(), text), APIGatewayV2WebSocketResponse.class);
+                functions
+                        .get(fn)
+                        .call(
+                                event(routeKey, "MESSAGE", c.id(), c.authorizer(), c.sourceIp(), text),
+                                APIGatewayV2WebSocketResponse.class);
             } catch (Exception e) {
                 LOG.error("route " + routeKey + " failed", e);
-                c.session().sendText("{\"message\": \"Internal server error\"}", org.eclipse.jetty.websocket.api.Callback.NOOP);
+                c.session()
+                        .sendText(
+                                "{\"message\": \"Internal server error\"}",
+                                org.eclipse.jetty.websocket.api.Callback.NOOP);
             }
         });
     }
@@ -300,8 +349,11 @@ public final class WebSocketGateway {
         if (fn != null) {
             workers.submit(() -> {
                 try {
-                    functions.get(fn).call(event("$disconnect", "DISCONNECT", c.id(), c.authorizer(), c.sourceIp(), null),
-                            APIGatewayV2WebSocketResponse.class);
+                    functions
+                            .get(fn)
+                            .call(
+                                    event("$disconnect", "DISCONNECT", c.id(), c.authorizer(), c.sourceIp(), null),
+                                    APIGatewayV2WebSocketResponse.class);
                 } catch (Exception e) {
                     LOG.warn("$disconnect failed: {}", e.toString());
                 }
@@ -321,18 +373,25 @@ public final class WebSocketGateway {
         byte[] body = Content.Source.asInputStream(request).readAllBytes();
         IamGateway gate = iam;
         if (gate != null) {
-            IamPolicies.Request asked = new IamPolicies.Request("execute-api:ManageConnections",
-                    apiArn + "/" + request.getMethod() + "/@connections/" + id);
+            IamPolicies.Request asked = new IamPolicies.Request(
+                    "execute-api:ManageConnections", apiArn + "/" + request.getMethod() + "/@connections/" + id);
             String key = IamGateway.accessKeyOf(request.getHeaders().get("Authorization"));
-            Optional<String> refused = key == null ? Optional.of("Missing Authentication Token") : gate.check(key, asked);
+            Optional<String> refused =
+                    key == null ? Optional.of("Missing Authentication Token") : gate.check(key, asked);
             if (refused.isPresent()) {
                 reply(response, callback, 403, Json.write(Map.of("message", refused.get())), "ForbiddenException");
                 return;
             }
         }
         if (request.getMethod().equals("POST") && body.length > MAX_MESSAGE) {
-            reply(response, callback, 413, Json.write(Map.of("message", "Request entity too large: " + body.length
-                    + " bytes, the limit is " + MAX_MESSAGE)), "PayloadTooLargeException");
+            reply(
+                    response,
+                    callback,
+                    413,
+                    Json.write(Map.of(
+                            "message",
+                            "Request entity too large: " + body.length + " bytes, the limit is " + MAX_MESSAGE)),
+                    "PayloadTooLargeException");
             return;
         }
         Connection c = open.get(id);
@@ -342,12 +401,26 @@ public final class WebSocketGateway {
         }
         switch (request.getMethod()) {
             case "POST" -> {
-                c.session().sendText(new String(body, StandardCharsets.UTF_8), org.eclipse.jetty.websocket.api.Callback.NOOP);
+                c.session()
+                        .sendText(
+                                new String(body, StandardCharsets.UTF_8),
+                                org.eclipse.jetty.websocket.api.Callback.NOOP);
                 c.framesOut().incrementAndGet();
                 reply(response, callback, 200, "", null);
             }
-            case "GET" -> reply(response, callback, 200, Json.write(Map.of("ConnectedAt", c.connectedAt().toString(),
-                    "LastActiveAt", Instant.now().toString(), "Identity", Map.of("SourceIp", c.sourceIp(), "UserAgent", "local"))), null);
+            case "GET" ->
+                reply(
+                        response,
+                        callback,
+                        200,
+                        Json.write(Map.of(
+                                "ConnectedAt",
+                                c.connectedAt().toString(),
+                                "LastActiveAt",
+                                Instant.now().toString(),
+                                "Identity",
+                                Map.of("SourceIp", c.sourceIp(), "UserAgent", "local"))),
+                        null);
             case "DELETE" -> {
                 c.session().close(1000, "closed by the backend", org.eclipse.jetty.websocket.api.Callback.NOOP);
                 reply(response, callback, 204, "", null);
@@ -369,19 +442,29 @@ public final class WebSocketGateway {
         return open.size();
     }
 
-    /** The open connections, for the console: id, the authorizer's user, since when, frames the backend pushed to it. */
+    /**
+     * The open connections, for the console: id, the authorizer's user, since when, frames the backend pushed to it.
+     */
     List<Map<String, Object>> connections() {
-        return open.values().stream().sorted(Comparator.comparing(Connection::connectedAt)).map(c -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("connectionId", c.id());
-            m.put("userId", c.authorizer().getOrDefault("userId", c.authorizer().get("principalId")));
-            m.put("connectedAt", c.connectedAt().toString());
-            m.put("framesOut", c.framesOut().get());
-            return m;
-        }).toList();
+        return open.values().stream()
+                .sorted(Comparator.comparing(Connection::connectedAt))
+                .map(c -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("connectionId", c.id());
+                    m.put(
+                            "userId",
+                            c.authorizer().getOrDefault("userId", c.authorizer().get("principalId")));
+                    m.put("connectedAt", c.connectedAt().toString());
+                    m.put("framesOut", c.framesOut().get());
+                    return m;
+                })
+                .toList();
     }
 
-    /** A frame as if the client of an open connection sent it (the console's "send as this user"); false when it is gone. */
+    /**
+     * A frame as if the client of an open connection sent it (the console's "send as this user"); false when it is
+     * gone.
+     */
     boolean receive(String connectionId, String frame) {
         Connection c = open.get(connectionId);
         if (c == null || !c.session().isOpen()) {
@@ -440,5 +523,4 @@ public final class WebSocketGateway {
             }
         }
     }
-
 }

@@ -27,7 +27,8 @@ class ApiDocsTest {
     @BeforeAll
     static void start() throws Exception {
         ApiDocs.install();
-        rt = LocalRuntime.start(LocalRuntime.Options.forTests(null), new PrintStream(console, true, StandardCharsets.UTF_8));
+        rt = LocalRuntime.start(
+                LocalRuntime.Options.forTests(null), new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
     @AfterAll
@@ -58,7 +59,8 @@ class ApiDocsTest {
         assertEquals(200, page.statusCode(), page.body());
         assertTrue(page.body().contains("/_local/openapi.yaml"), page.body());
         assertTrue(!page.body().contains("https://"), "no CDN: " + page.body());
-        var assets = Pattern.compile("(?:src|href)=\"(/_local/docs/swagger-ui/[^\"]+)\"").matcher(page.body());
+        var assets = Pattern.compile("(?:src|href)=\"(/_local/docs/swagger-ui/[^\"]+)\"")
+                .matcher(page.body());
         int n = 0;
         while (assets.find()) {
             HttpResponse<String> asset = get(assets.group(1));

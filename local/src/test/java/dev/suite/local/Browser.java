@@ -29,14 +29,16 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * with how to install them; they never skip.
  */
 final class Browser {
-    static final String INSTALL = "install them with `sudo apt-get update && sudo apt-get install -y chromium chromium-driver` (Debian/Ubuntu; "
-            + ".ci/run does it as root), or point CHROME_BIN and CHROMEDRIVER at a Chromium and its chromedriver of the same major version";
+    static final String INSTALL =
+            "install them with `sudo apt-get update && sudo apt-get install -y chromium chromium-driver` (Debian/Ubuntu; "
+                    + ".ci/run does it as root), or point CHROME_BIN and CHROMEDRIVER at a Chromium and its chromedriver of the same major version";
 
-    private Browser() {
-    }
+    private Browser() {}
 
     static String setting(String name, String fallback) {
-        return Optional.ofNullable(System.getProperty(name)).or(() -> Optional.ofNullable(System.getenv(name))).orElse(fallback);
+        return Optional.ofNullable(System.getProperty(name))
+                .or(() -> Optional.ofNullable(System.getenv(name)))
+                .orElse(fallback);
     }
 
     /** A headless Chromium at a fixed window size, with its own profile directory. */
@@ -45,15 +47,31 @@ final class Browser {
         String driver = setting("CHROMEDRIVER", "/usr/bin/chromedriver");
         for (String exe : new String[] {bin, driver}) {
             if (!Files.isExecutable(Path.of(exe))) {
-                fail("the console's browser tests need Chromium and chromedriver, and " + exe + " is not there: " + INSTALL);
+                fail("the console's browser tests need Chromium and chromedriver, and " + exe + " is not there: "
+                        + INSTALL);
             }
         }
-        assertEquals(major(bin), major(driver), "Chromium (" + bin + ") and chromedriver (" + driver + ") differ in major version: " + INSTALL);
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(driver)).usingAnyFreePort().build();
+        assertEquals(
+                major(bin),
+                major(driver),
+                "Chromium (" + bin + ") and chromedriver (" + driver + ") differ in major version: " + INSTALL);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File(driver))
+                .usingAnyFreePort()
+                .build();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(bin);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,1000",
-                "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--disable-gpu",
+                "--window-size=1280,1000",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
                 "--user-data-dir=" + Files.createTempDirectory("chromium-profile"));
         ChromeDriver chrome = new ChromeDriver(service, options);
         chrome.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
@@ -62,14 +80,16 @@ final class Browser {
 
     /** The major version a binary prints for --version ("Chromium 156.0...", "ChromeDriver 156.0..."). */
     static int major(String exe) throws IOException {
-        Process p = new ProcessBuilder(exe, "--version").redirectErrorStream(true).start();
+        Process p =
+                new ProcessBuilder(exe, "--version").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             p.waitFor(20, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Matcher m = Pattern.compile("(?:Chromium|Chrome|ChromeDriver)\\D*(\\d+)\\.").matcher(out);
+        Matcher m =
+                Pattern.compile("(?:Chromium|Chrome|ChromeDriver)\\D*(\\d+)\\.").matcher(out);
         if (!m.find()) {
             fail(exe + " --version printed no version (" + out.trim() + "): " + INSTALL);
         }
@@ -106,9 +126,11 @@ final class Browser {
             }
         }
         String text = driver.findElement(By.tagName("body")).getText();
-        Object events = ((JavascriptExecutor) driver).executeScript("return [window.consoleEvents, location.href, "
-                + "document.getElementById('live').className]");
-        throw new AssertionError("timed out waiting for " + what + (last == null ? "" : " (" + last + ")") + "; events, page, live: " + events
+        Object events = ((JavascriptExecutor) driver)
+                .executeScript(
+                        "return [window.consoleEvents, location.href, " + "document.getElementById('live').className]");
+        throw new AssertionError("timed out waiting for " + what + (last == null ? "" : " (" + last + ")")
+                + "; events, page, live: " + events
                 + "; the page showed:\n"
                 + text.substring(0, Math.min(3000, text.length())));
     }

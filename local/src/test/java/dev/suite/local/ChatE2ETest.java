@@ -49,9 +49,17 @@ class ChatE2ETest {
     @BeforeAll
     static void start() throws Exception {
         // every user of this class registers from 127.0.0.1 within a minute: lift the per-address registration limit
-        rt = LocalRuntime.start(new LocalRuntime.Options(0, 0, Files.createTempDirectory("chat-e2e"), false,
-                Map.of("AuthFunction", Map.of("REGISTER_LIMIT_PER_IP_PER_MINUTE", "1000")), false), new PrintStream(new ByteArrayOutputStream()));
-        connections = Connections.from(rt.emulators().dynamo(), rt.emulators().functionConfig("ChatConnectionFunction"));
+        rt = LocalRuntime.start(
+                new LocalRuntime.Options(
+                        0,
+                        0,
+                        Files.createTempDirectory("chat-e2e"),
+                        false,
+                        Map.of("AuthFunction", Map.of("REGISTER_LIMIT_PER_IP_PER_MINUTE", "1000")),
+                        false),
+                new PrintStream(new ByteArrayOutputStream()));
+        connections =
+                Connections.from(rt.emulators().dynamo(), rt.emulators().functionConfig("ChatConnectionFunction"));
     }
 
     @AfterAll
@@ -64,8 +72,7 @@ class ChatE2ETest {
         Contract.assertNoFrameViolations();
     }
 
-    record User(String id, String token) {
-    }
+    record User(String id, String token) {}
 
     static JsonNode call(String method, String path, Object body, String token) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rt.baseUrl() + path))
@@ -84,7 +91,8 @@ class ChatE2ETest {
 
     static User user() throws Exception {
         String email = "chat" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        JsonNode reg = call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", "C"), null);
+        JsonNode reg =
+                call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", "C"), null);
         String code = rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5));
         call("POST", "/auth/confirm", Map.of("email", email, "code", code), null);
         JsonNode tokens = call("POST", "/auth/login", Map.of("email", email, "password", "Passw0rdOk"), null);
@@ -131,7 +139,8 @@ class ChatE2ETest {
         }
 
         void send(Object frame) {
-            socket.sendText(frame instanceof String s ? s : Json.write(frame), true).join();
+            socket.sendText(frame instanceof String s ? s : Json.write(frame), true)
+                    .join();
         }
 
         /** The next frame of a type within the timeout, skipping others; null if none came. */
@@ -155,7 +164,9 @@ class ChatE2ETest {
 
     static Client connect(String token) throws Exception {
         Client c = new Client();
-        c.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), c).get(10, TimeUnit.SECONDS);
+        c.socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), c)
+                .get(10, TimeUnit.SECONDS);
         return c;
     }
 
@@ -164,8 +175,13 @@ class ChatE2ETest {
         User a = user();
         User b = user();
         User c = user();
-        String room = call("POST", "/chat/rooms", Map.of("type", "group", "name", "Quit", "memberIds", List.of(b.id())), a.token())
-                .get("roomId").asText();
+        String room = call(
+                        "POST",
+                        "/chat/rooms",
+                        Map.of("type", "group", "name", "Quit", "memberIds", List.of(b.id())),
+                        a.token())
+                .get("roomId")
+                .asText();
         Client a1 = connect(a.token());
         Client a2 = connect(a.token());
         Client b1 = connect(b.token());
@@ -174,12 +190,21 @@ class ChatE2ETest {
         long sent = System.nanoTime();
         JsonNode[] received = new JsonNode[1];
         String emf = Emf.stdout(() -> {
-            a1.send(Map.of("action", "sendMessage", "roomId", room, "text", "Day 3 without smoking", "clientMessageId", "m-1"));
+            a1.send(Map.of(
+                    "action",
+                    "sendMessage",
+                    "roomId",
+                    room,
+                    "text",
+                    "Day 3 without smoking",
+                    "clientMessageId",
+                    "m-1"));
             try {
                 received[0] = b1.next("message", 1000);
                 // the ack is sent after the fan-out and its metrics: wait for it inside the capture
                 long deadline = System.currentTimeMillis() + 3000;
-                while (a1.frames.stream().noneMatch(f -> f.path("type").asText().equals("ack")) && System.currentTimeMillis() < deadline) {
+                while (a1.frames.stream().noneMatch(f -> f.path("type").asText().equals("ack"))
+                        && System.currentTimeMillis() < deadline) {
                     Thread.sleep(20);
                 }
             } catch (InterruptedException e) {
@@ -191,7 +216,9 @@ class ChatE2ETest {
         assertEquals(1, Emf.emf(emf, "MessagesSent").size(), emf);
         var latency = Emf.emf(emf, "FanoutLatency");
         assertEquals(1, latency.size());
-        assertEquals("Milliseconds", latency.get(0).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText());
+        assertEquals(
+                "Milliseconds",
+                latency.get(0).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText());
         assertNotNull(got, "B receives within 1 s");
         assertTrue(receivedMs < 1000, receivedMs + " ms");
         assertEquals("Day 3 without smoking", got.get("text").asText());
@@ -204,7 +231,8 @@ class ChatE2ETest {
         assertNotNull(a2.next("message", 1000), "the sender's other device gets it too");
         assertNull(c1.next("message", 300), "a non-member gets nothing");
 
-        a1.send(Map.of("action", "sendMessage", "roomId", room, "text", "Day 3 without smoking", "clientMessageId", "m-1"));
+        a1.send(Map.of(
+                "action", "sendMessage", "roomId", room, "text", "Day 3 without smoking", "clientMessageId", "m-1"));
         JsonNode again = a1.next("ack", 1000);
         assertEquals(ack.get("messageId").asText(), again.get("messageId").asText(), "a retry gets the same ack");
         assertNull(b1.next("message", 500), "and is delivered once");
@@ -243,7 +271,9 @@ class ChatE2ETest {
     void aClientThatVanishedIsRemovedOnTheNextFanOutsGone() throws Exception {
         User a = user();
         User b = user();
-        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token()).get("roomId").asText();
+        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token())
+                .get("roomId")
+                .asText();
         connections.open("vanishedConnection1", b.id(), Instant.now());
         Client a1 = connect(a.token());
         Client b1 = connect(b.token());
@@ -269,23 +299,52 @@ class ChatE2ETest {
     void aVoiceNoteTravelsAsAnAttachmentWithAPresignedGet() throws Exception {
         User a = user();
         User b = user();
-        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token()).get("roomId").asText();
+        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token())
+                .get("roomId")
+                .asText();
         byte[] voice = "OggS fake voice note".getBytes(StandardCharsets.UTF_8);
-        JsonNode upload = call("POST", "/chat/attachments", Map.of("roomId", room, "fileName", "note.ogg", "contentType", "audio/ogg",
-                "size", voice.length), a.token());
-        var put = HTTP.send(HttpRequest.newBuilder(URI.create(upload.get("uploadUrl").asText())).header("Content-Type", "audio/ogg")
-                .PUT(BodyPublishers.ofByteArray(voice)).build(), BodyHandlers.ofString());
+        JsonNode upload = call(
+                "POST",
+                "/chat/attachments",
+                Map.of("roomId", room, "fileName", "note.ogg", "contentType", "audio/ogg", "size", voice.length),
+                a.token());
+        var put = HTTP.send(
+                HttpRequest.newBuilder(URI.create(upload.get("uploadUrl").asText()))
+                        .header("Content-Type", "audio/ogg")
+                        .PUT(BodyPublishers.ofByteArray(voice))
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(200, put.statusCode(), put.body());
         Client a1 = connect(a.token());
         Client b1 = connect(b.token());
-        a1.send(Map.of("action", "sendMessage", "roomId", room, "attachmentKey", upload.get("attachmentKey").asText(), "clientMessageId", "voice-1"));
+        a1.send(Map.of(
+                "action",
+                "sendMessage",
+                "roomId",
+                room,
+                "attachmentKey",
+                upload.get("attachmentKey").asText(),
+                "clientMessageId",
+                "voice-1"));
         JsonNode got = b1.next("message", 2000);
         assertNotNull(got);
         assertEquals("audio/ogg", got.get("attachment").get("contentType").asText());
-        var fetched = HTTP.send(HttpRequest.newBuilder(URI.create(got.get("attachment").get("url").asText())).build(), BodyHandlers.ofByteArray());
+        var fetched = HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(got.get("attachment").get("url").asText()))
+                        .build(),
+                BodyHandlers.ofByteArray());
         assertEquals(200, fetched.statusCode());
         assertEquals(new String(voice), new String(fetched.body()));
-        a1.send(Map.of("action", "sendMessage", "roomId", room, "attachmentKey", "attachments/other-room/x/y.ogg", "clientMessageId", "voice-2"));
+        a1.send(Map.of(
+                "action",
+                "sendMessage",
+                "roomId",
+                room,
+                "attachmentKey",
+                "attachments/other-room/x/y.ogg",
+                "clientMessageId",
+                "voice-2"));
         assertEquals("VALIDATION_FAILED", a1.next("error", 1000).get("code").asText());
         a1.socket.sendClose(1000, "bye").join();
         b1.socket.sendClose(1000, "bye").join();
@@ -295,20 +354,38 @@ class ChatE2ETest {
     void hostileFramesOnEveryActionGetAnErrorFrameAndTheConnectionStaysOpen() throws Exception {
         User a = user();
         User b = user();
-        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token()).get("roomId").asText();
+        String room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(b.id())), a.token())
+                .get("roomId")
+                .asText();
         Client a1 = connect(a.token());
-        List<String> frames = new ArrayList<>(List.of("", "{", "[]", "null", "42", "\"text\"", "{\"action\":5}",
-                "{\"action\":\"sendMessage\"" + ",\"x\":".repeat(1) + "1}", "{\"a\":" + "[".repeat(300) + "]".repeat(300) + "}",
+        List<String> frames = new ArrayList<>(List.of(
+                "",
+                "{",
+                "[]",
+                "null",
+                "42",
+                "\"text\"",
+                "{\"action\":5}",
+                "{\"action\":\"sendMessage\"" + ",\"x\":".repeat(1) + "1}",
+                "{\"a\":" + "[".repeat(300) + "]".repeat(300) + "}",
                 "{\"action\":\"" + "x".repeat(40_000) + "\"}"));
         for (String action : List.of("sendMessage", "typing")) {
             for (String field : List.of("roomId", "text", "clientMessageId", "attachmentKey")) {
-                for (String value : List.of("123456789012345678901234567890", "[]", "{}", "true", "\"../../etc/passwd\"",
-                        "\"' OR 1=1 --\"", "\"a\\u0000b\"", "\"" + "y".repeat(5000) + "\"")) {
-                    frames.add("{\"action\":\"" + action + "\",\"roomId\":\"" + room + "\",\"clientMessageId\":\"h1\",\"" + field
-                            + "\":" + value + "}");
+                for (String value : List.of(
+                        "123456789012345678901234567890",
+                        "[]",
+                        "{}",
+                        "true",
+                        "\"../../etc/passwd\"",
+                        "\"' OR 1=1 --\"",
+                        "\"a\\u0000b\"",
+                        "\"" + "y".repeat(5000) + "\"")) {
+                    frames.add("{\"action\":\"" + action + "\",\"roomId\":\"" + room
+                            + "\",\"clientMessageId\":\"h1\",\"" + field + "\":" + value + "}");
                 }
             }
-            frames.add("{\"action\":\"" + action + "\",\"roomId\":\"" + room + "\",\"clientMessageId\":\"h2\",\"isAdmin\":\"yes\"}");
+            frames.add("{\"action\":\"" + action + "\",\"roomId\":\"" + room
+                    + "\",\"clientMessageId\":\"h2\",\"isAdmin\":\"yes\"}");
         }
         int errors = 0;
         for (String frame : frames) {
@@ -321,12 +398,19 @@ class ChatE2ETest {
             }
         }
         assertTrue(errors >= frames.size() - 2, errors + " error frames for " + frames.size() + " hostile frames");
-        a1.send(Map.of("action", "sendMessage", "roomId", room, "text", "still open", "clientMessageId", "after-hostile"));
+        a1.send(Map.of(
+                "action", "sendMessage", "roomId", room, "text", "still open", "clientMessageId", "after-hostile"));
         assertNotNull(a1.next("ack", 2000), "the connection survived " + frames.size() + " hostile frames");
-        JsonNode stored = call("GET", "/chat/rooms/" + room + "/messages", null, a.token()).get("items");
-        assertTrue(stored.size() <= 2, "at most one hostile-looking but valid text (idempotent on h1) and the last message: " + stored);
+        JsonNode stored = call("GET", "/chat/rooms/" + room + "/messages", null, a.token())
+                .get("items");
+        assertTrue(
+                stored.size() <= 2,
+                "at most one hostile-looking but valid text (idempotent on h1) and the last message: " + stored);
         for (JsonNode m : stored) {
-            assertTrue(m.get("text").asText().length() <= 4000 && !m.get("text").asText().contains("\u0000"), m.toString());
+            assertTrue(
+                    m.get("text").asText().length() <= 4000
+                            && !m.get("text").asText().contains("\u0000"),
+                    m.toString());
         }
         a1.socket.sendClose(1000, "bye").join();
     }
@@ -344,25 +428,43 @@ class ChatE2ETest {
     void logoutAndARoleChangeCloseTheUsersOpenConnections() throws Exception {
         String email = "bye" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", "B"), null);
-        call("POST", "/auth/confirm", Map.of("email", email, "code", rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5))), null);
+        call(
+                "POST",
+                "/auth/confirm",
+                Map.of("email", email, "code", rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5))),
+                null);
         JsonNode tokens = call("POST", "/auth/login", Map.of("email", email, "password", "Passw0rdOk"), null);
         String idToken = tokens.get("idToken").asText();
         Client phone = connect(idToken);
         Client laptop = connect(idToken);
         User other = user();
         Client bystander = connect(other.token());
-        call("POST", "/auth/logout", Map.of("refreshToken", tokens.get("refreshToken").asText()), idToken);
+        call(
+                "POST",
+                "/auth/logout",
+                Map.of("refreshToken", tokens.get("refreshToken").asText()),
+                idToken);
         assertNotNull(phone.closed.get(3, TimeUnit.SECONDS), "the phone's connection is closed");
         assertNotNull(laptop.closed.get(3, TimeUnit.SECONDS), "the laptop's too");
         assertFalse(bystander.closed.isDone(), "nobody else's");
 
         User admin = user();
         var cognito = rt.emulators().cognito();
-        cognito.adminAddUserToGroup(b -> b.userPoolId(rt.emulators().userPoolId()).username(admin.id()).groupName("Admin"));
-        Users.from(rt.emulators().dynamo(), rt.emulators().functionConfig("AdminFunction")).setRole(admin.id(), "Admin", Instant.now());
-        String adminEmail = cognito.adminGetUser(b -> b.userPoolId(rt.emulators().userPoolId()).username(admin.id())).userAttributes().stream()
-                .filter(a -> a.name().equals("email")).findFirst().orElseThrow().value();
-        String adminToken = call("POST", "/auth/login", Map.of("email", adminEmail, "password", "Passw0rdOk"), null).get("idToken").asText();
+        cognito.adminAddUserToGroup(b ->
+                b.userPoolId(rt.emulators().userPoolId()).username(admin.id()).groupName("Admin"));
+        Users.from(rt.emulators().dynamo(), rt.emulators().functionConfig("AdminFunction"))
+                .setRole(admin.id(), "Admin", Instant.now());
+        String adminEmail = cognito
+                .adminGetUser(b -> b.userPoolId(rt.emulators().userPoolId()).username(admin.id()))
+                .userAttributes()
+                .stream()
+                .filter(a -> a.name().equals("email"))
+                .findFirst()
+                .orElseThrow()
+                .value();
+        String adminToken = call("POST", "/auth/login", Map.of("email", adminEmail, "password", "Passw0rdOk"), null)
+                .get("idToken")
+                .asText();
         JsonNode changed = call("PUT", "/admin/users/" + other.id() + "/role", Map.of("role", "Coach"), adminToken);
         assertEquals("Coach", changed.get("role").asText(), changed::toString);
         assertNotNull(bystander.closed.get(3, TimeUnit.SECONDS), "a role change closes that user's connections");

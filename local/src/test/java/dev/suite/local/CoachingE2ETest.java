@@ -43,7 +43,9 @@ class CoachingE2ETest {
 
     @BeforeAll
     static void start() throws Exception {
-        rt = LocalRuntime.start(LocalRuntime.Options.forTests(Files.createTempDirectory("coaching-e2e")), new PrintStream(new ByteArrayOutputStream()));
+        rt = LocalRuntime.start(
+                LocalRuntime.Options.forTests(Files.createTempDirectory("coaching-e2e")),
+                new PrintStream(new ByteArrayOutputStream()));
     }
 
     @AfterAll
@@ -56,33 +58,45 @@ class CoachingE2ETest {
         Contract.assertNoFrameViolations();
     }
 
-    record Person(String id, String email, String token) {
-    }
+    record Person(String id, String email, String token) {}
 
     static LocalRuntimeTest.Answer call(String method, String path, Object body, String token) throws Exception {
         return LocalRuntimeTest.call(rt, method, path, body, token);
     }
 
     static String login(String email) throws Exception {
-        return call("POST", "/auth/login", Map.of("email", email, "password", "Passw0rdOk"), null).json().get("idToken").asText();
+        return call("POST", "/auth/login", Map.of("email", email, "password", "Passw0rdOk"), null)
+                .json()
+                .get("idToken")
+                .asText();
     }
 
     static Person person(String name) throws Exception {
         String email = name.toLowerCase() + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        LocalRuntimeTest.Answer reg = call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", name), null);
-        call("POST", "/auth/confirm", Map.of("email", email, "code", rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5))), null);
+        LocalRuntimeTest.Answer reg =
+                call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", name), null);
+        call(
+                "POST",
+                "/auth/confirm",
+                Map.of("email", email, "code", rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5))),
+                null);
         return new Person(reg.json().get("userId").asText(), email, login(email));
     }
 
     static ChatE2ETest.Client connect(String token) throws Exception {
         ChatE2ETest.Client c = new ChatE2ETest.Client();
-        c.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), c).get(10, TimeUnit.SECONDS);
+        c.socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), c)
+                .get(10, TimeUnit.SECONDS);
         return c;
     }
 
     static LocalRuntimeTest.Answer schedule() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/CoachingAtRiskFunction"))
-                .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/CoachingAtRiskFunction"))
+                        .POST(BodyPublishers.noBody())
+                        .build(),
+                BodyHandlers.ofString());
         return new LocalRuntimeTest.Answer(r.statusCode(), Json.EVENTS.readTree(r.body()), r);
     }
 
@@ -90,34 +104,71 @@ class CoachingE2ETest {
     void theCoachSeesASlipLiveAndTheDailyJobNotifiesOnce() throws Exception {
         Person admin = person("Ada");
         var emu = rt.emulators();
-        emu.cognito().adminAddUserToGroup(b -> b.userPoolId(emu.userPoolId()).username(admin.id()).groupName("Admin"));
+        emu.cognito()
+                .adminAddUserToGroup(
+                        b -> b.userPoolId(emu.userPoolId()).username(admin.id()).groupName("Admin"));
         String adminToken = login(admin.email());
         Person coach = person("Cora");
         Person client = person("Minh");
-        assertEquals(200, call("PUT", "/admin/users/" + coach.id() + "/role", Map.of("role", "Coach"), adminToken).status());
+        assertEquals(
+                200,
+                call("PUT", "/admin/users/" + coach.id() + "/role", Map.of("role", "Coach"), adminToken)
+                        .status());
         String coachToken = login(coach.email());
 
-        LocalRuntimeTest.Answer plain = call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", client.id()), client.token());
+        LocalRuntimeTest.Answer plain =
+                call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", client.id()), client.token());
         assertEquals(403, plain.status(), "only an admin assigns");
-        LocalRuntimeTest.Answer assigned = call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", coach.id()), adminToken);
+        LocalRuntimeTest.Answer assigned =
+                call("PUT", "/admin/users/" + client.id() + "/coach", Map.of("coachId", coach.id()), adminToken);
         assertEquals(200, assigned.status(), String.valueOf(assigned.json()));
         String room = assigned.json().get("roomId").asText();
-        assertEquals(room, call("GET", "/me/coach", null, client.token()).json().get("roomId").asText());
+        assertEquals(
+                room,
+                call("GET", "/me/coach", null, client.token())
+                        .json()
+                        .get("roomId")
+                        .asText());
         JsonNode rooms = call("GET", "/chat/rooms", null, coachToken).json().get("items");
         assertEquals(room, rooms.get(0).get("roomId").asText(), "the coach-client room is the chat's own direct room");
-        assertEquals(room, call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(coach.id())), client.token())
-                .json().get("roomId").asText(), "and the chat reuses it");
+        assertEquals(
+                room,
+                call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(coach.id())), client.token())
+                        .json()
+                        .get("roomId")
+                        .asText(),
+                "and the chat reuses it");
 
         LocalDate today = LocalDate.now(ZONE);
-        assertEquals(201, call("PUT", "/quit/profile", Map.of("quitDate", today.minusDays(10).toString(), "cigarettesPerDay", 12,
-                "packPrice", 35_000, "timezone", ZONE.getId()), client.token()).status());
-        assertEquals(201, call("PUT", "/progress/entries/" + today.minusDays(1), Map.of("smoked", 0), client.token()).status());
+        assertEquals(
+                201,
+                call(
+                                "PUT",
+                                "/quit/profile",
+                                Map.of(
+                                        "quitDate",
+                                        today.minusDays(10).toString(),
+                                        "cigarettesPerDay",
+                                        12,
+                                        "packPrice",
+                                        35_000,
+                                        "timezone",
+                                        ZONE.getId()),
+                                client.token())
+                        .status());
+        assertEquals(
+                201,
+                call("PUT", "/progress/entries/" + today.minusDays(1), Map.of("smoked", 0), client.token())
+                        .status());
 
         ChatE2ETest.Client live = connect(coachToken);
         Connections connections = Connections.from(emu.dynamo(), emu.functionConfig("CoachingFunction"));
         connections.open("vanishedCoachConnection", coach.id(), Instant.now());
         long sent = System.nanoTime();
-        LocalRuntimeTest.Answer slip = call("PUT", "/progress/entries/" + today, Map.of("smoked", 2, "cravings", 7, "triggers", List.of("alcohol")),
+        LocalRuntimeTest.Answer slip = call(
+                "PUT",
+                "/progress/entries/" + today,
+                Map.of("smoked", 2, "cravings", 7, "triggers", List.of("alcohol")),
                 client.token());
         assertEquals(201, slip.status(), String.valueOf(slip.json()));
         JsonNode progress = live.next("progress", 1000);
@@ -134,8 +185,12 @@ class CoachingE2ETest {
         String id = notification.get("notification").get("notificationId").asText();
         JsonNode listed = call("GET", "/notifications", null, coachToken).json().get("items");
         assertEquals(id, listed.get(0).get("notificationId").asText(), "GET /notifications lists it");
-        assertEquals(1, connections.ofUser(coach.id(), Instant.now()).size(), "the vanished connection answered 410 and was deleted");
-        JsonNode clients = call("GET", "/coach/clients", null, coachToken).json().get("items");
+        assertEquals(
+                1,
+                connections.ofUser(coach.id(), Instant.now()).size(),
+                "the vanished connection answered 410 and was deleted");
+        JsonNode clients =
+                call("GET", "/coach/clients", null, coachToken).json().get("items");
         assertTrue(clients.get(0).get("atRisk").asBoolean(), "a slip in the last 24 hours");
 
         LocalRuntimeTest.Answer first = schedule();
@@ -144,10 +199,15 @@ class CoachingE2ETest {
         assertNotNull(atRisk, "the job's notification is pushed too");
         assertEquals("at-risk", atRisk.get("notification").get("type").asText());
         LocalRuntimeTest.Answer second = schedule();
-        assertEquals(0, second.json().get("notified").asInt(), "the second run notifies nobody again: " + second.json());
+        assertEquals(
+                0, second.json().get("notified").asInt(), "the second run notifies nobody again: " + second.json());
         long count = 0;
-        for (JsonNode n : call("GET", "/notifications?limit=100", null, coachToken).json().get("items")) {
-            count += n.get("type").asText().equals("at-risk") && n.get("clientId").asText().equals(client.id()) ? 1 : 0;
+        for (JsonNode n :
+                call("GET", "/notifications?limit=100", null, coachToken).json().get("items")) {
+            count += n.get("type").asText().equals("at-risk")
+                            && n.get("clientId").asText().equals(client.id())
+                    ? 1
+                    : 0;
         }
         assertEquals(1, count, "run twice, notified once");
 
@@ -156,13 +216,20 @@ class CoachingE2ETest {
         for (int i = 0; i < 20; i++) {
             live.frames.clear();
             long t0 = System.nanoTime();
-            assertEquals(200, call("PUT", "/progress/entries/" + today, Map.of("smoked", i % 2 == 0 ? 0 : 1), client.token()).status());
+            assertEquals(
+                    200,
+                    call("PUT", "/progress/entries/" + today, Map.of("smoked", i % 2 == 0 ? 0 : 1), client.token())
+                            .status());
             assertNotNull(live.next("progress", 2000), "save " + i);
             millis.add((System.nanoTime() - t0) / 1_000_000);
         }
         Collections.sort(millis);
-        System.out.printf("coaching: PUT /progress/entries/{date} -> coach's progress frame over %d saves: p50 %d ms, p90 %d ms, max %d ms%n",
-                millis.size(), millis.get(millis.size() / 2), millis.get(millis.size() * 9 / 10), millis.get(millis.size() - 1));
+        System.out.printf(
+                "coaching: PUT /progress/entries/{date} -> coach's progress frame over %d saves: p50 %d ms, p90 %d ms, max %d ms%n",
+                millis.size(),
+                millis.get(millis.size() / 2),
+                millis.get(millis.size() * 9 / 10),
+                millis.get(millis.size() - 1));
         assertTrue(millis.get(millis.size() / 2) < 1000, millis.toString());
         live.socket.sendClose(1000, "bye").join();
     }

@@ -44,7 +44,8 @@ import org.openqa.selenium.WebElement;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleTest {
     static final Duration WAIT = Duration.ofSeconds(20);
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static LocalRuntime rt;
     static WebDriver browser;
     static final String EMAIL = "console" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
@@ -56,7 +57,9 @@ class ConsoleTest {
     @BeforeAll
     static void start() throws Exception {
         browser = Browser.chromium();
-        rt = LocalRuntime.start(LocalRuntime.Options.forTests(Files.createTempDirectory("console")), new PrintStream(new ByteArrayOutputStream()));
+        rt = LocalRuntime.start(
+                LocalRuntime.Options.forTests(Files.createTempDirectory("console")),
+                new PrintStream(new ByteArrayOutputStream()));
     }
 
     @AfterAll
@@ -81,7 +84,8 @@ class ConsoleTest {
     static void open(String hash) {
         browser.get(rt.baseUrl() + "/_local/#" + hash);
         // a hash change alone does not reload: render the page asked for
-        ((JavascriptExecutor) browser).executeScript("if (location.hash !== '#" + hash + "') { location.hash = '#" + hash + "'; }");
+        ((JavascriptExecutor) browser)
+                .executeScript("if (location.hash !== '#" + hash + "') { location.hash = '#" + hash + "'; }");
     }
 
     static <T> T await(String what, java.util.function.Supplier<T> condition) {
@@ -104,15 +108,23 @@ class ConsoleTest {
     @Test
     @Order(1)
     void theMailPageShowsTheCodeAndConfirmsTheUser() throws Exception {
-        LocalRuntimeTest.Answer reg = call("POST", "/auth/register", Map.of("email", EMAIL, "password", "Passw0rdOk", "name", "Console"), null);
+        LocalRuntimeTest.Answer reg = call(
+                "POST", "/auth/register", Map.of("email", EMAIL, "password", "Passw0rdOk", "name", "Console"), null);
         assertEquals(201, reg.status(), reg.raw().body());
         userId = reg.text("userId");
         open("mail");
-        String code = await("the code sent to " + EMAIL + " on the Mail page", () -> row("tr[data-email='" + EMAIL + "'] td.code").getText());
+        String code = await(
+                "the code sent to " + EMAIL + " on the Mail page",
+                () -> row("tr[data-email='" + EMAIL + "'] td.code").getText());
         assertTrue(code.matches("\\d{6}"), code);
-        assertEquals(rt.emulators().cognitoLocal().latestCode(EMAIL, Duration.ofSeconds(1)), code, "the code cognito-local sent");
+        assertEquals(
+                rt.emulators().cognitoLocal().latestCode(EMAIL, Duration.ofSeconds(1)),
+                code,
+                "the code cognito-local sent");
         click("tr[data-email='" + EMAIL + "'] button.confirm");
-        await("POST /auth/confirm answered 200", () -> browser.findElement(By.id("toast")).getText().contains("→ 200"));
+        await(
+                "POST /auth/confirm answered 200",
+                () -> browser.findElement(By.id("toast")).getText().contains("→ 200"));
     }
 
     @Test
@@ -121,8 +133,15 @@ class ConsoleTest {
         open("users");
         String role = await("the user CONFIRMED with 5 credits", () -> {
             WebElement r = row("tr[data-email='" + EMAIL + "']");
-            return r != null && r.findElement(By.cssSelector("td.status")).getText().equals("CONFIRMED")
-                    && r.findElement(By.cssSelector("td.credits")).getText().equals("5") ? r.findElement(By.cssSelector("td.role")).getText() : null;
+            return r != null
+                            && r.findElement(By.cssSelector("td.status"))
+                                    .getText()
+                                    .equals("CONFIRMED")
+                            && r.findElement(By.cssSelector("td.credits"))
+                                    .getText()
+                                    .equals("5")
+                    ? r.findElement(By.cssSelector("td.role")).getText()
+                    : null;
         });
         assertEquals("User", role);
     }
@@ -130,16 +149,21 @@ class ConsoleTest {
     @Test
     @Order(3)
     void aGeneratedImageShowsAsAThumbnailInTheBucket() throws Exception {
-        token = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null).text("idToken");
-        LocalRuntimeTest.Answer made = call("POST", "/image/generate-image", Map.of("prompt", "a lighthouse at dawn"), token);
+        token = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null)
+                .text("idToken");
+        LocalRuntimeTest.Answer made =
+                call("POST", "/image/generate-image", Map.of("prompt", "a lighthouse at dawn"), token);
         assertEquals(201, made.status(), made.raw().body());
         String imageId = made.text("imageId");
         open("data/bucket");
         // read in the page in one go: the page redraws as requests come in
         long width = await("the image's thumbnail in the bucket, loaded", () -> {
-            Object w = ((JavascriptExecutor) browser).executeScript("const o = [...document.querySelectorAll('#objects .object')]"
-                    + ".find(o => o.dataset.key.includes(arguments[0])); const i = o && o.querySelector('img.thumb');"
-                    + " return i && i.complete ? i.naturalWidth : 0", imageId);
+            Object w = ((JavascriptExecutor) browser)
+                    .executeScript(
+                            "const o = [...document.querySelectorAll('#objects .object')]"
+                                    + ".find(o => o.dataset.key.includes(arguments[0])); const i = o && o.querySelector('img.thumb');"
+                                    + " return i && i.complete ? i.naturalWidth : 0",
+                            imageId);
             return ((Number) w).longValue() > 0 ? ((Number) w).longValue() : null;
         });
         assertTrue(width > 0);
@@ -150,19 +174,26 @@ class ConsoleTest {
     void aRoleChangeGoesThroughTheAdminRoute() throws Exception {
         open("users/" + userId);
         await("the user's profile", () -> browser.findElements(By.id("role")).isEmpty() ? null : true);
-        await("the credit chart", () -> !browser.findElements(By.cssSelector("svg.chart circle")).isEmpty());
+        await(
+                "the credit chart",
+                () -> !browser.findElements(By.cssSelector("svg.chart circle")).isEmpty());
         js("document.getElementById('role').value = 'Coach'; document.getElementById('change-role').click();");
         String result = await("the admin route's answer", () -> {
             String s = browser.findElement(By.id("role-result")).getText();
             return s.isEmpty() ? null : s;
         });
         assertTrue(result.contains("→ 200") && result.contains("\"role\":\"Coach\""), result);
-        String fresh = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null).text("idToken");
-        assertEquals("Coach", call("GET", "/auth/me", null, fresh).text("role"), "the profile and the next token carry the new role");
+        String fresh = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null)
+                .text("idToken");
+        assertEquals(
+                "Coach",
+                call("GET", "/auth/me", null, fresh).text("role"),
+                "the profile and the next token carry the new role");
         open("users");
         await("the Users page shows the new role", () -> {
             WebElement r = row("tr[data-email='" + EMAIL + "']");
-            return r != null && r.findElement(By.cssSelector("td.role")).getText().equals("Coach");
+            return r != null
+                    && r.findElement(By.cssSelector("td.role")).getText().equals("Coach");
         });
     }
 
@@ -174,7 +205,8 @@ class ConsoleTest {
         click("tr[data-function='" + fn + "'] button.run");
         String result = await("the run's result", () -> {
             WebElement r = row("tr[data-function='" + fn + "']");
-            String s = r == null ? "" : r.findElement(By.cssSelector("td.result")).getText();
+            String s =
+                    r == null ? "" : r.findElement(By.cssSelector("td.result")).getText();
             return s.isEmpty() ? null : s;
         });
         assertFalse(result.startsWith("failed"), result);
@@ -185,27 +217,58 @@ class ConsoleTest {
     @Order(6)
     void aChatMessageAppearsInRequests() throws Exception {
         other = "console-b" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        String otherId = LocalRuntimeTest.call(rt, "POST", "/auth/register", Map.of("email", other, "password", "Passw0rdOk", "name", "B"), null)
+        String otherId = LocalRuntimeTest.call(
+                        rt,
+                        "POST",
+                        "/auth/register",
+                        Map.of("email", other, "password", "Passw0rdOk", "name", "B"),
+                        null)
                 .text("userId");
-        call("POST", "/auth/confirm", Map.of("email", other, "code", rt.emulators().cognitoLocal().latestCode(other, Duration.ofSeconds(5))), null);
-        room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(otherId)), token).text("roomId");
+        call(
+                "POST",
+                "/auth/confirm",
+                Map.of("email", other, "code", rt.emulators().cognitoLocal().latestCode(other, Duration.ofSeconds(5))),
+                null);
+        room = call("POST", "/chat/rooms", Map.of("type", "direct", "memberIds", List.of(otherId)), token)
+                .text("roomId");
         ChatE2ETest.Client client = new ChatE2ETest.Client();
-        client.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), client).get(10, TimeUnit.SECONDS);
+        client.socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(rt.wsUrl() + "/?token=" + token), client)
+                .get(10, TimeUnit.SECONDS);
         try {
             open("requests");
             await("the Requests page", () -> row("#requests table"));
             String text = "hello from the browser test " + UUID.randomUUID();
-            client.send(Map.of("action", "sendMessage", "roomId", room, "text", text, "clientMessageId", UUID.randomUUID().toString()));
+            client.send(Map.of(
+                    "action",
+                    "sendMessage",
+                    "roomId",
+                    room,
+                    "text",
+                    text,
+                    "clientMessageId",
+                    UUID.randomUUID().toString()));
             assertTrue(client.next("ack", 10_000) != null, "the message was acknowledged");
             // the page may redraw meanwhile: read what the row says in one go, then find it again by its id
-            List<String> message = await("the sendMessage invocation in Requests", () -> browser.findElements(By.cssSelector("#requests tbody tr")).stream()
-                    .filter(r -> r.findElement(By.cssSelector("td.route")).getText().equals("sendMessage")).findFirst()
-                    .map(r -> List.of(r.getAttribute("data-id"), r.findElement(By.cssSelector("td.function")).getText())).orElse(null));
+            List<String> message = await(
+                    "the sendMessage invocation in Requests",
+                    () -> browser.findElements(By.cssSelector("#requests tbody tr")).stream()
+                            .filter(r -> r.findElement(By.cssSelector("td.route"))
+                                    .getText()
+                                    .equals("sendMessage"))
+                            .findFirst()
+                            .map(r -> List.of(
+                                    r.getAttribute("data-id"),
+                                    r.findElement(By.cssSelector("td.function")).getText()))
+                            .orElse(null));
             assertEquals("ChatMessagesFunction", message.get(1));
             click("#requests tr[data-id='" + message.get(0) + "']");
-            String request = await("the request body", () -> row("#request-body").getText());
+            String request =
+                    await("the request body", () -> row("#request-body").getText());
             assertTrue(request.contains(text), request);
-            await("the function's log lines of that correlation id", () -> !browser.findElements(By.cssSelector(".logs .line")).isEmpty());
+            await(
+                    "the function's log lines of that correlation id",
+                    () -> !browser.findElements(By.cssSelector(".logs .line")).isEmpty());
         } finally {
             client.socket.abort();
         }
@@ -214,7 +277,8 @@ class ConsoleTest {
     @Test
     @Order(7)
     void secretsAreRedactedInRequestDetails() throws Exception {
-        LocalRuntimeTest.Answer login = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null);
+        LocalRuntimeTest.Answer login =
+                call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null);
         String requestId = login.raw().headers().firstValue("x-amzn-RequestId").orElseThrow();
         open("requests");
         click("#requests tr[data-correlation='" + requestId + "']");
@@ -222,7 +286,10 @@ class ConsoleTest {
         String response = browser.findElement(By.id("response-body")).getText();
         assertTrue(request.contains("[redacted]") && response.contains("[redacted]"), request + response);
         assertFalse(request.contains("Passw0rdOk"), request);
-        assertFalse(response.contains(login.text("idToken")) || response.contains(login.text("refreshToken").substring(0, 40)), response);
+        assertFalse(
+                response.contains(login.text("idToken"))
+                        || response.contains(login.text("refreshToken").substring(0, 40)),
+                response);
     }
 
     /** How long the Requests page takes to show a request after its answer came back: median of 15. */
@@ -235,25 +302,35 @@ class ConsoleTest {
         List<Long> afterSend = new ArrayList<>();
         for (int i = 0; i < 15; i++) {
             long sent = System.currentTimeMillis();
-            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/auth/me"))
-                    .header("Authorization", "Bearer " + token).GET().build(), BodyHandlers.ofString());
+            HttpResponse<String> r = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/auth/me"))
+                            .header("Authorization", "Bearer " + token)
+                            .GET()
+                            .build(),
+                    BodyHandlers.ofString());
             long answered = System.currentTimeMillis();
             assertEquals(200, r.statusCode(), r.body());
             String id = r.headers().firstValue("x-amzn-RequestId").orElseThrow();
-            long shown = Long.parseLong(await("request " + id + " in Requests",
+            long shown = Long.parseLong(await(
+                    "request " + id + " in Requests",
                     () -> row("#requests tr[data-correlation='" + id + "']").getAttribute("data-shown-at")));
             afterAnswer.add(shown - answered);
             afterSend.add(shown - sent);
         }
         Collections.sort(afterAnswer);
         Collections.sort(afterSend);
-        String report = String.format("console: a new request shows in Requests %d ms (median of 15; min %d, max %d) after its answer reached the client,"
-                + " %d ms after it was sent%n", afterAnswer.get(7), afterAnswer.get(0), afterAnswer.get(14), afterSend.get(7));
+        String report = String.format(
+                "console: a new request shows in Requests %d ms (median of 15; min %d, max %d) after its answer reached the client,"
+                        + " %d ms after it was sent%n",
+                afterAnswer.get(7), afterAnswer.get(0), afterAnswer.get(14), afterSend.get(7));
         System.out.print(report);
         Files.writeString(Path.of("target", "console", "latency.txt"), report);
         assertTrue(afterAnswer.get(7) < 1000, report);
-        JsonNode me = Json.EVENTS.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/requests?limit=1")).build(),
-                BodyHandlers.ofString()).body());
+        JsonNode me = Json.EVENTS.readTree(HTTP.send(
+                        HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/requests?limit=1"))
+                                .build(),
+                        BodyHandlers.ofString())
+                .body());
         assertEquals("/auth/me", me.at("/items/0/route").asText());
     }
 
@@ -263,32 +340,52 @@ class ConsoleTest {
 
     static ChatE2ETest.Client connect(String bearer) throws Exception {
         ChatE2ETest.Client c = new ChatE2ETest.Client();
-        c.socket = HTTP.newWebSocketBuilder().buildAsync(URI.create(rt.wsUrl() + "/?token=" + bearer), c).get(10, TimeUnit.SECONDS);
+        c.socket = HTTP.newWebSocketBuilder()
+                .buildAsync(URI.create(rt.wsUrl() + "/?token=" + bearer), c)
+                .get(10, TimeUnit.SECONDS);
         return c;
     }
 
     @Test
     @Order(9)
     void theChatPageSendsAFrameAsAUserAndItFansOut() throws Exception {
-        String otherToken = call("POST", "/auth/login", Map.of("email", other, "password", "Passw0rdOk"), null).text("idToken");
+        String otherToken = call("POST", "/auth/login", Map.of("email", other, "password", "Passw0rdOk"), null)
+                .text("idToken");
         ChatE2ETest.Client a = connect(token);
         ChatE2ETest.Client b = connect(otherToken);
         try {
             open("chat");
-            await("the user's live connection on the Chat page", () -> (Boolean) js("return [...document.querySelectorAll('#send-connection option')]"
-                    + ".some(o => o.textContent.includes(arguments[0]))", EMAIL) ? true : null);
+            await(
+                    "the user's live connection on the Chat page",
+                    () -> (Boolean) js(
+                                    "return [...document.querySelectorAll('#send-connection option')]"
+                                            + ".some(o => o.textContent.includes(arguments[0]))",
+                                    EMAIL)
+                            ? true
+                            : null);
             String text = "sent from the console " + UUID.randomUUID();
-            js("const c = document.getElementById('send-connection');"
-                    + " c.value = [...c.options].find(o => o.textContent.includes(arguments[0])).value;"
-                    + " document.getElementById('send-room').value = arguments[1];"
-                    + " document.getElementById('send-text').value = arguments[2];"
-                    + " [...document.querySelectorAll('button')].find(x => x.textContent === 'Send').click();", EMAIL, room, text);
+            js(
+                    "const c = document.getElementById('send-connection');"
+                            + " c.value = [...c.options].find(o => o.textContent.includes(arguments[0])).value;"
+                            + " document.getElementById('send-room').value = arguments[1];"
+                            + " document.getElementById('send-text').value = arguments[2];"
+                            + " [...document.querySelectorAll('button')].find(x => x.textContent === 'Send').click();",
+                    EMAIL,
+                    room,
+                    text);
             JsonNode message = b.next("message", 10_000);
-            assertTrue(message != null && message.path("text").asText().equals(text), "the other member got the message: " + message);
+            assertTrue(
+                    message != null && message.path("text").asText().equals(text),
+                    "the other member got the message: " + message);
             assertTrue(a.next("ack", 10_000) != null, "the sender's connection got the ack");
-            await("the frames pushed, counted per connection", () -> (Boolean) js("return [...document.querySelectorAll('table')].some(t => "
-                    + "t.textContent.includes('frames pushed') && [...t.querySelectorAll('tbody tr td:last-child')].some(td => Number(td.textContent) > 0))")
-                    ? true : null);
+            await(
+                    "the frames pushed, counted per connection",
+                    () -> (Boolean)
+                                    js(
+                                            "return [...document.querySelectorAll('table')].some(t => "
+                                                    + "t.textContent.includes('frames pushed') && [...t.querySelectorAll('tbody tr td:last-child')].some(td => Number(td.textContent) > 0))")
+                            ? true
+                            : null);
         } finally {
             a.socket.abort();
             b.socket.abort();
@@ -303,63 +400,121 @@ class ConsoleTest {
         String tx = order.text("transactionId");
         open("payments");
         await("the pending transaction", () -> row("tr[data-tx='" + tx + "'] .pill.PENDING"));
-        String page = Json.EVENTS.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/payments/" + tx + "/page")).build(),
-                BodyHandlers.ofString()).body()).get("url").asText();
-        HttpResponse<String> standIn = HTTP.send(HttpRequest.newBuilder(URI.create(page)).build(), BodyHandlers.ofString());
-        assertTrue(standIn.statusCode() == 200 && standIn.body().contains(tx), "the stand-in payment page opens for it: " + standIn.body());
-        js("[...document.querySelectorAll(\"tr[data-tx='\" + arguments[0] + \"'] button\")].find(b => b.textContent.includes('IPN')).click()", tx);
-        await("the IPN's answer", () -> browser.findElement(By.id("toast")).getText().contains("\"RspCode\":\"00\""));
+        String page = Json.EVENTS
+                .readTree(HTTP.send(
+                                HttpRequest.newBuilder(
+                                                URI.create(rt.baseUrl() + "/_local/api/payments/" + tx + "/page"))
+                                        .build(),
+                                BodyHandlers.ofString())
+                        .body())
+                .get("url")
+                .asText();
+        HttpResponse<String> standIn =
+                HTTP.send(HttpRequest.newBuilder(URI.create(page)).build(), BodyHandlers.ofString());
+        assertTrue(
+                standIn.statusCode() == 200 && standIn.body().contains(tx),
+                "the stand-in payment page opens for it: " + standIn.body());
+        js(
+                "[...document.querySelectorAll(\"tr[data-tx='\" + arguments[0] + \"'] button\")].find(b => b.textContent.includes('IPN')).click()",
+                tx);
+        await(
+                "the IPN's answer",
+                () -> browser.findElement(By.id("toast")).getText().contains("\"RspCode\":\"00\""));
         await("the transaction SUCCEEDED, live", () -> row("tr[data-tx='" + tx + "'] .pill.SUCCEEDED"));
-        assertEquals(14, call("GET", "/auth/me", null, token).json().get("credits").asInt(), "5 - 1 image + 10 bought");
+        assertEquals(
+                14, call("GET", "/auth/me", null, token).json().get("credits").asInt(), "5 - 1 image + 10 bought");
     }
 
     @Test
     @Order(11)
     void theCoachingPageChartsAClientsStreak() throws Exception {
         LocalDate today = LocalDate.now(ZoneId.of("Asia/Ho_Chi_Minh"));
-        LocalRuntimeTest.Answer profile = call("PUT", "/quit/profile", Map.of("quitDate", today.minusDays(5).toString(), "cigarettesPerDay", 12,
-                "packPrice", 30000, "timezone", "Asia/Ho_Chi_Minh"), token);
+        LocalRuntimeTest.Answer profile = call(
+                "PUT",
+                "/quit/profile",
+                Map.of(
+                        "quitDate",
+                        today.minusDays(5).toString(),
+                        "cigarettesPerDay",
+                        12,
+                        "packPrice",
+                        30000,
+                        "timezone",
+                        "Asia/Ho_Chi_Minh"),
+                token);
         assertTrue(profile.status() == 201, profile.raw().body());
         for (int back = 4; back >= 1; back--) {
-            assertTrue(call("PUT", "/progress/entries/" + today.minusDays(back), Map.of("smoked", back == 2 ? 3 : 0), token).status() < 300);
+            assertTrue(call(
+                                    "PUT",
+                                    "/progress/entries/" + today.minusDays(back),
+                                    Map.of("smoked", back == 2 ? 3 : 0),
+                                    token)
+                            .status()
+                    < 300);
         }
         open("coaching/" + userId);
-        await("the streak chart with a bar per logged day", () -> browser.findElements(By.cssSelector("svg.chart rect")).size() == 4);
+        await(
+                "the streak chart with a bar per logged day",
+                () -> browser.findElements(By.cssSelector("svg.chart rect")).size() == 4);
     }
 
     @Test
     @Order(12)
     void theGymPageShowsAGymsOccupancyByHour() throws Exception {
-        HttpResponse<String> promoted = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/users/" + userId + "/role"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"Admin\"}")).build(),
+        HttpResponse<String> promoted = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/users/" + userId + "/role"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"role\":\"Admin\"}"))
+                        .build(),
                 BodyHandlers.ofString());
         assertEquals(200, promoted.statusCode(), promoted.body());
-        String admin = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null).text("idToken");
-        LocalRuntimeTest.Answer gym = call("POST", "/admin/gyms", Map.of("name", "Riverside", "capacity", 40, "timezone", "Asia/Ho_Chi_Minh"), admin);
+        String admin = call("POST", "/auth/login", Map.of("email", EMAIL, "password", "Passw0rdOk"), null)
+                .text("idToken");
+        LocalRuntimeTest.Answer gym = call(
+                "POST",
+                "/admin/gyms",
+                Map.of("name", "Riverside", "capacity", 40, "timezone", "Asia/Ho_Chi_Minh"),
+                admin);
         assertEquals(201, gym.status(), gym.raw().body());
         open("gym/" + gym.text("gymId"));
-        await("the gym and its 24 hourly bars", () -> browser.findElement(By.id("view")).getText().contains("Riverside: occupancy 0 / 40")
-                && browser.findElements(By.cssSelector("svg.chart rect")).size() == 24);
+        await(
+                "the gym and its 24 hourly bars",
+                () -> browser.findElement(By.id("view")).getText().contains("Riverside: occupancy 0 / 40")
+                        && browser.findElements(By.cssSelector("svg.chart rect"))
+                                        .size()
+                                == 24);
     }
 
     @Test
     @Order(13)
     void theDataPageBrowsesATableAndTheApiTabEmbedsTheReference() {
         open("data/UsersTable");
-        await("the user's item as JSON", () -> browser.findElements(By.cssSelector("pre.item")).stream().anyMatch(p -> p.getText().contains(EMAIL)));
+        await(
+                "the user's item as JSON",
+                () -> browser.findElements(By.cssSelector("pre.item")).stream()
+                        .anyMatch(p -> p.getText().contains(EMAIL)));
         open("api");
-        assertEquals(rt.baseUrl() + "/_local/docs", await("the reference's frame", () -> row("iframe.docs").getAttribute("src")));
+        assertEquals(
+                rt.baseUrl() + "/_local/docs",
+                await("the reference's frame", () -> row("iframe.docs").getAttribute("src")));
     }
 
     @Test
     @Order(14)
     void actionsRefuseOtherOrigins() throws Exception {
-        HttpResponse<String> foreign = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/schedules/PendingImagesSweepFunction"))
-                .header("Content-Type", "application/json").header("Origin", "http://evil.example").POST(HttpRequest.BodyPublishers.ofString("{}"))
-                .build(), BodyHandlers.ofString());
+        HttpResponse<String> foreign = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/schedules/PendingImagesSweepFunction"))
+                        .header("Content-Type", "application/json")
+                        .header("Origin", "http://evil.example")
+                        .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(403, foreign.statusCode(), foreign.body());
-        HttpResponse<String> form = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/schedules/PendingImagesSweepFunction"))
-                .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString("a=b")).build(),
+        HttpResponse<String> form = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/api/schedules/PendingImagesSweepFunction"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("a=b"))
+                        .build(),
                 BodyHandlers.ofString());
         assertEquals(415, form.statusCode(), form.body());
     }
@@ -368,20 +523,28 @@ class ConsoleTest {
     @Order(15)
     void theUsersPageConfirmsAUserThroughCognitoLocal() throws Exception {
         String third = "console-c" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        assertEquals(201, call("POST", "/auth/register", Map.of("email", third, "password", "Passw0rdOk", "name", "C"), null).status());
+        assertEquals(
+                201,
+                call("POST", "/auth/register", Map.of("email", third, "password", "Passw0rdOk", "name", "C"), null)
+                        .status());
         open("users");
         await("the new user UNCONFIRMED, without a profile", () -> {
             WebElement r = row("tr[data-email='" + third + "']");
-            return r != null && r.findElement(By.cssSelector("td.status")).getText().equals("UNCONFIRMED")
+            return r != null
+                    && r.findElement(By.cssSelector("td.status")).getText().equals("UNCONFIRMED")
                     && r.findElement(By.cssSelector("td.credits")).getText().equals("—");
         });
         click("tr[data-email='" + third + "'] button.admin-confirm");
         await("the user CONFIRMED with 5 credits (AdminConfirmSignUp ran PostConfirmation)", () -> {
             WebElement r = row("tr[data-email='" + third + "']");
-            return r != null && r.findElement(By.cssSelector("td.status")).getText().equals("CONFIRMED")
+            return r != null
+                    && r.findElement(By.cssSelector("td.status")).getText().equals("CONFIRMED")
                     && r.findElement(By.cssSelector("td.credits")).getText().equals("5");
         });
-        assertEquals(200, call("POST", "/auth/login", Map.of("email", third, "password", "Passw0rdOk"), null).status());
+        assertEquals(
+                200,
+                call("POST", "/auth/login", Map.of("email", third, "password", "Passw0rdOk"), null)
+                        .status());
     }
 
     /** The user's page at the end of the journey: the picture in the README. */
@@ -389,7 +552,15 @@ class ConsoleTest {
     @Order(16)
     void theUsersPageShowsTheWholeJourney() {
         open("users/" + userId);
-        await("the ledger chart with every entry", () -> browser.findElements(By.cssSelector("svg.chart circle")).size() == 3);
-        await("the thumbnail", () -> (Boolean) js("const i = document.querySelector('img.thumb'); return !!i && i.complete && i.naturalWidth > 0") ? true : null);
+        await(
+                "the ledger chart with every entry",
+                () -> browser.findElements(By.cssSelector("svg.chart circle")).size() == 3);
+        await(
+                "the thumbnail",
+                () -> (Boolean)
+                                js(
+                                        "const i = document.querySelector('img.thumb'); return !!i && i.complete && i.naturalWidth > 0")
+                        ? true
+                        : null);
     }
 }

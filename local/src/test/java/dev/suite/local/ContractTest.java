@@ -74,14 +74,17 @@ class ContractTest {
     @Test
     void publicRoutesAreTheTemplatesUnauthorizedOnesAndEveryOtherNeedsTheIdToken() {
         JsonNode api = Contract.openapi();
-        assertEquals("bearer", api.at("/components/securitySchemes/CognitoIdToken/scheme").asText());
+        assertEquals(
+                "bearer",
+                api.at("/components/securitySchemes/CognitoIdToken/scheme").asText());
         assertTrue(api.path("security").toString().contains("CognitoIdToken"), "the bearer token is the default");
         for (Template.ApiRoute r : T.apiRoutes()) {
             JsonNode op = Contract.operation(r.method(), r.path());
             assertNotNull(op, r.key());
             JsonNode security = op.get("security");
             boolean open = security != null && security.isArray() && security.isEmpty();
-            assertEquals(!r.authorized(), open, r.key() + ": security [] exactly when the template's authorizer is NONE");
+            assertEquals(
+                    !r.authorized(), open, r.key() + ": security [] exactly when the template's authorizer is NONE");
             if (!open) {
                 assertTrue(op.path("responses").has("401"), r.key() + " needs a token, so it declares 401");
             }
@@ -99,10 +102,15 @@ class ContractTest {
             assertFalse(op.path("summary").asText().isEmpty(), route);
             for (Iterator<Map.Entry<String, JsonNode>> it = op.path("responses").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> r = it.next();
-                JsonNode response = r.getValue().has("$ref") ? Contract.openapi().at(r.getValue().get("$ref").asText().substring(1)) : r.getValue();
+                JsonNode response = r.getValue().has("$ref")
+                        ? Contract.openapi()
+                                .at(r.getValue().get("$ref").asText().substring(1))
+                        : r.getValue();
                 Set<String> codes = Contract.codes(response.path("description").asText());
                 if (Integer.parseInt(r.getKey()) >= 400) {
-                    assertFalse(codes.isEmpty(), route + " " + r.getKey() + ": an error response lists its codes in backticks");
+                    assertFalse(
+                            codes.isEmpty(),
+                            route + " " + r.getKey() + ": an error response lists its codes in backticks");
                 }
                 for (String code : codes) {
                     if (!docs.contains("`" + code + "`")) {
@@ -120,15 +128,21 @@ class ContractTest {
         try (Stream<Path> files = Files.list(Paths.root().resolve("events"))) {
             for (Path f : files.sorted().toList()) {
                 JsonNode e = Json.EVENTS.readTree(f.toFile());
-                if (!e.has("httpMethod") || e.path("body").isNull() || e.path("body").asText().isEmpty()) {
+                if (!e.has("httpMethod")
+                        || e.path("body").isNull()
+                        || e.path("body").asText().isEmpty()) {
                     continue;
                 }
                 String method = e.get("httpMethod").asText();
                 String resource = e.get("resource").asText();
                 String body = e.get("body").asText();
                 Contract.requestBody(method, resource, body);
-                JsonNode example = Contract.operation(method, resource).at("/requestBody/content/application~1json/example");
-                assertEquals(Json.EVENTS.readTree(body), example, f.getFileName() + ": openapi.yaml's request example is this sample's body");
+                JsonNode example =
+                        Contract.operation(method, resource).at("/requestBody/content/application~1json/example");
+                assertEquals(
+                        Json.EVENTS.readTree(body),
+                        example,
+                        f.getFileName() + ": openapi.yaml's request example is this sample's body");
                 sampled.add(method + " " + resource);
             }
         }
@@ -144,32 +158,77 @@ class ContractTest {
 
     @Test
     void theValidatorRejectsWhatTheSpecDoesNotSay() {
-        String ok = "{\"userId\":\"u\",\"email\":\"a@b.co\",\"name\":\"A\",\"role\":\"User\",\"credits\":5,\"createdAt\":\"2026-01-01T00:00:00Z\"}";
+        String ok =
+                "{\"userId\":\"u\",\"email\":\"a@b.co\",\"name\":\"A\",\"role\":\"User\",\"credits\":5,\"createdAt\":\"2026-01-01T00:00:00Z\"}";
         Contract.response("GET", "/auth/me", 200, Map.of("Content-Type", "application/json"), ok);
-        assertThrows(AssertionError.class, () -> Contract.response("GET", "/auth/me", 200, Map.of("Content-Type", "application/json"),
-                ok.replace("\"credits\":5", "\"credits\":\"5\"")), "a mistyped field");
-        assertThrows(AssertionError.class, () -> Contract.response("GET", "/auth/me", 200, Map.of("Content-Type", "application/json"),
-                ok.replace("}", ",\"secret\":1}")), "an undeclared field");
-        assertThrows(AssertionError.class, () -> Contract.response("GET", "/auth/me", 418, Map.of("Content-Type", "application/json"),
-                "{}"), "an undeclared status");
+        assertThrows(
+                AssertionError.class,
+                () -> Contract.response(
+                        "GET",
+                        "/auth/me",
+                        200,
+                        Map.of("Content-Type", "application/json"),
+                        ok.replace("\"credits\":5", "\"credits\":\"5\"")),
+                "a mistyped field");
+        assertThrows(
+                AssertionError.class,
+                () -> Contract.response(
+                        "GET",
+                        "/auth/me",
+                        200,
+                        Map.of("Content-Type", "application/json"),
+                        ok.replace("}", ",\"secret\":1}")),
+                "an undeclared field");
+        assertThrows(
+                AssertionError.class,
+                () -> Contract.response("GET", "/auth/me", 418, Map.of("Content-Type", "application/json"), "{}"),
+                "an undeclared status");
         String error = "{\"error\":{\"code\":\"%s\",\"message\":\"m\",\"requestId\":\"r\"}}";
-        Contract.response("GET", "/auth/me", 404, Map.of("Content-Type", "application/json"), error.formatted("PROFILE_NOT_FOUND"));
-        assertThrows(AssertionError.class, () -> Contract.response("GET", "/auth/me", 404, Map.of("Content-Type", "application/json"),
-                error.formatted("IMAGE_PENDING")), "a code the response does not list");
-        assertThrows(AssertionError.class, () -> Contract.response("POST", "/image/generate-image", 429,
-                Map.of("Content-Type", "application/json"), error.formatted("TOO_MANY_REQUESTS")), "a missing Retry-After");
-        assertThrows(AssertionError.class, () -> Contract.response("DELETE", "/images/{imageId}", 204, Map.of(), "{}"), "a body on a 204");
+        Contract.response(
+                "GET",
+                "/auth/me",
+                404,
+                Map.of("Content-Type", "application/json"),
+                error.formatted("PROFILE_NOT_FOUND"));
+        assertThrows(
+                AssertionError.class,
+                () -> Contract.response(
+                        "GET",
+                        "/auth/me",
+                        404,
+                        Map.of("Content-Type", "application/json"),
+                        error.formatted("IMAGE_PENDING")),
+                "a code the response does not list");
+        assertThrows(
+                AssertionError.class,
+                () -> Contract.response(
+                        "POST",
+                        "/image/generate-image",
+                        429,
+                        Map.of("Content-Type", "application/json"),
+                        error.formatted("TOO_MANY_REQUESTS")),
+                "a missing Retry-After");
+        assertThrows(
+                AssertionError.class,
+                () -> Contract.response("DELETE", "/images/{imageId}", 204, Map.of(), "{}"),
+                "a body on a 204");
         Contract.frame("{\"type\":\"typing\",\"roomId\":\"r\",\"userId\":\"u\"}");
-        assertThrows(AssertionError.class, () -> Contract.frame("{\"type\":\"typing\",\"roomId\":\"r\"}"), "a frame missing a field");
+        assertThrows(
+                AssertionError.class,
+                () -> Contract.frame("{\"type\":\"typing\",\"roomId\":\"r\"}"),
+                "a frame missing a field");
         assertThrows(AssertionError.class, () -> Contract.frame("{\"type\":\"dance\"}"), "an unknown frame type");
-        assertThrows(AssertionError.class, Contract::assertNoFrameViolations, "violations are kept for the test thread");
+        assertThrows(
+                AssertionError.class, Contract::assertNoFrameViolations, "violations are kept for the test thread");
         Contract.assertNoFrameViolations();
     }
 
     @Test
     void theWebSocketRoutesOfTheTemplateAreAsyncApisClientFramesPlusConnectDisconnectAndDefault() {
         Set<String> keys = new TreeSet<>();
-        T.resourcesOfType("AWS::ApiGatewayV2::Route").keySet().forEach(id -> keys.add(String.valueOf(T.properties(id).get("RouteKey"))));
+        T.resourcesOfType("AWS::ApiGatewayV2::Route")
+                .keySet()
+                .forEach(id -> keys.add(String.valueOf(T.properties(id).get("RouteKey"))));
         JsonNode spec = Contract.asyncapi();
         Set<String> actions = new TreeSet<>();
         for (Iterator<JsonNode> ops = spec.path("operations").elements(); ops.hasNext(); ) {
@@ -177,28 +236,38 @@ class ContractTest {
             if ("send".equals(op.path("action").asText())) {
                 for (JsonNode ref : op.path("messages")) {
                     String name = ref.path("$ref").asText().replaceAll(".*/", "");
-                    String schema = spec.at("/components/messages/" + name + "/payload/$ref").asText().replaceAll(".*/", "");
-                    actions.add(spec.at("/components/schemas/" + schema + "/properties/action/const").asText());
+                    String schema = spec.at("/components/messages/" + name + "/payload/$ref")
+                            .asText()
+                            .replaceAll(".*/", "");
+                    actions.add(spec.at("/components/schemas/" + schema + "/properties/action/const")
+                            .asText());
                 }
             }
         }
         Set<String> expected = new TreeSet<>(actions);
         expected.addAll(Set.of("$connect", "$disconnect", "$default"));
         assertEquals(expected, keys, "template RouteKeys vs asyncapi.yaml's client frames");
-        assertTrue(spec.at("/channels/chat/bindings/ws/query/required").toString().contains("token"), "$connect takes ?token=");
+        assertTrue(
+                spec.at("/channels/chat/bindings/ws/query/required").toString().contains("token"),
+                "$connect takes ?token=");
         String source = T.resourcesOfType("AWS::ApiGatewayV2::Authorizer").keySet().stream()
-                .map(id -> String.valueOf(T.properties(id).get("IdentitySource"))).findFirst().orElse("");
+                .map(id -> String.valueOf(T.properties(id).get("IdentitySource")))
+                .findFirst()
+                .orElse("");
         assertTrue(source.contains("route.request.querystring.token"), source);
     }
 
     @Test
     void theFramesTheCodeSendsAreAsyncApisServerMessages() throws Exception {
         // a frame's type as the code sets it: put("type", "ack") into a map, or new Views.Ack("ack", ...) as a record
-        Pattern type = Pattern.compile("(?:put\\(\"type\", |new (?:Views\\.)?(?:Message|Ack|Typing|[A-Za-z]*Frame)\\()\"([a-z-]+)\"");
+        Pattern type = Pattern.compile(
+                "(?:put\\(\"type\", |new (?:Views\\.)?(?:Message|Ack|Typing|[A-Za-z]*Frame)\\()\"([a-z-]+)\"");
         Set<String> emitted = new TreeSet<>();
         for (String dir : new String[] {"functions", "shared/src/main/java/dev/suite/shared/push"}) {
             try (Stream<Path> files = Files.walk(Paths.root().resolve(dir))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("src/main/java")).toList()) {
+                for (Path f : files.filter(p ->
+                                p.toString().endsWith(".java") && p.toString().contains("src/main/java"))
+                        .toList()) {
                     Matcher m = type.matcher(Files.readString(f));
                     while (m.find()) {
                         emitted.add(m.group(1));

@@ -15,8 +15,7 @@ import java.util.stream.Stream;
 final class Docs {
     static final Path ROOT = Paths.root();
 
-    private Docs() {
-    }
+    private Docs() {}
 
     static String read(String relative) {
         try {
@@ -45,7 +44,8 @@ final class Docs {
         Map<String, String> out = new TreeMap<>();
         out.put("README.md", readme());
         try (Stream<Path> files = Files.list(ROOT.resolve("docs"))) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
                 out.put("docs/" + f.getFileName(), Files.readString(f));
             }
         } catch (IOException e) {

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 class DocsLinksTest {
     /** [text](target) and ![alt](target); the target ends at whitespace or ')'. */
     static final Pattern LINK = Pattern.compile("!?\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
+
     static final Pattern INLINE_CODE = Pattern.compile("`[^`]*`");
     static final Pattern HEADING = Pattern.compile("^#{1,6} (.+)$");
 
@@ -48,7 +49,9 @@ class DocsLinksTest {
         for (String line : Docs.prose(page)) {
             Matcher m = HEADING.matcher(line);
             if (m.matches()) {
-                String s = slug(INLINE_CODE.matcher(m.group(1)).replaceAll(r -> r.group().replace("`", "")));
+                String s = slug(INLINE_CODE
+                        .matcher(m.group(1))
+                        .replaceAll(r -> r.group().replace("`", "")));
                 int n = seen.merge(s, 1, Integer::sum);
                 out.add(n == 1 ? s : s + "-" + (n - 1));
             }
@@ -93,11 +96,15 @@ class DocsLinksTest {
                 int hash = target.indexOf('#');
                 String file = hash < 0 ? target : target.substring(0, hash);
                 String anchor = hash < 0 ? null : target.substring(hash + 1);
-                Path resolved = file.isEmpty() ? Docs.ROOT.resolve(page.getKey()) : dir.resolve(file).normalize();
+                Path resolved = file.isEmpty()
+                        ? Docs.ROOT.resolve(page.getKey())
+                        : dir.resolve(file).normalize();
                 if (!resolved.startsWith(Docs.ROOT) || !Files.exists(resolved)) {
                     broken.add(page.getKey() + ": " + target + " (no such file)");
-                } else if (anchor != null && resolved.toString().endsWith(".md")
-                        && !anchors(Docs.read(Docs.ROOT.relativize(resolved).toString())).contains(anchor)) {
+                } else if (anchor != null
+                        && resolved.toString().endsWith(".md")
+                        && !anchors(Docs.read(Docs.ROOT.relativize(resolved).toString()))
+                                .contains(anchor)) {
                     broken.add(page.getKey() + ": " + target + " (no such heading)");
                 }
             }

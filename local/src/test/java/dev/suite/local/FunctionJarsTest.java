@@ -30,18 +30,30 @@ import org.junit.jupiter.api.Test;
 class FunctionJarsTest {
     static final Template T = Template.repo();
     /** Classes the SDK's clients replaced: none may come back. */
-    static final List<String> DELETED = List.of("dev/suite/shared/S3.class", "dev/suite/shared/S3$", "dev/suite/shared/AwsJsonApi",
-            "dev/suite/shared/CognitoApi", "dev/suite/shared/Cognito.class", "dev/suite/shared/Cognito$", "dev/suite/shared/http/ResponseJson",
+    static final List<String> DELETED = List.of(
+            "dev/suite/shared/S3.class",
+            "dev/suite/shared/S3$",
+            "dev/suite/shared/AwsJsonApi",
+            "dev/suite/shared/CognitoApi",
+            "dev/suite/shared/Cognito.class",
+            "dev/suite/shared/Cognito$",
+            "dev/suite/shared/http/ResponseJson",
             "dev/suite/shared/push/JdkAsyncHttpClient");
     /** Netty (the SDK's default async client) and Apache's HTTP client (its default sync client). */
-    static final List<String> HEAVY_HTTP = List.of("io/netty/", "software/amazon/awssdk/http/nio/netty/", "software/amazon/awssdk/http/apache/",
+    static final List<String> HEAVY_HTTP = List.of(
+            "io/netty/",
+            "software/amazon/awssdk/http/nio/netty/",
+            "software/amazon/awssdk/http/apache/",
             "org/apache/http/");
+
     static final Pattern SERVICE = Pattern.compile("software/amazon/awssdk/services/([a-z0-9]+)/");
 
     static Set<Path> jars() {
         Set<Path> jars = new TreeSet<>();
-        T.resourcesOfType("AWS::Serverless::Function").keySet().forEach(fn ->
-                jars.add(Paths.root().resolve(String.valueOf(T.properties(fn).get("CodeUri")))));
+        T.resourcesOfType("AWS::Serverless::Function")
+                .keySet()
+                .forEach(fn -> jars.add(
+                        Paths.root().resolve(String.valueOf(T.properties(fn).get("CodeUri")))));
         return jars;
     }
 
@@ -66,7 +78,8 @@ class FunctionJarsTest {
                     assertFalse(name.startsWith(banned), jar.getFileName() + " holds " + name);
                 }
             }
-            assertTrue(names.contains("software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class"),
+            assertTrue(
+                    names.contains("software/amazon/awssdk/http/urlconnection/UrlConnectionHttpClient.class"),
                     jar.getFileName() + " carries the one HTTP client of its SDK clients");
         }
     }
@@ -83,7 +96,9 @@ class FunctionJarsTest {
             Set<String> named = new TreeSet<>();
             try (JarFile f = new JarFile(jar.toFile())) {
                 for (String name : names) {
-                    if (name.startsWith("dev/suite/") && !name.startsWith("dev/suite/shared/") && name.endsWith(".class")) {
+                    if (name.startsWith("dev/suite/")
+                            && !name.startsWith("dev/suite/shared/")
+                            && name.endsWith(".class")) {
                         try (InputStream in = f.getInputStream(f.getEntry(name))) {
                             Matcher m = SERVICE.matcher(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1));
                             while (m.find()) {
@@ -95,7 +110,9 @@ class FunctionJarsTest {
             }
             List<String> missing = new ArrayList<>();
             for (String service : named) {
-                if (names.stream().noneMatch(n -> n.startsWith("software/amazon/awssdk/services/" + service + "/") && n.endsWith("Client.class"))) {
+                if (names.stream()
+                        .noneMatch(n -> n.startsWith("software/amazon/awssdk/services/" + service + "/")
+                                && n.endsWith("Client.class"))) {
                     missing.add(service);
                 }
             }

@@ -58,14 +58,17 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * are added), through the local runtime over real HTTP.
  */
 class HardeningTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static LocalRuntime rt;
     static String token;
     static String userId;
 
     @BeforeAll
     static void start() throws Exception {
-        rt = LocalRuntime.start(LocalRuntime.Options.forTests(Files.createTempDirectory("hardening")), new PrintStream(new ByteArrayOutputStream()));
+        rt = LocalRuntime.start(
+                LocalRuntime.Options.forTests(Files.createTempDirectory("hardening")),
+                new PrintStream(new ByteArrayOutputStream()));
         String[] u = user("hard");
         userId = u[0];
         token = u[1];
@@ -78,17 +81,37 @@ class HardeningTest {
 
     static String[] user(String prefix) throws Exception {
         String email = prefix + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        JsonNode reg = Json.EVENTS.readTree(send("POST", "/auth/register", "application/json",
-                Json.write(Map.of("email", email, "password", "Passw0rdOk", "name", "H")), null).body());
-        send("POST", "/auth/confirm", "application/json", Json.write(Map.of("email", email,
-                "code", rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5)))), null);
-        JsonNode tokens = Json.EVENTS.readTree(send("POST", "/auth/login", "application/json",
-                Json.write(Map.of("email", email, "password", "Passw0rdOk")), null).body());
+        JsonNode reg = Json.EVENTS.readTree(send(
+                        "POST",
+                        "/auth/register",
+                        "application/json",
+                        Json.write(Map.of("email", email, "password", "Passw0rdOk", "name", "H")),
+                        null)
+                .body());
+        send(
+                "POST",
+                "/auth/confirm",
+                "application/json",
+                Json.write(Map.of(
+                        "email",
+                        email,
+                        "code",
+                        rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5)))),
+                null);
+        JsonNode tokens = Json.EVENTS.readTree(send(
+                        "POST",
+                        "/auth/login",
+                        "application/json",
+                        Json.write(Map.of("email", email, "password", "Passw0rdOk")),
+                        null)
+                .body());
         return new String[] {reg.get("userId").asText(), tokens.get("idToken").asText()};
     }
 
-    static HttpResponse<String> send(String method, String path, String contentType, String body, String bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rt.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+    static HttpResponse<String> send(String method, String path, String contentType, String body, String bearer)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rt.baseUrl() + path))
+                .timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(body));
         if (contentType != null) {
             b.header("Content-Type", contentType);
@@ -104,7 +127,8 @@ class HardeningTest {
             // a pooled keep-alive connection the server had closed (after a request it refused to parse): resend once
             r = HTTP.send(request, BodyHandlers.ofString());
         }
-        Contract.http(method, request.uri().getRawPath(), r.statusCode(), r.headers().map(), r.body());
+        Contract.http(
+                method, request.uri().getRawPath(), r.statusCode(), r.headers().map(), r.body());
         return r;
     }
 
@@ -113,7 +137,8 @@ class HardeningTest {
         try (Stream<Path> files = Files.list(Paths.root().resolve("events"))) {
             for (Path f : files.toList()) {
                 JsonNode n = Json.EVENTS.readTree(f.toFile());
-                if (r.method().equals(n.path("httpMethod").asText()) && r.path().equals(n.path("resource").asText())) {
+                if (r.method().equals(n.path("httpMethod").asText())
+                        && r.path().equals(n.path("resource").asText())) {
                     return n;
                 }
             }
@@ -129,34 +154,64 @@ class HardeningTest {
         return p;
     }
 
-    record Case(String route, String what, String method, String path, String contentType, String body, boolean invalid) {
-    }
+    record Case(
+            String route, String what, String method, String path, String contentType, String body, boolean invalid) {}
 
     static List<Case> cases(Template.ApiRoute r) throws Exception {
         JsonNode sample = sample(r);
         Map<String, String> params = new LinkedHashMap<>();
-        sample.path("pathParameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+        sample.path("pathParameters")
+                .fields()
+                .forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
         String base = path(r, params);
         List<Case> out = new ArrayList<>();
         String key = r.key();
-        for (String bad : List.of("..%2F..%2Fetc%2Fpasswd", "%27%20OR%201%3D1--", "%F0%9F%98%80", "a".repeat(300), "%00")) {
+        for (String bad :
+                List.of("..%2F..%2Fetc%2Fpasswd", "%27%20OR%201%3D1--", "%F0%9F%98%80", "a".repeat(300), "%00")) {
             for (String name : params.keySet()) {
                 Map<String, String> p = new HashMap<>(params);
                 p.put(name, bad);
-                out.add(new Case(key, "path " + name + "=" + bad.substring(0, Math.min(12, bad.length())), r.method(), path(r, p),
-                        "application/json", sample.path("body").isNull() ? null : sample.path("body").asText(), true));
+                out.add(new Case(
+                        key,
+                        "path " + name + "=" + bad.substring(0, Math.min(12, bad.length())),
+                        r.method(),
+                        path(r, p),
+                        "application/json",
+                        sample.path("body").isNull()
+                                ? null
+                                : sample.path("body").asText(),
+                        true));
             }
         }
         if (r.method().equals("GET")) {
-            Set<String> paged = Set.of("GET /images", "GET /payment/transactions", "GET /chat/rooms",
-                    "GET /chat/rooms/{roomId}/messages", "GET /admin/users");
+            Set<String> paged = Set.of(
+                    "GET /images",
+                    "GET /payment/transactions",
+                    "GET /chat/rooms",
+                    "GET /chat/rooms/{roomId}/messages",
+                    "GET /admin/users");
             boolean limited = paged.contains(key) || key.equals("GET /user/credits");
-            for (String q : List.of("limit=-1", "limit=99999999999999999999", "limit=abc", "cursor=%21%21%21", "cursor=" + "A".repeat(5000),
+            for (String q : List.of(
+                    "limit=-1",
+                    "limit=99999999999999999999",
+                    "limit=abc",
+                    "cursor=%21%21%21",
+                    "cursor=" + "A".repeat(5000),
                     "before=..%2Fx")) {
-                boolean invalid = (q.startsWith("limit") && limited) || (q.startsWith("cursor") && paged.contains(key))
+                boolean invalid = (q.startsWith("limit") && limited)
+                        || (q.startsWith("cursor") && paged.contains(key))
                         || (q.startsWith("before") && key.equals("GET /chat/rooms/{roomId}/messages"))
-                        || key.equals("GET /admin/users") || key.equals("GET /payment/vnpay-return") || key.equals("GET /payment/vnpay-ipn");
-                out.add(new Case(key, "query " + q.substring(0, Math.min(16, q.length())), "GET", base + "?" + q, null, null, invalid));
+                        || key.equals("GET /admin/users")
+                        || key.equals("GET /payment/vnpay-return")
+                        || key.equals("GET /payment/vnpay-ipn");
+                out.add(new Case(
+                        key,
+                        "query " + q.substring(0, Math.min(16, q.length())),
+                        "GET",
+                        base + "?" + q,
+                        null,
+                        null,
+                        invalid));
             }
             return out;
         }
@@ -164,12 +219,34 @@ class HardeningTest {
             return out;
         }
         ObjectNode body = (ObjectNode) Json.EVENTS.readTree(sample.path("body").asText());
-        for (String malformed : List.of("{", "[1,2]", "null", "\"text\"", "{\"a\":}", "", "   ", "{\"a\":1}{\"b\":2}")) {
+        for (String malformed :
+                List.of("{", "[1,2]", "null", "\"text\"", "{\"a\":}", "", "   ", "{\"a\":1}{\"b\":2}")) {
             out.add(new Case(key, "malformed " + malformed, r.method(), base, "application/json", malformed, true));
         }
-        out.add(new Case(key, "1 MB body", r.method(), base, "application/json", "{\"x\":\"" + "a".repeat(1024 * 1024) + "\"}", true));
-        out.add(new Case(key, "deep nesting", r.method(), base, "application/json", "{\"a\":" + "[".repeat(500) + "]".repeat(500) + "}", true));
-        out.add(new Case(key, "extra field", r.method(), base, "application/json", body.deepCopy().put("isAdmin", true).toString(), true));
+        out.add(new Case(
+                key,
+                "1 MB body",
+                r.method(),
+                base,
+                "application/json",
+                "{\"x\":\"" + "a".repeat(1024 * 1024) + "\"}",
+                true));
+        out.add(new Case(
+                key,
+                "deep nesting",
+                r.method(),
+                base,
+                "application/json",
+                "{\"a\":" + "[".repeat(500) + "]".repeat(500) + "}",
+                true));
+        out.add(new Case(
+                key,
+                "extra field",
+                r.method(),
+                base,
+                "application/json",
+                body.deepCopy().put("isAdmin", true).toString(),
+                true));
         out.add(new Case(key, "missing fields", r.method(), base, "application/json", "{}", true));
         out.add(new Case(key, "wrong content type", r.method(), base, "text/plain", body.toString(), true));
         out.add(new Case(key, "no content type", r.method(), base, null, body.toString(), true));
@@ -181,15 +258,24 @@ class HardeningTest {
                 String raw = b.toString().replace("\"__RAW__\"", wrong);
                 JsonNode original = body.get(f);
                 JsonNode replacement = Json.EVENTS.readTree(wrong);
-                boolean sameType = original.getNodeType() == replacement.getNodeType() || (original.isNumber() && replacement.isNumber());
-                out.add(new Case(key, "field " + f + "=" + wrong, r.method(), base, "application/json", raw, !sameType));
+                boolean sameType = original.getNodeType() == replacement.getNodeType()
+                        || (original.isNumber() && replacement.isNumber());
+                out.add(new Case(
+                        key, "field " + f + "=" + wrong, r.method(), base, "application/json", raw, !sameType));
             }
             if (body.get(f).isTextual()) {
-                for (String odd : List.of("😀🚭 Ngày thứ ba", "'; DROP TABLE Users; --", "<script>alert(1)</script>", "${jndi:ldap://x}",
-                        "a\u0000b\u001f", "../../etc/passwd", "x".repeat(5000))) {
+                for (String odd : List.of(
+                        "😀🚭 Ngày thứ ba",
+                        "'; DROP TABLE Users; --",
+                        "<script>alert(1)</script>",
+                        "${jndi:ldap://x}",
+                        "a\u0000b\u001f",
+                        "../../etc/passwd",
+                        "x".repeat(5000))) {
                     ObjectNode b = body.deepCopy();
                     b.put(f, odd);
-                    out.add(new Case(key, "field " + f + " odd", r.method(), base, "application/json", b.toString(), false));
+                    out.add(new Case(
+                            key, "field " + f + " odd", r.method(), base, "application/json", b.toString(), false));
                 }
             }
         }
@@ -221,7 +307,8 @@ class HardeningTest {
             }
         }
         assertTrue(invalid.size() > 300, "cases: " + invalid.size());
-        System.out.printf("hostile input: %d invalid cases and %d odd but valid values across %d routes%n",
+        System.out.printf(
+                "hostile input: %d invalid cases and %d odd but valid values across %d routes%n",
                 invalid.size(), odd.size(), t.apiRoutes().size());
         return List.of(
                 dynamicContainer("invalid input answers a 4xx in the error contract", invalid),
@@ -243,8 +330,12 @@ class HardeningTest {
         }
         try {
             JsonNode e = Json.EVENTS.readTree(res.body()).get("error");
-            if (e == null || !e.hasNonNull("code") || !e.hasNonNull("message") || !e.hasNonNull("requestId")
-                    || res.body().contains("Exception") || res.body().contains("\tat ")) {
+            if (e == null
+                    || !e.hasNonNull("code")
+                    || !e.hasNonNull("message")
+                    || !e.hasNonNull("requestId")
+                    || res.body().contains("Exception")
+                    || res.body().contains("\tat ")) {
                 failures.add(c.route() + " " + c.what() + " -> not the error contract: " + abbreviate(res.body()));
             }
         } catch (Exception ex) {
@@ -263,7 +354,11 @@ class HardeningTest {
                 continue;
             }
             List<Map<String, AttributeValue>> items = new ArrayList<>();
-            rt.emulators().dynamo().scanPaginator(b -> b.tableName(rt.emulators().ref(table))).items().forEach(i -> items.add(new TreeMap<>(i)));
+            rt.emulators()
+                    .dynamo()
+                    .scanPaginator(b -> b.tableName(rt.emulators().ref(table)))
+                    .items()
+                    .forEach(i -> items.add(new TreeMap<>(i)));
             items.sort((a, b) -> a.toString().compareTo(b.toString()));
             out.put(table, items);
         }
@@ -272,12 +367,27 @@ class HardeningTest {
 
     /** An ID token signed with cognito-local's own key (so only the claims are wrong). */
     static String mint(Map<String, Object> claims, Instant exp) throws Exception {
-        JsonNode jwk = Json.EVENTS.readTree(Paths.root().resolve("local/cognito-local/node_modules/cognito-local/lib/keys/cognitoLocal.private.json")
-                .toFile()).get("jwk");
-        Function<String, BigInteger> n = f -> new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get(f).asText()));
-        RSAPrivateKey key = (RSAPrivateKey) KeyFactory.getInstance("RSA").generatePrivate(new RSAPrivateCrtKeySpec(n.apply("n"), n.apply("e"),
-                n.apply("d"), n.apply("p"), n.apply("q"), n.apply("dp"), n.apply("dq"), n.apply("qi")));
-        var b = JWT.create().withKeyId(jwk.get("kid").asText()).withExpiresAt(exp).withIssuedAt(exp.minusSeconds(3600));
+        JsonNode jwk = Json.EVENTS
+                .readTree(Paths.root()
+                        .resolve("local/cognito-local/node_modules/cognito-local/lib/keys/cognitoLocal.private.json")
+                        .toFile())
+                .get("jwk");
+        Function<String, BigInteger> n =
+                f -> new BigInteger(1, Base64.getUrlDecoder().decode(jwk.get(f).asText()));
+        RSAPrivateKey key = (RSAPrivateKey) KeyFactory.getInstance("RSA")
+                .generatePrivate(new RSAPrivateCrtKeySpec(
+                        n.apply("n"),
+                        n.apply("e"),
+                        n.apply("d"),
+                        n.apply("p"),
+                        n.apply("q"),
+                        n.apply("dp"),
+                        n.apply("dq"),
+                        n.apply("qi")));
+        var b = JWT.create()
+                .withKeyId(jwk.get("kid").asText())
+                .withExpiresAt(exp)
+                .withIssuedAt(exp.minusSeconds(3600));
         claims.forEach((k, v) -> b.withClaim(k, String.valueOf(v)));
         return b.sign(Algorithm.RSA256(null, key));
     }
@@ -286,25 +396,46 @@ class HardeningTest {
     void everyProtectedRouteRefusesMissingExpiredForgedAndForeignTokens() throws Exception {
         var emu = rt.emulators();
         String issuer = emu.cognitoLocal().issuer(emu.userPoolId());
-        Map<String, Object> good = new HashMap<>(Map.of("sub", userId, "token_use", "id", "aud", emu.clientId(), "iss", issuer));
+        Map<String, Object> good =
+                new HashMap<>(Map.of("sub", userId, "token_use", "id", "aud", emu.clientId(), "iss", issuer));
         String expired = mint(good, Instant.now().minusSeconds(60));
         Map<String, Object> otherIssuer = new HashMap<>(good);
         otherIssuer.put("iss", "http://localhost:1/local_OtherPool");
         String otherPool = mint(otherIssuer, Instant.now().plusSeconds(3600));
         // and a real token from a second pool of the same cognito-local
-        var pool = emu.cognito().createUserPool(b -> b.poolName("other-" + UUID.randomUUID()).usernameAttributesWithStrings("email")).userPool();
-        String client = emu.cognito().createUserPoolClient(b -> b.userPoolId(pool.id()).clientName("other")
-                .explicitAuthFlowsWithStrings("ALLOW_USER_PASSWORD_AUTH")).userPoolClient().clientId();
+        var pool = emu.cognito()
+                .createUserPool(b -> b.poolName("other-" + UUID.randomUUID()).usernameAttributesWithStrings("email"))
+                .userPool();
+        String client = emu.cognito()
+                .createUserPoolClient(b -> b.userPoolId(pool.id())
+                        .clientName("other")
+                        .explicitAuthFlowsWithStrings("ALLOW_USER_PASSWORD_AUTH"))
+                .userPoolClient()
+                .clientId();
         String email = "foreign" + UUID.randomUUID().toString().substring(0, 6) + "@example.com";
-        String sub = emu.cognito().signUp(b -> b.clientId(client).username(email).password("Passw0rdOk")
-                .userAttributes(AttributeType.builder().name("email").value(email).build())).userSub();
-        // cognito-local runs its triggers for every pool: PostConfirmation's AdminAddUserToGroup on this foreign pool is
+        String sub = emu.cognito()
+                .signUp(b -> b.clientId(client)
+                        .username(email)
+                        .password("Passw0rdOk")
+                        .userAttributes(AttributeType.builder()
+                                .name("email")
+                                .value(email)
+                                .build()))
+                .userSub();
+        // cognito-local runs its triggers for every pool: PostConfirmation's AdminAddUserToGroup on this foreign pool
+        // is
         // refused by IAM (the role names the suite's pool only), as it must be; AWS would not invoke the trigger at all
         IamUsage.jvm().expect("PostConfirmationFunction", "cognito-idp:AdminAddUserToGroup");
         emu.cognito().adminConfirmSignUp(b -> b.userPoolId(pool.id()).username(sub));
-        String foreign = emu.cognito().initiateAuth(b -> b.clientId(client).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                .authParameters(Map.of("USERNAME", email, "PASSWORD", "Passw0rdOk"))).authenticationResult().idToken();
-        String algNone = Base64.getUrlEncoder().withoutPadding().encodeToString("{\"alg\":\"none\",\"kid\":\"CognitoLocal\"}".getBytes())
+        String foreign = emu.cognito()
+                .initiateAuth(b -> b.clientId(client)
+                        .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .authParameters(Map.of("USERNAME", email, "PASSWORD", "Passw0rdOk")))
+                .authenticationResult()
+                .idToken();
+        String algNone = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString("{\"alg\":\"none\",\"kid\":\"CognitoLocal\"}".getBytes())
                 + "." + token.split("\\.")[1] + ".";
         Map<String, String> bad = new LinkedHashMap<>();
         bad.put("no token", null);
@@ -321,11 +452,19 @@ class HardeningTest {
             }
             JsonNode sample = sample(r);
             Map<String, String> params = new LinkedHashMap<>();
-            sample.path("pathParameters").fields().forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
+            sample.path("pathParameters")
+                    .fields()
+                    .forEachRemaining(e -> params.put(e.getKey(), e.getValue().asText()));
             for (Map.Entry<String, String> b : bad.entrySet()) {
                 cells++;
-                HttpResponse<String> res = send(r.method(), path(r, params), "application/json",
-                        sample.path("body").isNull() ? null : sample.path("body").asText(), b.getValue());
+                HttpResponse<String> res = send(
+                        r.method(),
+                        path(r, params),
+                        "application/json",
+                        sample.path("body").isNull()
+                                ? null
+                                : sample.path("body").asText(),
+                        b.getValue());
                 if (res.statusCode() != 401) {
                     failures.add(r.key() + " with " + b.getKey() + " -> " + res.statusCode());
                 }
@@ -344,7 +483,8 @@ class HardeningTest {
         expected.put("POST /chat/rooms/gr-nosuchroom/members", 404);
         for (Map.Entry<String, Integer> e : expected.entrySet()) {
             String[] mp = e.getKey().split(" ", 2);
-            String body = mp[0].equals("GET") || mp[0].equals("DELETE") ? null
+            String body = mp[0].equals("GET") || mp[0].equals("DELETE")
+                    ? null
                     : mp[1].contains("role") ? "{\"role\":\"Admin\"}" : "{\"userId\":\"" + userId + "\"}";
             cells++;
             HttpResponse<String> res = send(mp[0], mp[1], body == null ? null : "application/json", body, other[1]);

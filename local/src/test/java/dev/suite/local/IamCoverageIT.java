@@ -33,14 +33,17 @@ import org.junit.jupiter.api.Test;
  */
 class IamCoverageIT {
     static final Path ROOT = Paths.root();
-    private static final String STALE = "shared's Push removes a connection API Gateway answers 410 for (its row and its entry in the user's "
-            + "item); whether a test has a vanished connection when this function fans out depends on timing";
+    private static final String STALE =
+            "shared's Push removes a connection API Gateway answers 410 for (its row and its entry in the user's "
+                    + "item); whether a test has a vanished connection when this function fans out depends on timing";
     /**
      * Statement actions the code does use that no test exercises every run, each with where the code uses it. Kept short.
      */
     static final Map<String, String> NOT_YET_EXERCISED = Map.of(
-            "CoachingAtRiskFunction dynamodb:DeleteItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable", STALE,
-            "CoachingAtRiskFunction dynamodb:UpdateItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable", STALE,
+            "CoachingAtRiskFunction dynamodb:DeleteItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable",
+                    STALE,
+            "CoachingAtRiskFunction dynamodb:UpdateItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable",
+                    STALE,
             "AdminFunction dynamodb:UpdateItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable", STALE);
 
     /** The modules whose tests run functions against the emulators, from the root pom. */
@@ -63,7 +66,8 @@ class IamCoverageIT {
             return out;
         }
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("usage-")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("usage-"))
+                    .toList()) {
                 JsonNode n = Json.EVENTS.readTree(f.toFile());
                 if (run.equals(n.path("run").asText())) {
                     out.add(n);
@@ -86,29 +90,44 @@ class IamCoverageIT {
                 missing.add(module);
             }
             for (JsonNode n : files) {
-                n.path("allowed").forEach(a -> used.add(a.get("function").asText() + "#" + a.get("statement").asInt() + " " + a.get("action").asText()));
-                n.path("denied").forEach(d -> denials.add(module + ": " + d.path("message").asText()));
+                n.path("allowed")
+                        .forEach(a -> used.add(a.get("function").asText() + "#"
+                                + a.get("statement").asInt() + " "
+                                + a.get("action").asText()));
+                n.path("denied")
+                        .forEach(d ->
+                                denials.add(module + ": " + d.path("message").asText()));
             }
         }
         assertEquals(Set.of(), denials, "calls IAM refused in this run's tests");
         if (!missing.isEmpty()) {
-            // a partial reactor (-pl local): the refusals above are checked; statement coverage needs every module's tests
-            System.out.println("IamCoverageIT: statement coverage needs the whole reactor; no IAM usage of this run from " + missing);
+            // a partial reactor (-pl local): the refusals above are checked; statement coverage needs every module's
+            // tests
+            System.out.println(
+                    "IamCoverageIT: statement coverage needs the whole reactor; no IAM usage of this run from "
+                            + missing);
             return;
         }
         Template t = Template.load(ROOT.resolve("template.yaml"));
         IamPolicies policies = IamPolicies.of(t, new Resolver(t, Map.of("AWS::Region", Emulators.REGION), Map.of()));
         List<String> unused = new ArrayList<>();
-        policies.all().forEach((fn, statements) -> statements.stream().filter(IamPolicies.Statement::allow).forEach(s -> {
-            for (String action : s.actions()) {
-                String known = fn + " " + action + " " + s.resources().get(0);
-                boolean exercised = used.contains(fn + "#" + s.index() + " " + action);
-                if (!exercised && !NOT_YET_EXERCISED.containsKey(known)) {
-                    unused.add(s.label() + " " + action + " on " + s.resources());
-                }
-            }
-        }));
-        assertEquals(List.of(), unused, unused.size() + " statement actions no test exercised: remove them from template.yaml "
-                + "or add the test that exercises what the code does");
+        policies.all()
+                .forEach((fn, statements) -> statements.stream()
+                        .filter(IamPolicies.Statement::allow)
+                        .forEach(s -> {
+                            for (String action : s.actions()) {
+                                String known =
+                                        fn + " " + action + " " + s.resources().get(0);
+                                boolean exercised = used.contains(fn + "#" + s.index() + " " + action);
+                                if (!exercised && !NOT_YET_EXERCISED.containsKey(known)) {
+                                    unused.add(s.label() + " " + action + " on " + s.resources());
+                                }
+                            }
+                        }));
+        assertEquals(
+                List.of(),
+                unused,
+                unused.size() + " statement actions no test exercised: remove them from template.yaml "
+                        + "or add the test that exercises what the code does");
     }
 }

@@ -22,7 +22,9 @@ class InvocationsTest {
                           "query": {"token": "%1$s", "vnp_SecureHash": "ff00", "vnp_Amount": "2000000"}}}
                 """.formatted(JWT));
         String out = Json.write(Invocations.redact(in));
-        for (String secret : new String[] {JWT, "Passw0rdOk", "N3wPassw0rd", "123456", "opaque-refresh", "abcdef", "ff00", "local%2F"}) {
+        for (String secret :
+                new String[] {JWT, "Passw0rdOk", "N3wPassw0rd", "123456", "opaque-refresh", "abcdef", "ff00", "local%2F"
+                }) {
             assertFalse(out.contains(secret), secret + " in " + out);
         }
         JsonNode r = Json.EVENTS.readTree(out);
@@ -31,7 +33,8 @@ class InvocationsTest {
         assertEquals("2000000", r.at("/body/query/vnp_Amount").asText());
         assertEquals("application/json", r.at("/headers/Content-Type").asText());
         assertEquals("a token [redacted] in text", r.at("/body/note").asText());
-        assertEquals("http://127.0.0.1:1/b/k.png?X-Amz-Algorithm=AWS4&X-Amz-Signature=[redacted]&X-Amz-Credential=[redacted]",
+        assertEquals(
+                "http://127.0.0.1:1/b/k.png?X-Amz-Algorithm=AWS4&X-Amz-Signature=[redacted]&X-Amz-Credential=[redacted]",
                 r.at("/body/imageUrl").asText());
     }
 }

@@ -36,7 +36,9 @@ class LocalGuardTest {
 
     @BeforeAll
     static void start() throws Exception {
-        rt = LocalRuntime.start(LocalRuntime.Options.forTests(Files.createTempDirectory("guard")), new PrintStream(new ByteArrayOutputStream()));
+        rt = LocalRuntime.start(
+                LocalRuntime.Options.forTests(Files.createTempDirectory("guard")),
+                new PrintStream(new ByteArrayOutputStream()));
     }
 
     @AfterAll
@@ -51,7 +53,8 @@ class LocalGuardTest {
     }
 
     /** One HTTP/1.1 request with exactly these headers (Host among them), on a fresh connection. */
-    static Answer raw(int port, String method, String path, Map<String, String> headers, String body) throws IOException {
+    static Answer raw(int port, String method, String path, Map<String, String> headers, String body)
+            throws IOException {
         byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
         StringBuilder req = new StringBuilder(method + " " + path + " HTTP/1.1\r\n");
         headers.forEach((k, v) -> req.append(k).append(": ").append(v).append("\r\n"));
@@ -109,15 +112,42 @@ class LocalGuardTest {
     void aNoCorsTextPlainPostFromAnotherOriginToInvokeIsRefused() throws Exception {
         // the attack: a raw API Gateway event whose claims say Admin, as a "simple" request a page may send anywhere
         String event = Files.readString(Paths.root().resolve("events/admin-list-users.json"));
-        assertRefused(raw(rt.port(), "POST", invocations("AdminFunction"),
-                headers("Content-Type", "text/plain", "Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site",
-                        "Sec-Fetch-Mode", "no-cors"), event));
-        assertRefused(raw(rt.port(), "POST", invocations("AdminFunction"), headers("Content-Type", "text/plain", "Origin", "null"), event));
-        assertRefused(raw(rt.port(), "POST", invocations("AdminFunction"),
-                headers("Content-Type", "text/plain", "Sec-Fetch-Site", "cross-site"), event));
-        assertRefused(raw(rt.port(), "POST", invocations("AdminFunction"),
-                headers("Content-Type", "text/plain", "Origin", rt.baseUrl()), event), "not even the console's own origin: Invoke is for SDKs");
-        Answer sdk = raw(rt.port(), "POST", invocations("AdminFunction"), headers("Content-Type", "application/json"), event);
+        assertRefused(raw(
+                rt.port(),
+                "POST",
+                invocations("AdminFunction"),
+                headers(
+                        "Content-Type",
+                        "text/plain",
+                        "Origin",
+                        "https://evil.example",
+                        "Sec-Fetch-Site",
+                        "cross-site",
+                        "Sec-Fetch-Mode",
+                        "no-cors"),
+                event));
+        assertRefused(raw(
+                rt.port(),
+                "POST",
+                invocations("AdminFunction"),
+                headers("Content-Type", "text/plain", "Origin", "null"),
+                event));
+        assertRefused(raw(
+                rt.port(),
+                "POST",
+                invocations("AdminFunction"),
+                headers("Content-Type", "text/plain", "Sec-Fetch-Site", "cross-site"),
+                event));
+        assertRefused(
+                raw(
+                        rt.port(),
+                        "POST",
+                        invocations("AdminFunction"),
+                        headers("Content-Type", "text/plain", "Origin", rt.baseUrl()),
+                        event),
+                "not even the console's own origin: Invoke is for SDKs");
+        Answer sdk = raw(
+                rt.port(), "POST", invocations("AdminFunction"), headers("Content-Type", "application/json"), event);
         assertEquals(200, sdk.status(), sdk::toString);
         assertEquals(200, sdk.json().get("statusCode").asInt(), "an SDK's invocation (no Origin) still runs: " + sdk);
     }
@@ -131,60 +161,144 @@ class LocalGuardTest {
     void aRebindingHostIsRefusedOnTheConsoleMailAndOnEveryRouteOfBothPorts() throws Exception {
         int port = rt.port();
         assertRefused(raw(port, "GET", "/_local/api/mail", Map.of("Host", "evil.example:" + port), null));
-        assertRefused(raw(port, "GET", "/_local/api/mail", Map.of("Host", "127.0.0.1:" + (port + 1)), null), "another port");
-        assertRefused(raw(port, "GET", "/payment/packages", Map.of("Host", "evil.example:" + port), null), "the REST API too");
-        assertRefused(raw(port, "POST", invocations("AdminFunction"), Map.of("Host", "evil.example:" + port), "{}"), "and Invoke");
-        assertEquals(200, raw(port, "GET", "/_local/api/mail", Map.of("Host", "127.0.0.1:" + port), null).status());
-        assertEquals(200, raw(port, "GET", "/_local/api/mail", Map.of("Host", "LOCALHOST:" + port), null).status());
-        assertEquals(401, raw(port, "GET", "/payment/packages", Map.of("Host", "localhost:" + port), null).status(),
+        assertRefused(
+                raw(port, "GET", "/_local/api/mail", Map.of("Host", "127.0.0.1:" + (port + 1)), null), "another port");
+        assertRefused(
+                raw(port, "GET", "/payment/packages", Map.of("Host", "evil.example:" + port), null),
+                "the REST API too");
+        assertRefused(
+                raw(port, "POST", invocations("AdminFunction"), Map.of("Host", "evil.example:" + port), "{}"),
+                "and Invoke");
+        assertEquals(
+                200,
+                raw(port, "GET", "/_local/api/mail", Map.of("Host", "127.0.0.1:" + port), null)
+                        .status());
+        assertEquals(
+                200,
+                raw(port, "GET", "/_local/api/mail", Map.of("Host", "LOCALHOST:" + port), null)
+                        .status());
+        assertEquals(
+                401,
+                raw(port, "GET", "/payment/packages", Map.of("Host", "localhost:" + port), null)
+                        .status(),
                 "past the guard: the route's own answer to a request without a token");
         int ws = URI.create(rt.wsUrl()).getPort();
-        assertRefused(raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "evil.example:" + ws), "x"), "the WebSocket port");
-        assertRefused(raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "127.0.0.1:" + ws, "Origin", "https://evil.example"), "x"),
+        assertRefused(
+                raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "evil.example:" + ws), "x"),
+                "the WebSocket port");
+        assertRefused(
+                raw(
+                        ws,
+                        "POST",
+                        "/local/@connections/nobody",
+                        Map.of("Host", "127.0.0.1:" + ws, "Origin", "https://evil.example"),
+                        "x"),
                 "its management API from a page");
         // a tool's call passes the guard and reaches the management API itself, which answers in its own shape (an
         // unsigned call is refused there for want of ManageConnections, a signed one for a gone connection is 410)
         Answer tool = raw(ws, "POST", "/local/@connections/nobody", Map.of("Host", "127.0.0.1:" + ws), "x");
-        assertTrue(!tool.body().contains("FORBIDDEN") && (tool.status() == 410 || tool.status() == 403), tool::toString);
+        assertTrue(
+                !tool.body().contains("FORBIDDEN") && (tool.status() == 410 || tool.status() == 403), tool::toString);
     }
 
     @Test
     void schedulesAndConsoleActionsRefuseOtherOriginsAndTheConsoleKeepsItsOwn() throws Exception {
-        assertRefused(raw(rt.port(), "POST", "/_local/schedules/nothing", headers("Origin", "https://evil.example"), null));
-        assertRefused(raw(rt.port(), "POST", "/_local/schedules/nothing", headers("Sec-Fetch-Site", "same-site"), null), "another local port");
-        assertEquals(404, raw(rt.port(), "POST", "/_local/schedules/nothing", headers(), null).status(), "curl still reaches it");
-        assertRefused(raw(rt.port(), "GET", "/_local/api/mail", headers("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"), null));
-        assertRefused(raw(rt.port(), "POST", "/_local/api/nothing", headers("Origin", "http://127.0.0.1:1", "Content-Type", "application/json"), "{}"),
+        assertRefused(
+                raw(rt.port(), "POST", "/_local/schedules/nothing", headers("Origin", "https://evil.example"), null));
+        assertRefused(
+                raw(rt.port(), "POST", "/_local/schedules/nothing", headers("Sec-Fetch-Site", "same-site"), null),
+                "another local port");
+        assertEquals(
+                404,
+                raw(rt.port(), "POST", "/_local/schedules/nothing", headers(), null)
+                        .status(),
+                "curl still reaches it");
+        assertRefused(raw(
+                rt.port(),
+                "GET",
+                "/_local/api/mail",
+                headers("Origin", "https://evil.example", "Sec-Fetch-Site", "cross-site"),
+                null));
+        assertRefused(
+                raw(
+                        rt.port(),
+                        "POST",
+                        "/_local/api/nothing",
+                        headers("Origin", "http://127.0.0.1:1", "Content-Type", "application/json"),
+                        "{}"),
                 "a page on another port");
         // the console's own page: same origin, on either loopback name
-        assertEquals(200, raw(rt.port(), "GET", "/_local/api/mail", headers("Sec-Fetch-Site", "same-origin"), null).status());
-        assertEquals(200, raw(rt.port(), "GET", "/_local/", headers("Sec-Fetch-Site", "none"), null).status());
-        Answer own = raw(rt.port(), "POST", "/_local/api/nothing", headers("Origin", rt.baseUrl(), "Sec-Fetch-Site", "same-origin",
-                "Content-Type", "application/json"), "{}");
+        assertEquals(
+                200,
+                raw(rt.port(), "GET", "/_local/api/mail", headers("Sec-Fetch-Site", "same-origin"), null)
+                        .status());
+        assertEquals(
+                200,
+                raw(rt.port(), "GET", "/_local/", headers("Sec-Fetch-Site", "none"), null)
+                        .status());
+        Answer own = raw(
+                rt.port(),
+                "POST",
+                "/_local/api/nothing",
+                headers("Origin", rt.baseUrl(), "Sec-Fetch-Site", "same-origin", "Content-Type", "application/json"),
+                "{}");
         assertNotEquals(403, own.status(), own::toString);
-        Answer named = raw(rt.port(), "POST", "/_local/api/nothing", Map.of("Host", "localhost:" + rt.port(), "Origin",
-                "http://localhost:" + rt.port(), "Content-Type", "application/json"), "{}");
+        Answer named = raw(
+                rt.port(),
+                "POST",
+                "/_local/api/nothing",
+                Map.of(
+                        "Host",
+                        "localhost:" + rt.port(),
+                        "Origin",
+                        "http://localhost:" + rt.port(),
+                        "Content-Type",
+                        "application/json"),
+                "{}");
         assertNotEquals(403, named.status(), named::toString);
     }
 
     @Test
     void cognitoLocalsOwnTriggerCallsStillRun() throws Exception {
         String email = "guard" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        Answer reg = raw(rt.port(), "POST", "/auth/register", headers("Content-Type", "application/json"),
+        Answer reg = raw(
+                rt.port(),
+                "POST",
+                "/auth/register",
+                headers("Content-Type", "application/json"),
                 Json.write(Map.of("email", email, "password", "Passw0rdOk", "name", "G")));
         assertEquals(201, reg.status(), reg::toString);
         String userId = reg.json().get("userId").asText();
         String code = rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5));
-        assertEquals(200, raw(rt.port(), "POST", "/auth/confirm", headers("Content-Type", "application/json"),
-                Json.write(Map.of("email", email, "code", code))).status());
+        assertEquals(
+                200,
+                raw(
+                                rt.port(),
+                                "POST",
+                                "/auth/confirm",
+                                headers("Content-Type", "application/json"),
+                                Json.write(Map.of("email", email, "code", code)))
+                        .status());
         // PostConfirmation, invoked by cognito-local through the Invoke API, created the profile (nothing else did yet)
-        var profile = rt.emulators().dynamo().getItem(b -> b.tableName(rt.emulators().functionConfig("AuthFunction").require("USERS_TABLE"))
-                .key(Map.of("userId", AttributeValue.fromS(userId))).consistentRead(true));
+        var profile = rt.emulators()
+                .dynamo()
+                .getItem(b -> b.tableName(
+                                rt.emulators().functionConfig("AuthFunction").require("USERS_TABLE"))
+                        .key(Map.of("userId", AttributeValue.fromS(userId)))
+                        .consistentRead(true));
         assertTrue(profile.hasItem() && !profile.item().isEmpty(), "PostConfirmation ran");
-        Answer login = raw(rt.port(), "POST", "/auth/login", headers("Content-Type", "application/json"),
+        Answer login = raw(
+                rt.port(),
+                "POST",
+                "/auth/login",
+                headers("Content-Type", "application/json"),
                 Json.write(Map.of("email", email, "password", "Passw0rdOk")));
         assertEquals(200, login.status(), login::toString);
-        JsonNode claims = Json.EVENTS.readTree(Base64.getUrlDecoder().decode(login.json().get("idToken").asText().split("\\.")[1]));
-        assertEquals("User", claims.path("role").asText(), "PreTokenGeneration, invoked the same way, put the role in the token");
+        JsonNode claims = Json.EVENTS.readTree(Base64.getUrlDecoder()
+                .decode(login.json().get("idToken").asText().split("\\.")[1]));
+        assertEquals(
+                "User",
+                claims.path("role").asText(),
+                "PreTokenGeneration, invoked the same way, put the role in the token");
     }
 }

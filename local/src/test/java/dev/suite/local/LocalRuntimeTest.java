@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 
 /** End-to-end through local/: real HTTP, cognito-local calling the Java triggers through the Invoke API. */
 class LocalRuntimeTest {
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     static LocalRuntime rt;
     static Path data;
     static ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -43,7 +44,8 @@ class LocalRuntimeTest {
     @BeforeAll
     static void start() throws IOException {
         data = Files.createTempDirectory("local-e2e");
-        rt = LocalRuntime.start(LocalRuntime.Options.forTests(data), new PrintStream(console, true, StandardCharsets.UTF_8));
+        rt = LocalRuntime.start(
+                LocalRuntime.Options.forTests(data), new PrintStream(console, true, StandardCharsets.UTF_8));
     }
 
     @AfterAll
@@ -65,7 +67,8 @@ class LocalRuntimeTest {
 
     /** A JSON call to a local runtime, as a client sends it; other end-to-end tests use it too. */
     static Answer call(LocalRuntime on, String method, String path, Object body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.baseUrl() + path)).timeout(Duration.ofSeconds(20))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(on.baseUrl() + path))
+                .timeout(Duration.ofSeconds(20))
                 .method(method, body == null ? BodyPublishers.noBody() : BodyPublishers.ofString(Json.write(body)));
         if (body != null) {
             b.header("Content-Type", "application/json");
@@ -80,7 +83,8 @@ class LocalRuntimeTest {
     }
 
     static String signUp(String email) throws Exception {
-        Answer reg = call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", "Ana"), null);
+        Answer reg =
+                call("POST", "/auth/register", Map.of("email", email, "password", "Passw0rdOk", "name", "Ana"), null);
         assertEquals(201, reg.status(), reg.raw().body());
         String code = rt.emulators().cognitoLocal().latestCode(email, Duration.ofSeconds(5));
         Answer confirmed = call("POST", "/auth/confirm", Map.of("email", email, "code", code), null);
@@ -102,7 +106,9 @@ class LocalRuntimeTest {
     void registerConfirmLoginAndMeThroughTheTriggers() throws Exception {
         String email = "e2e" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String userId = signUp(email);
-        assertTrue(console.toString(StandardCharsets.UTF_8).contains("[mail] code for " + email), "codes are printed like a mail catcher");
+        assertTrue(
+                console.toString(StandardCharsets.UTF_8).contains("[mail] code for " + email),
+                "codes are printed like a mail catcher");
         String token = login(email).text("idToken");
         assertEquals("User", claims(token).get("role").asText(), "PreTokenGeneration ran through the Invoke API");
         Answer me = call("GET", "/auth/me", null, token);
@@ -120,13 +126,18 @@ class LocalRuntimeTest {
         Answer made = call("POST", "/image/generate-image", Map.of("prompt", "a lighthouse at dawn"), token);
         assertEquals(201, made.status(), made.raw().body());
         assertEquals(4, made.json().get("creditsLeft").asInt());
-        HttpResponse<byte[]> png = HTTP.send(HttpRequest.newBuilder(URI.create(made.text("imageUrl"))).build(), BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> png = HTTP.send(
+                HttpRequest.newBuilder(URI.create(made.text("imageUrl"))).build(), BodyHandlers.ofByteArray());
         assertEquals(200, png.statusCode());
         var image = ImageIO.read(new ByteArrayInputStream(png.body()));
         assertEquals(512, image.getWidth(), "a real PNG drawn by the stand-in");
         Answer list = call("GET", "/images", null, token);
-        assertEquals(made.text("imageId"), list.json().get("items").get(0).get("imageId").asText());
-        assertEquals(4, call("GET", "/user/credits", null, token).json().get("credits").asInt());
+        assertEquals(
+                made.text("imageId"),
+                list.json().get("items").get(0).get("imageId").asText());
+        assertEquals(
+                4,
+                call("GET", "/user/credits", null, token).json().get("credits").asInt());
     }
 
     @Test
@@ -140,32 +151,59 @@ class LocalRuntimeTest {
         HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(payUrl).build(), BodyHandlers.ofString());
         assertEquals(200, page.statusCode());
         assertTrue(page.body().contains("20,000 VND"), page.body());
-        HttpResponse<String> paid = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/vnpay/complete"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(BodyPublishers.ofString("result=pay&q=" + URLEncoder.encode(payUrl.getRawQuery(), StandardCharsets.UTF_8)))
-                .build(), BodyHandlers.ofString());
+        HttpResponse<String> paid = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/vnpay/complete"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(BodyPublishers.ofString(
+                                "result=pay&q=" + URLEncoder.encode(payUrl.getRawQuery(), StandardCharsets.UTF_8)))
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(302, paid.statusCode(), paid.body());
         String landing = paid.headers().firstValue("Location").orElseThrow();
         assertTrue(landing.startsWith(rt.baseUrl() + "/payment/vnpay-return?"), landing);
-        HttpResponse<String> back = HTTP.send(HttpRequest.newBuilder(URI.create(landing)).build(), BodyHandlers.ofString());
-        Contract.http("GET", URI.create(landing).getPath(), back.statusCode(), back.headers().map(), back.body());
+        HttpResponse<String> back =
+                HTTP.send(HttpRequest.newBuilder(URI.create(landing)).build(), BodyHandlers.ofString());
+        Contract.http(
+                "GET",
+                URI.create(landing).getPath(),
+                back.statusCode(),
+                back.headers().map(),
+                back.body());
         assertEquals(200, back.statusCode(), back.body());
-        assertEquals("SUCCEEDED", Json.EVENTS.readTree(back.body()).get("status").asText());
-        assertEquals(15, call("GET", "/user/credits", null, token).json().get("credits").asInt(), "5 at signup + 10 bought");
-        assertEquals("SUCCEEDED", call("GET", "/payment/transactions/" + order.text("transactionId"), null, token).text("status"));
-        assertEquals(201, call("POST", "/image/generate-image", Map.of("prompt", "bought with VND"), token).status());
-        assertEquals(14, call("GET", "/user/credits", null, token).json().get("credits").asInt());
+        assertEquals(
+                "SUCCEEDED", Json.EVENTS.readTree(back.body()).get("status").asText());
+        assertEquals(
+                15,
+                call("GET", "/user/credits", null, token).json().get("credits").asInt(),
+                "5 at signup + 10 bought");
+        assertEquals(
+                "SUCCEEDED",
+                call("GET", "/payment/transactions/" + order.text("transactionId"), null, token)
+                        .text("status"));
+        assertEquals(
+                201,
+                call("POST", "/image/generate-image", Map.of("prompt", "bought with VND"), token)
+                        .status());
+        assertEquals(
+                14,
+                call("GET", "/user/credits", null, token).json().get("credits").asInt());
     }
 
     @Test
     void aScheduleFiredOnDemandRunsItsJob() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/PendingImagesSweepFunction"))
-                .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/PendingImagesSweepFunction"))
+                        .POST(BodyPublishers.noBody())
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(0, Json.EVENTS.readTree(r.body()).get("refunded").asInt());
         assertTrue(rt.schedules().stream().anyMatch(s -> s.expression().equals("rate(5 minutes)")));
-        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/Nope"))
-                .POST(BodyPublishers.noBody()).build(), BodyHandlers.ofString());
+        HttpResponse<String> missing = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/schedules/Nope"))
+                        .POST(BodyPublishers.noBody())
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
     }
 
@@ -174,13 +212,16 @@ class LocalRuntimeTest {
         String adminEmail = "adm" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String adminId = signUp(adminEmail);
         var emu = rt.emulators();
-        emu.cognito().adminAddUserToGroup(b -> b.userPoolId(emu.userPoolId()).username(adminId).groupName("Admin"));
+        emu.cognito()
+                .adminAddUserToGroup(
+                        b -> b.userPoolId(emu.userPoolId()).username(adminId).groupName("Admin"));
         String adminToken = login(adminEmail).text("idToken");
 
         String email = "coach" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String userId = signUp(email);
         Answer tokens = login(email);
-        assertEquals(403, call("GET", "/admin/users", null, tokens.text("idToken")).status());
+        assertEquals(
+                403, call("GET", "/admin/users", null, tokens.text("idToken")).status());
         Answer changed = call("PUT", "/admin/users/" + userId + "/role", Map.of("role", "Coach"), adminToken);
         assertEquals(200, changed.status(), changed.raw().body());
         Answer refreshed = call("POST", "/auth/refresh", Map.of("refreshToken", tokens.text("refreshToken")), null);
@@ -188,7 +229,9 @@ class LocalRuntimeTest {
         JsonNode c = claims(refreshed.text("idToken"));
         assertEquals("Coach", c.get("role").asText());
         assertTrue(c.get("cognito:groups").toString().contains("Coach"), c.toString());
-        assertEquals("Coach", call("GET", "/auth/me", null, refreshed.text("idToken")).text("role"));
+        assertEquals(
+                "Coach",
+                call("GET", "/auth/me", null, refreshed.text("idToken")).text("role"));
     }
 
     @Test
@@ -197,11 +240,15 @@ class LocalRuntimeTest {
         assertEquals(401, none.status());
         assertEquals("UNAUTHORIZED", none.json().get("error").get("code").asText());
         assertEquals(401, call("GET", "/auth/me", null, "not.a.token").status());
-        assertEquals(401, call("GET", "/admin/users", null, "eyJhbGciOiJub25lIn0.e30.").status());
+        assertEquals(
+                401,
+                call("GET", "/admin/users", null, "eyJhbGciOiJub25lIn0.e30.").status());
         Answer unknown = call("GET", "/nowhere", null, null);
         assertEquals(404, unknown.status());
         assertEquals("NOT_FOUND", unknown.json().get("error").get("code").asText());
-        assertEquals("MissingAuthenticationTokenException", unknown.raw().headers().firstValue("x-amzn-ErrorType").orElse(null));
+        assertEquals(
+                "MissingAuthenticationTokenException",
+                unknown.raw().headers().firstValue("x-amzn-ErrorType").orElse(null));
         assertEquals(404, call("DELETE", "/auth/login", null, null).status(), "a known path with another method");
     }
 
@@ -209,32 +256,55 @@ class LocalRuntimeTest {
     void gatewayResponsesCarryTheCorsOriginSoABrowserCanReadThem() throws Exception {
         Answer none = call("GET", "/auth/me", null, null);
         assertEquals(401, none.status());
-        assertEquals("http://localhost:5173", none.raw().headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals(
+                "http://localhost:5173",
+                none.raw().headers().firstValue("Access-Control-Allow-Origin").orElse(null));
         Answer unknown = call("GET", "/nowhere", null, null);
-        assertEquals("http://localhost:5173", unknown.raw().headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertEquals(
+                "http://localhost:5173",
+                unknown.raw()
+                        .headers()
+                        .firstValue("Access-Control-Allow-Origin")
+                        .orElse(null));
     }
 
     @Test
     void corsPreflightAsTheTemplateConfiguresIt() throws Exception {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/auth/me"))
-                .method("OPTIONS", BodyPublishers.noBody()).header("Origin", "http://localhost:5173")
-                .header("Access-Control-Request-Method", "GET").build(), BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/auth/me"))
+                        .method("OPTIONS", BodyPublishers.noBody())
+                        .header("Origin", "http://localhost:5173")
+                        .header("Access-Control-Request-Method", "GET")
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(200, r.statusCode());
-        assertEquals("http://localhost:5173", r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
-        assertTrue(r.headers().firstValue("Access-Control-Allow-Headers").orElse("").contains("Authorization"));
+        assertEquals(
+                "http://localhost:5173",
+                r.headers().firstValue("Access-Control-Allow-Origin").orElse(null));
+        assertTrue(r.headers()
+                .firstValue("Access-Control-Allow-Headers")
+                .orElse("")
+                .contains("Authorization"));
     }
 
     @Test
     void theInvokeApiAnswersLikeLambda() throws Exception {
-        HttpResponse<String> missing = HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/2015-03-31/functions/Nope/invocations"))
-                .POST(BodyPublishers.ofString("{}")).build(), BodyHandlers.ofString());
+        HttpResponse<String> missing = HTTP.send(
+                HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/2015-03-31/functions/Nope/invocations"))
+                        .POST(BodyPublishers.ofString("{}"))
+                        .build(),
+                BodyHandlers.ofString());
         assertEquals(404, missing.statusCode());
-        HttpResponse<String> bad = HTTP.send(HttpRequest.newBuilder(
-                URI.create(rt.baseUrl() + "/2015-03-31/functions/PostConfirmationFunction/invocations"))
-                .POST(BodyPublishers.ofString("{\"triggerSource\":\"PostConfirmation_ConfirmSignUp\",\"request\":{}}")).build(),
+        HttpResponse<String> bad = HTTP.send(
+                HttpRequest.newBuilder(
+                                URI.create(rt.baseUrl() + "/2015-03-31/functions/PostConfirmationFunction/invocations"))
+                        .POST(BodyPublishers.ofString(
+                                "{\"triggerSource\":\"PostConfirmation_ConfirmSignUp\",\"request\":{}}"))
+                        .build(),
                 BodyHandlers.ofString());
         assertEquals(200, bad.statusCode());
-        assertEquals("Unhandled", bad.headers().firstValue("X-Amz-Function-Error").orElse(null));
+        assertEquals(
+                "Unhandled", bad.headers().firstValue("X-Amz-Function-Error").orElse(null));
     }
 
     @Test
@@ -243,7 +313,8 @@ class LocalRuntimeTest {
         String email = "keep" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
         String poolId;
         String userId;
-        try (LocalRuntime first = LocalRuntime.start(LocalRuntime.Options.forTests(dir), new PrintStream(new ByteArrayOutputStream()))) {
+        try (LocalRuntime first =
+                LocalRuntime.start(LocalRuntime.Options.forTests(dir), new PrintStream(new ByteArrayOutputStream()))) {
             poolId = first.emulators().userPoolId();
             LocalRuntime saved = rt;
             rt = first;
@@ -253,7 +324,8 @@ class LocalRuntimeTest {
                 rt = saved;
             }
         }
-        try (LocalRuntime second = LocalRuntime.start(LocalRuntime.Options.forTests(dir), new PrintStream(new ByteArrayOutputStream()))) {
+        try (LocalRuntime second =
+                LocalRuntime.start(LocalRuntime.Options.forTests(dir), new PrintStream(new ByteArrayOutputStream()))) {
             assertEquals(poolId, second.emulators().userPoolId(), "pool id stable across restarts");
             LocalRuntime saved = rt;
             rt = second;
@@ -274,7 +346,11 @@ class LocalRuntimeTest {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             String message = LocalRuntime.portInUse(taken.getLocalPort(), "--port");
             assertNotNull(message);
-            assertTrue(message.contains(Integer.toString(taken.getLocalPort())) && message.contains("--port N") && !message.contains("\n"), message);
+            assertTrue(
+                    message.contains(Integer.toString(taken.getLocalPort()))
+                            && message.contains("--port N")
+                            && !message.contains("\n"),
+                    message);
         }
         try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             int port = free.getLocalPort();

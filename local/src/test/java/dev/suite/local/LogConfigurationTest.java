@@ -12,12 +12,16 @@ import org.slf4j.LoggerFactory;
 class LogConfigurationTest {
     @Test
     void functionsLogJsonLinesAtInfoAndTheEmulatorsLibrariesOnlyWarnings() {
-        assertNotNull(LoggerContext.getContext(false).getConfiguration().getAppender("JsonAppender"), "shared's log4j2.xml is in effect");
+        assertNotNull(
+                LoggerContext.getContext(false).getConfiguration().getAppender("JsonAppender"),
+                "shared's log4j2.xml is in effect");
         assertTrue(LoggerFactory.getLogger("dev.suite.auth.AuthService").isInfoEnabled());
         assertFalse(LoggerFactory.getLogger("software.amazon.awssdk.request").isInfoEnabled());
         assertFalse(LoggerFactory.getLogger("org.eclipse.jetty.server.Server").isInfoEnabled());
         assertTrue(LoggerFactory.getLogger("org.eclipse.jetty.server.Server").isWarnEnabled());
         assertFalse(LoggerFactory.getLogger("org.gaul.s3proxy.S3Proxy").isWarnEnabled());
-        assertFalse(LoggerFactory.getLogger("com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler").isWarnEnabled());
+        assertFalse(
+                LoggerFactory.getLogger("com.amazonaws.services.dynamodbv2.local.server.LocalDynamoDBRequestHandler")
+                        .isWarnEnabled());
     }
 }

@@ -25,20 +25,28 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** A full journey through local/ with every log line captured: no password, token, code, hash secret or API key in them. */
+/**
+ * A full journey through local/ with every log line captured: no password, token, code, hash secret or API key in them.
+ */
 class LogSecretsTest {
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
     void noSecretReachesTheLogs() throws Exception {
-        // every log line is a JSON line on standard out (Powertools' layout on log4j2, following System.out): capture it
+        // every log line is a JSON line on standard out (Powertools' layout on log4j2, following System.out): capture
+        // it
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
         System.setOut(new PrintStream(new TeeStream(original, captured), true, StandardCharsets.UTF_8));
         String apiKey = "clipdrop-secret-" + UUID.randomUUID();
         String password = "Sup3rSecretPw" + UUID.randomUUID().toString().substring(0, 6);
-        LocalRuntime.Options options = new LocalRuntime.Options(0, 0, Files.createTempDirectory("logs"), false,
-                Map.of("ImageFunction", Map.of("CLIPDROP_API_KEY", apiKey)), false);
+        LocalRuntime.Options options = new LocalRuntime.Options(
+                0,
+                0,
+                Files.createTempDirectory("logs"),
+                false,
+                Map.of("ImageFunction", Map.of("CLIPDROP_API_KEY", apiKey)),
+                false);
         String token;
         String refresh;
         String code;
@@ -55,19 +63,25 @@ class LogSecretsTest {
             assertEquals(201, status(rt, "/image/generate-image", Map.of("prompt", "a quiet harbour"), token));
             JsonNode order = post(rt, "/user/pay-vnpay", Map.of("packageId", "starter"), token);
             URI pay = URI.create(order.get("paymentUrl").asText());
-            HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/vnpay/complete"))
-                    .header("Content-Type", "application/x-www-form-urlencoded")
-                    .POST(BodyPublishers.ofString("result=pay&q=" + URLEncoder.encode(pay.getRawQuery(), StandardCharsets.UTF_8))).build(),
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(rt.baseUrl() + "/_local/vnpay/complete"))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(BodyPublishers.ofString(
+                                    "result=pay&q=" + URLEncoder.encode(pay.getRawQuery(), StandardCharsets.UTF_8)))
+                            .build(),
                     BodyHandlers.discarding());
             post(rt, "/auth/forgot-password", Map.of("email", email), null);
             post(rt, "/auth/logout", Map.of("refreshToken", refresh), token);
         } finally {
             System.setOut(original);
         }
-        String logs = captured.toString(StandardCharsets.UTF_8).lines().filter(l -> l.startsWith("{\"level\""))
+        String logs = captured.toString(StandardCharsets.UTF_8)
+                .lines()
+                .filter(l -> l.startsWith("{\"level\""))
                 .collect(Collectors.joining("\n"));
         assertTrue(logs.contains("user onboarded") && logs.contains("payment"), "the journey was logged:\n" + logs);
-        for (String secret : List.of(password, token, refresh, apiKey, "LOCALVNPAYSTANDINSECRET000000000", token.split("\\.")[2])) {
+        for (String secret :
+                List.of(password, token, refresh, apiKey, "LOCALVNPAYSTANDINSECRET000000000", token.split("\\.")[2])) {
             assertFalse(logs.contains(secret), "a secret reached the logs");
         }
         assertFalse(logs.matches("(?s).*\\b" + code + "\\b.*"), "the confirmation code reached the logs");
@@ -103,7 +117,8 @@ class LogSecretsTest {
     }
 
     static JsonNode post(LocalRuntime rt, String path, Object body, String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rt.baseUrl() + path)).header("Content-Type", "application/json")
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(rt.baseUrl() + path))
+                .header("Content-Type", "application/json")
                 .POST(BodyPublishers.ofString(Json.write(body)));
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -113,8 +128,13 @@ class LogSecretsTest {
     }
 
     static int status(LocalRuntime rt, String path, Object body, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(rt.baseUrl() + path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + token).POST(BodyPublishers.ofString(Json.write(body))).build(), BodyHandlers.discarding())
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(rt.baseUrl() + path))
+                                .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + token)
+                                .POST(BodyPublishers.ofString(Json.write(body)))
+                                .build(),
+                        BodyHandlers.discarding())
                 .statusCode();
     }
 }

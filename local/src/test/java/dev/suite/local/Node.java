@@ -13,16 +13,21 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Runs a Node tool of an npm folder as a child process (pipes only: under Surefire stdin/stdout are the fork's channel). */
+/**
+ * Runs a Node tool of an npm folder as a child process (pipes only: under Surefire stdin/stdout are the fork's
+ * channel).
+ */
 final class Node {
-    private Node() {
-    }
+    private Node() {}
 
-    record Result(int exit, String output) {
-    }
+    record Result(int exit, String output) {}
 
-    /** Runs {@code command} in {@code dir}; each output line is offered to {@code answer}, whose non-null reply is sent on stdin. */
-    static Result run(Path dir, Map<String, String> env, int timeoutSeconds, Function<String, String> answer, String... command)
+    /**
+     * Runs {@code command} in {@code dir}; each output line is offered to {@code answer}, whose non-null reply is sent
+     * on stdin.
+     */
+    static Result run(
+            Path dir, Map<String, String> env, int timeoutSeconds, Function<String, String> answer, String... command)
             throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);
@@ -32,28 +37,32 @@ final class Node {
         pb.environment().put("SUPPRESS_NO_CONFIG_WARNING", "1");
         Process p = pb.start();
         List<String> lines = new ArrayList<>();
-        Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-                 Writer w = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
-                for (String line; (line = r.readLine()) != null; ) {
-                    synchronized (lines) {
-                        lines.add(line);
+        Thread reader = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(
+                                    new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+                            Writer w = new OutputStreamWriter(p.getOutputStream(), StandardCharsets.UTF_8)) {
+                        for (String line; (line = r.readLine()) != null; ) {
+                            synchronized (lines) {
+                                lines.add(line);
+                            }
+                            String reply = answer.apply(line);
+                            if (reply != null) {
+                                w.write(reply + "\n");
+                                w.flush();
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
                     }
-                    String reply = answer.apply(line);
-                    if (reply != null) {
-                        w.write(reply + "\n");
-                        w.flush();
-                    }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "node-output");
+                },
+                "node-output");
         reader.start();
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             reader.join(2000);
-            throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s:\n" + String.join("\n", lines));
+            throw new AssertionError(String.join(" ", command) + " did not finish in " + timeoutSeconds + " s:\n"
+                    + String.join("\n", lines));
         }
         reader.join(5000);
         synchronized (lines) {

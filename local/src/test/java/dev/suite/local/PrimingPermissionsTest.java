@@ -28,18 +28,30 @@ class PrimingPermissionsTest {
         List<Map<String, Object>> denied = new ArrayList<>();
         long before = usage.checked();
         for (String fn : t.resourcesOfType("AWS::Serverless::Function").keySet()) {
-            Map<String, String> overrides = Map.of("WEBSOCKET_MANAGEMENT_ENDPOINT", "http://127.0.0.1:1",
-                    "CLIPDROP_API_KEY", "priming-key", "VNPAY_TMN_CODE", "PRIMING", "VNPAY_HASH_SECRET", "priming-secret",
-                    "VNPAY_RETURN_URL", "http://localhost/payment/vnpay-return");
+            Map<String, String> overrides = Map.of(
+                    "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                    "http://127.0.0.1:1",
+                    "CLIPDROP_API_KEY",
+                    "priming-key",
+                    "VNPAY_TMN_CODE",
+                    "PRIMING",
+                    "VNPAY_HASH_SECRET",
+                    "priming-secret",
+                    "VNPAY_RETURN_URL",
+                    "http://localhost/payment/vnpay-return");
             Config config = emu.functionConfig(fn, overrides);
             int registered = Priming.registered().size();
-            Class.forName(String.valueOf(t.properties(fn).get("Handler")).split("::")[0]).getConstructor(Config.class).newInstance(config);
+            Class.forName(String.valueOf(t.properties(fn).get("Handler")).split("::")[0])
+                    .getConstructor(Config.class)
+                    .newInstance(config);
             Priming priming = Priming.registered().get(registered);
             int denials = usage.denials().size();
             priming.beforeCheckpoint(null);
             denied.addAll(usage.denials().subList(denials, usage.denials().size()));
         }
-        assertTrue(usage.checked() - before > 10, "priming made AWS calls through the IAM gateway: " + (usage.checked() - before));
+        assertTrue(
+                usage.checked() - before > 10,
+                "priming made AWS calls through the IAM gateway: " + (usage.checked() - before));
         assertEquals(List.of(), denied, "priming calls the function's policy does not allow");
     }
 }

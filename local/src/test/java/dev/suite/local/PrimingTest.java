@@ -22,12 +22,23 @@ class PrimingTest {
         List<Priming> primings = new ArrayList<>();
         for (String fn : t.resourcesOfType("AWS::Serverless::Function").keySet()) {
             int before = Priming.registered().size();
-            Map<String, String> overrides = Map.of("WEBSOCKET_MANAGEMENT_ENDPOINT", "http://127.0.0.1:1",
-                    "CLIPDROP_API_KEY", "priming-key", "VNPAY_TMN_CODE", "PRIMING", "VNPAY_HASH_SECRET", "priming-secret",
-                    "VNPAY_RETURN_URL", "http://localhost/payment/vnpay-return");
+            Map<String, String> overrides = Map.of(
+                    "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                    "http://127.0.0.1:1",
+                    "CLIPDROP_API_KEY",
+                    "priming-key",
+                    "VNPAY_TMN_CODE",
+                    "PRIMING",
+                    "VNPAY_HASH_SECRET",
+                    "priming-secret",
+                    "VNPAY_RETURN_URL",
+                    "http://localhost/payment/vnpay-return");
             Config config = emu.functionConfig(fn, overrides);
-            Class.forName(String.valueOf(t.properties(fn).get("Handler")).split("::")[0]).getConstructor(Config.class).newInstance(config);
-            List<Priming> mine = Priming.registered().subList(before, Priming.registered().size());
+            Class.forName(String.valueOf(t.properties(fn).get("Handler")).split("::")[0])
+                    .getConstructor(Config.class)
+                    .newInstance(config);
+            List<Priming> mine =
+                    Priming.registered().subList(before, Priming.registered().size());
             assertEquals(1, mine.size(), fn + " registers one priming resource");
             primings.addAll(mine);
         }
@@ -49,7 +60,9 @@ class PrimingTest {
             out.put(table, items);
         }
         List<Map<String, AttributeValue>> objects = new ArrayList<>();
-        emu.s3().listObjectsV2Paginator(b -> b.bucket(emu.ref("MediaBucket"))).contents()
+        emu.s3()
+                .listObjectsV2Paginator(b -> b.bucket(emu.ref("MediaBucket")))
+                .contents()
                 .forEach(o -> objects.add(Map.of("key", AttributeValue.fromS(o.key()))));
         out.put("bucket", objects);
         return out;

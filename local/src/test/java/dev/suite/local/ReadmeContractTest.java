@@ -28,6 +28,7 @@ class ReadmeContractTest {
     static final int CELL_MAX_CHARS = 100;
     /** Source trees whose code runs as a function or as the local runtime. */
     static final String[] SOURCES = {"shared", "functions", "local/src/main", "emulators"};
+
     static final Pattern CONFIG_READ = Pattern.compile("\\.(?:get|require|getInt|getLong)\\(\"([A-Z][A-Z0-9_]+)\"");
     static final Pattern SECRET_READ = Pattern.compile("Secrets\\.supplier\\(\\w+, \"([A-Z][A-Z0-9_]+)\"\\)");
     static final Pattern PREFIXED_READ = Pattern.compile("Http\\.client\\(\\w+, \"([A-Z][A-Z0-9_]+)\"");
@@ -39,8 +40,10 @@ class ReadmeContractTest {
         Map<Path, String> out = new TreeMap<>();
         for (String tree : SOURCES) {
             try (Stream<Path> files = Files.walk(ROOT.resolve(tree))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".java") && p.toString().contains("/src/main/")
-                        && !p.toString().contains("/target/")).toList()) {
+                for (Path f : files.filter(p -> p.toString().endsWith(".java")
+                                && p.toString().contains("/src/main/")
+                                && !p.toString().contains("/target/"))
+                        .toList()) {
                     out.put(f, Files.readString(f));
                 }
             }
@@ -68,13 +71,15 @@ class ReadmeContractTest {
                 read.add(secret + "_PARAM");
             }
             for (String prefix : matches(PREFIXED_READ, code)) {
-                read.addAll(Set.of(prefix + "_CONNECT_TIMEOUT_MS", prefix + "_READ_TIMEOUT_MS", prefix + "_CALL_TIMEOUT_MS"));
+                read.addAll(Set.of(
+                        prefix + "_CONNECT_TIMEOUT_MS", prefix + "_READ_TIMEOUT_MS", prefix + "_CALL_TIMEOUT_MS"));
             }
         }
         assertTrue(read.size() > 40, "the scan finds the keys: " + read);
         Set<String> missing = new TreeSet<>();
         for (String key : read) {
-            if (!table.contains("`" + key + "`") && !(key.startsWith("AWS_ENDPOINT_URL_") && table.contains("`AWS_ENDPOINT_URL_<SERVICE>`"))) {
+            if (!table.contains("`" + key + "`")
+                    && !(key.startsWith("AWS_ENDPOINT_URL_") && table.contains("`AWS_ENDPOINT_URL_<SERVICE>`"))) {
                 missing.add(key);
             }
         }
@@ -85,7 +90,8 @@ class ReadmeContractTest {
     void noCodeReadsTheEnvironmentAroundConfig() throws IOException {
         for (Map.Entry<Path, String> f : sources().entrySet()) {
             if (!f.getKey().endsWith("Config.java")) {
-                assertTrue(!f.getValue().contains("System.getenv"), f.getKey() + " reads the environment around Config");
+                assertTrue(
+                        !f.getValue().contains("System.getenv"), f.getKey() + " reads the environment around Config");
             }
         }
     }
@@ -97,7 +103,9 @@ class ReadmeContractTest {
         for (String code : sources().values()) {
             codes.addAll(matches(ERROR_CODE, code));
         }
-        assertTrue(codes.containsAll(Set.of("INSUFFICIENT_CREDITS", "NOT_FOUND", "VALIDATION_FAILED", "SERVICE_BUSY")), codes::toString);
+        assertTrue(
+                codes.containsAll(Set.of("INSUFFICIENT_CREDITS", "NOT_FOUND", "VALIDATION_FAILED", "SERVICE_BUSY")),
+                codes::toString);
         Set<String> missing = new TreeSet<>();
         for (String code : codes) {
             if (!codeList.contains("`" + code + "`")) {
@@ -110,7 +118,8 @@ class ReadmeContractTest {
     @Test
     void theModuleBesideEveryRouteIsTheModuleServingIt() throws IOException {
         Template t = Template.repo();
-        Pattern row = Pattern.compile("^\\| `(GET|POST|PUT|PATCH|DELETE) (/[^`]*)`[^|]*\\| `functions/([a-z]+)` \\|", Pattern.MULTILINE);
+        Pattern row = Pattern.compile(
+                "^\\| `(GET|POST|PUT|PATCH|DELETE) (/[^`]*)`[^|]*\\| `functions/([a-z]+)` \\|", Pattern.MULTILINE);
         Map<String, String> documented = new TreeMap<>();
         Matcher m = row.matcher(Docs.routes());
         while (m.find()) {
@@ -161,7 +170,8 @@ class ReadmeContractTest {
     void theLayoutNamesEveryTopLevelFolderEveryModuleAndEverySharedPackage() throws IOException {
         Set<String> expected = new TreeSet<>();
         try (Stream<Path> top = Files.list(ROOT)) {
-            top.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+            top.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
                     .filter(n -> !n.startsWith(".") || n.equals(".ci"))
                     .filter(n -> !n.equals("target") && !n.equals("node_modules"))
                     .forEach(n -> expected.add(n + "/"));

@@ -40,11 +40,16 @@ class SecretsFromSsmTest {
                 // the plain NAME would win (local runs): take the SSM path AWS takes
                 Map<String, String> env = new LinkedHashMap<>(config.asMap());
                 env.remove(p.getKey());
-                assertEquals(value, Secrets.supplier(new Config(env), p.getKey()).get(), fn + " reads " + p.getValue());
+                assertEquals(
+                        value, Secrets.supplier(new Config(env), p.getKey()).get(), fn + " reads " + p.getValue());
                 read.add(fn + " " + p.getValue());
             }
         }
         assertTrue(read.size() >= 6, "SSM parameters read: " + read);
-        assertEquals(List.of(), IamUsage.jvm().denials().subList(before, IamUsage.jvm().denials().size()));
+        assertEquals(
+                List.of(),
+                IamUsage.jvm()
+                        .denials()
+                        .subList(before, IamUsage.jvm().denials().size()));
     }
 }

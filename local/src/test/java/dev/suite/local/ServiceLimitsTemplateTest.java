@@ -53,7 +53,8 @@ class ServiceLimitsTemplateTest {
     void everyRestIntegratedFunctionAnswersWithinApiGatewaysTimeout() {
         Object global = T.globalsFunction().get("Timeout");
         List<String> slow = new ArrayList<>();
-        Set<String> rest = T.apiRoutes().stream().map(Template.ApiRoute::function).collect(Collectors.toSet());
+        Set<String> rest =
+                T.apiRoutes().stream().map(Template.ApiRoute::function).collect(Collectors.toSet());
         assertTrue(rest.size() > 5, "REST-integrated functions: " + rest);
         for (String fn : rest) {
             Object own = T.properties(fn).getOrDefault("Timeout", global);
@@ -62,18 +63,34 @@ class ServiceLimitsTemplateTest {
                 slow.add(fn + " Timeout " + timeout);
             }
         }
-        assertEquals(List.of(), slow, "API Gateway stops waiting after 29 s; a longer Timeout keeps running for nobody");
+        assertEquals(
+                List.of(), slow, "API Gateway stops waiting after 29 s; a longer Timeout keeps running for nobody");
     }
 
     @Test
     void corsAllowsEveryMethodTheApiHas() {
-        Set<String> methods = new TreeSet<>(T.apiRoutes().stream().map(Template.ApiRoute::method).toList());
+        Set<String> methods = new TreeSet<>(
+                T.apiRoutes().stream().map(Template.ApiRoute::method).toList());
         methods.add("OPTIONS");
-        Map<String, Object> api = Template.cast(T.resourcesOfType("AWS::Serverless::Api").values().iterator().next().get("Properties"));
-        String allow = String.valueOf(Template.<Map<String, Object>>cast(api.get("Cors")).get("AllowMethods")).replace("'", "");
-        assertEquals(Set.of(), difference(methods, Set.of(allow.split(","))), "methods the REST API's Cors AllowMethods leaves out");
-        String shared = new Cors(new Config(Map.of("CORS_ALLOW_ORIGINS", "*"))).headers("https://app.example.com").get("Access-Control-Allow-Methods");
-        assertEquals(Set.of(), difference(methods, Set.of(shared.split(","))), "methods the functions' own CORS answer leaves out");
+        Map<String, Object> api = Template.cast(T.resourcesOfType("AWS::Serverless::Api")
+                .values()
+                .iterator()
+                .next()
+                .get("Properties"));
+        String allow = String.valueOf(
+                        Template.<Map<String, Object>>cast(api.get("Cors")).get("AllowMethods"))
+                .replace("'", "");
+        assertEquals(
+                Set.of(),
+                difference(methods, Set.of(allow.split(","))),
+                "methods the REST API's Cors AllowMethods leaves out");
+        String shared = new Cors(new Config(Map.of("CORS_ALLOW_ORIGINS", "*")))
+                .headers("https://app.example.com")
+                .get("Access-Control-Allow-Methods");
+        assertEquals(
+                Set.of(),
+                difference(methods, Set.of(shared.split(","))),
+                "methods the functions' own CORS answer leaves out");
     }
 
     private static Set<String> difference(Set<String> a, Set<String> b) {
@@ -91,7 +108,8 @@ class ServiceLimitsTemplateTest {
     @Test
     void aResponseBodyStaysUnderLambdasSynchronousPayload() throws Exception {
         int pageMax = 100;
-        java.util.regex.Pattern limit = java.util.regex.Pattern.compile("\\(\"limit\", [^)]*\\), 1, (\\d+), \\d+\\)|limit\\(r, (\\d+), \\d+\\)");
+        java.util.regex.Pattern limit = java.util.regex.Pattern.compile(
+                "\\(\"limit\", [^)]*\\), 1, (\\d+), \\d+\\)|limit\\(r, (\\d+), \\d+\\)");
         int routes = 0;
         for (Path source : sources()) {
             java.util.regex.Matcher m = limit.matcher(Files.readString(source));
@@ -110,7 +128,9 @@ class ServiceLimitsTemplateTest {
     private static List<Path> sources() throws Exception {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(dev.suite.emulators.Paths.root().resolve("functions"))) {
-            s.filter(p -> p.toString().contains("/src/main/java/") && p.toString().endsWith("Handler.java")).forEach(out::add);
+            s.filter(p -> p.toString().contains("/src/main/java/")
+                            && p.toString().endsWith("Handler.java"))
+                    .forEach(out::add);
         }
         assertTrue(out.size() > 5, "handlers found: " + out);
         return out;
@@ -125,7 +145,8 @@ class ServiceLimitsTemplateTest {
     void everyWebSocketFrameTheSuiteSendsStaysUnderApiGatewaysMessageLimit() {
         long message = Messaging.MAX_TEXT * 6L + 2048;
         assertTrue(message < WEBSOCKET_MESSAGE_BYTES, "a message frame: " + message + " bytes");
-        assertEquals(WEBSOCKET_MESSAGE_BYTES, WebSocketGateway.MAX_MESSAGE, "local's gateway enforces API Gateway's limit");
+        assertEquals(
+                WEBSOCKET_MESSAGE_BYTES, WebSocketGateway.MAX_MESSAGE, "local's gateway enforces API Gateway's limit");
     }
 
     /**
@@ -142,12 +163,26 @@ class ServiceLimitsTemplateTest {
         List<String> problems = new ArrayList<>();
         List<Object> roots = new ArrayList<>();
         for (String fn : functions().keySet()) {
-            Config config = emu.functionConfig(fn, Map.of("WEBSOCKET_MANAGEMENT_ENDPOINT", "http://127.0.0.1:1",
-                    "CLIPDROP_API_KEY", "k", "VNPAY_TMN_CODE", "T", "VNPAY_HASH_SECRET", "s", "VNPAY_RETURN_URL", "http://localhost/r"));
+            Config config = emu.functionConfig(
+                    fn,
+                    Map.of(
+                            "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                            "http://127.0.0.1:1",
+                            "CLIPDROP_API_KEY",
+                            "k",
+                            "VNPAY_TMN_CODE",
+                            "T",
+                            "VNPAY_HASH_SECRET",
+                            "s",
+                            "VNPAY_RETURN_URL",
+                            "http://localhost/r"));
             int before = Priming.registered().size();
-            Object handler = Class.forName(String.valueOf(T.properties(fn).get("Handler")).split("::")[0])
-                    .getConstructor(Config.class).newInstance(config);
-            for (Priming p : Priming.registered().subList(before, Priming.registered().size())) {
+            Object handler = Class.forName(
+                            String.valueOf(T.properties(fn).get("Handler")).split("::")[0])
+                    .getConstructor(Config.class)
+                    .newInstance(config);
+            for (Priming p :
+                    Priming.registered().subList(before, Priming.registered().size())) {
                 p.beforeCheckpoint(null);
                 p.afterRestore(null);
             }
@@ -173,10 +208,14 @@ class ServiceLimitsTemplateTest {
             }
         }
         assertTrue(seen[0] > 1000 && statics > 20, "objects searched: " + seen[0] + ", static fields: " + statics);
-        assertEquals(List.of(), problems, "random state made before the snapshot would repeat in every restored environment");
+        assertEquals(
+                List.of(),
+                problems,
+                "random state made before the snapshot would repeat in every restored environment");
     }
 
-    private static void walk(Object start, String path, Map<Object, Boolean> visited, List<String> problems, int[] seen) {
+    private static void walk(
+            Object start, String path, Map<Object, Boolean> visited, List<String> problems, int[] seen) {
         Deque<Object[]> todo = new ArrayDeque<>();
         todo.push(new Object[] {start, path});
         while (!todo.isEmpty()) {
@@ -205,8 +244,10 @@ class ServiceLimitsTemplateTest {
                 continue;
             }
             if (o instanceof Map<?, ?> m && o.getClass().getName().startsWith("java.")) {
-                for (Map.Entry<?, ?> e : Map.copyOf(m.entrySet().stream().filter(x -> x.getKey() != null && x.getValue() != null)
-                        .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a))).entrySet()) {
+                for (Map.Entry<?, ?> e : Map.copyOf(m.entrySet().stream()
+                                .filter(x -> x.getKey() != null && x.getValue() != null)
+                                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a)))
+                        .entrySet()) {
                     todo.push(new Object[] {e.getValue(), at + "[" + e.getKey() + "]"});
                 }
                 continue;
@@ -220,7 +261,9 @@ class ServiceLimitsTemplateTest {
             }
             // the suite's own objects are searched field by field; libraries' only as far as they are opened to us
             for (Class<?> c = o.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
-                if (c.getName().startsWith("java.") || c.getName().startsWith("jdk.") || c.getName().startsWith("sun.")) {
+                if (c.getName().startsWith("java.")
+                        || c.getName().startsWith("jdk.")
+                        || c.getName().startsWith("sun.")) {
                     break;
                 }
                 for (Field f : c.getDeclaredFields()) {
@@ -238,30 +281,41 @@ class ServiceLimitsTemplateTest {
         }
     }
 
-    /** The classes that run in Lambda (shared and the function modules), from jars or class directories, not initialised. */
+    /**
+     * The classes that run in Lambda (shared and the function modules), from jars or class directories, not
+     * initialised.
+     */
     private static List<Class<?>> suiteClasses() throws Exception {
         List<String> names = new ArrayList<>();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             Path path = Path.of(entry);
             if (entry.endsWith(".jar") && Files.isRegularFile(path)) {
                 try (JarFile jar = new JarFile(entry)) {
-                    jar.stream().map(e -> e.getName()).filter(n -> n.startsWith("dev/suite/") && n.endsWith(".class")).forEach(names::add);
+                    jar.stream()
+                            .map(e -> e.getName())
+                            .filter(n -> n.startsWith("dev/suite/") && n.endsWith(".class"))
+                            .forEach(names::add);
                 }
             } else if (Files.isDirectory(path.resolve("dev/suite"))) {
                 try (Stream<Path> files = Files.walk(path.resolve("dev/suite"))) {
-                    files.filter(f -> f.toString().endsWith(".class")).forEach(f -> names.add(path.relativize(f).toString()));
+                    files.filter(f -> f.toString().endsWith(".class"))
+                            .forEach(f -> names.add(path.relativize(f).toString()));
                 }
             }
         }
         List<Class<?>> out = new ArrayList<>();
         for (String name : names) {
             String n = name.replace(File.separatorChar, '/');
-            if (n.startsWith("dev/suite/local/") || n.startsWith("dev/suite/emulators/") || n.startsWith("dev/suite/testkit/")) {
+            if (n.startsWith("dev/suite/local/")
+                    || n.startsWith("dev/suite/emulators/")
+                    || n.startsWith("dev/suite/testkit/")) {
                 // what runs the functions here, not what runs in Lambda
                 continue;
             }
             try {
-                out.add(Class.forName(name.replace(File.separatorChar, '.').replace('/', '.').substring(0, name.length() - 6), false,
+                out.add(Class.forName(
+                        name.replace(File.separatorChar, '.').replace('/', '.').substring(0, name.length() - 6),
+                        false,
                         ServiceLimitsTemplateTest.class.getClassLoader()));
             } catch (ClassNotFoundException | LinkageError ignored) {
                 // not loadable here

@@ -12,8 +12,7 @@ import java.util.regex.Pattern;
 final class TemplateRefs {
     private static final Pattern SUB = Pattern.compile("\\$\\{([^}!][^}]*)}");
 
-    private TemplateRefs() {
-    }
+    private TemplateRefs() {}
 
     static Set<String> of(Object node) {
         Set<String> out = new LinkedHashSet<>();

@@ -19,14 +19,20 @@ class TemplateSafetyTest {
     /** Every place API Gateway or Cognito is told which function to call, by resource and property. */
     static Map<String, Object> invocationTargets() {
         Map<String, Object> out = new LinkedHashMap<>();
-        T.resourcesOfType("AWS::ApiGatewayV2::Integration").keySet()
+        T.resourcesOfType("AWS::ApiGatewayV2::Integration")
+                .keySet()
                 .forEach(id -> out.put(id + ".IntegrationUri", T.properties(id).get("IntegrationUri")));
-        T.resourcesOfType("AWS::ApiGatewayV2::Authorizer").keySet()
+        T.resourcesOfType("AWS::ApiGatewayV2::Authorizer")
+                .keySet()
                 .forEach(id -> out.put(id + ".AuthorizerUri", T.properties(id).get("AuthorizerUri")));
-        T.resourcesOfType("AWS::Lambda::Permission").keySet()
+        T.resourcesOfType("AWS::Lambda::Permission")
+                .keySet()
                 .forEach(id -> out.put(id + ".FunctionName", T.properties(id).get("FunctionName")));
-        T.resourcesOfType("AWS::Cognito::UserPool").keySet().forEach(id -> Template.<Map<String, Object>>cast(
-                T.properties(id).getOrDefault("LambdaConfig", Map.of())).forEach((trigger, target) -> out.put(id + "." + trigger, target)));
+        T.resourcesOfType("AWS::Cognito::UserPool")
+                .keySet()
+                .forEach(id -> Template.<Map<String, Object>>cast(
+                                T.properties(id).getOrDefault("LambdaConfig", Map.of()))
+                        .forEach((trigger, target) -> out.put(id + "." + trigger, target)));
         return out;
     }
 
@@ -37,11 +43,15 @@ class TemplateSafetyTest {
         assertFalse(targets.isEmpty());
         List<String> problems = new ArrayList<>();
         targets.forEach((where, value) -> {
-            List<String> named = TemplateRefs.of(value).stream().filter(r -> functions.contains(r.split("\\.")[0])).toList();
+            List<String> named = TemplateRefs.of(value).stream()
+                    .filter(r -> functions.contains(r.split("\\.")[0]))
+                    .toList();
             if (named.isEmpty()) {
                 problems.add(where + " names no function of the template: " + value);
             }
-            named.stream().filter(r -> !r.endsWith(".Alias")).forEach(r -> problems.add(where + " invokes " + r + ", not " + r.split("\\.")[0] + ".Alias"));
+            named.stream()
+                    .filter(r -> !r.endsWith(".Alias"))
+                    .forEach(r -> problems.add(where + " invokes " + r + ", not " + r.split("\\.")[0] + ".Alias"));
         });
         assertEquals(List.of(), problems);
     }
@@ -65,16 +75,26 @@ class TemplateSafetyTest {
     void everyBucketDeniesEveryActionOverPlainHttp() {
         Map<String, Map<String, Object>> policies = T.resourcesOfType("AWS::S3::BucketPolicy");
         T.resourcesOfType("AWS::S3::Bucket").keySet().forEach(bucket -> {
-            boolean denied = policies.keySet().stream().filter(p -> TemplateRefs.mentions(T.properties(p).get("Bucket"), bucket))
-                    .flatMap(p -> Template.<List<Map<String, Object>>>cast(Template.<Map<String, Object>>cast(
-                            T.properties(p).get("PolicyDocument")).get("Statement")).stream())
-                    .anyMatch(st -> "Deny".equals(st.get("Effect")) && "*".equals(st.get("Principal"))
+            boolean denied = policies.keySet().stream()
+                    .filter(p -> TemplateRefs.mentions(T.properties(p).get("Bucket"), bucket))
+                    .flatMap(p -> Template.<List<Map<String, Object>>>cast(
+                            Template.<Map<String, Object>>cast(T.properties(p).get("PolicyDocument"))
+                                    .get("Statement"))
+                            .stream())
+                    .anyMatch(st -> "Deny".equals(st.get("Effect"))
+                            && "*".equals(st.get("Principal"))
                             && "s3:*".equals(st.get("Action"))
-                            && "false".equals(String.valueOf(Template.<Map<String, Object>>cast(Template.<Map<String, Object>>cast(
-                                    st.getOrDefault("Condition", Map.of())).getOrDefault("Bool", Map.of())).get("aws:SecureTransport")))
+                            && "false"
+                                    .equals(String.valueOf(
+                                            Template.<Map<String, Object>>cast(Template.<Map<String, Object>>cast(
+                                                                    st.getOrDefault("Condition", Map.of()))
+                                                            .getOrDefault("Bool", Map.of()))
+                                                    .get("aws:SecureTransport")))
                             && TemplateRefs.of(st.get("Resource")).containsAll(Set.of(bucket + ".Arn"))
                             && String.valueOf(st.get("Resource")).contains("${" + bucket + ".Arn}/*"));
-            assertTrue(denied, bucket + ": no Deny of s3:* on the bucket and its objects when aws:SecureTransport is false");
+            assertTrue(
+                    denied,
+                    bucket + ": no Deny of s3:* on the bucket and its objects when aws:SecureTransport is false");
         });
     }
 
@@ -83,14 +103,19 @@ class TemplateSafetyTest {
         Map<String, Object> api = T.properties("RestApi");
         Object origin = Template.<Map<String, Object>>cast(api.get("Cors")).get("AllowOrigin");
         Map<String, Map<String, Object>> responses = Template.cast(api.get("GatewayResponses"));
-        for (String type : List.of("UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN")) {
+        for (String type : List.of(
+                "UNAUTHORIZED", "ACCESS_DENIED", "DEFAULT_4XX", "DEFAULT_5XX", "MISSING_AUTHENTICATION_TOKEN")) {
             Map<String, Object> response = responses.get(type);
             assertTrue(response != null, "no gateway response " + type);
-            Map<String, Object> headers = Template.cast(Template.<Map<String, Object>>cast(
-                    response.getOrDefault("ResponseParameters", Map.of())).getOrDefault("Headers", Map.of()));
+            Map<String, Object> headers = Template.cast(
+                    Template.<Map<String, Object>>cast(response.getOrDefault("ResponseParameters", Map.of()))
+                            .getOrDefault("Headers", Map.of()));
             assertEquals(origin, headers.get("Access-Control-Allow-Origin"), type);
-            assertTrue(String.valueOf(Template.<Map<String, Object>>cast(response.get("ResponseTemplates")).get("application/json"))
-                    .startsWith("{\"error\":{\"code\":"), type + " answers in the error contract");
+            assertTrue(
+                    String.valueOf(Template.<Map<String, Object>>cast(response.get("ResponseTemplates"))
+                                    .get("application/json"))
+                            .startsWith("{\"error\":{\"code\":"),
+                    type + " answers in the error contract");
         }
     }
 

@@ -41,10 +41,20 @@ class TypeScriptClientTest {
     void theCommittedTypesAreTheOnesGeneratedFromOpenApiYaml() throws Exception {
         Path generated = Files.createTempFile("schema", ".d.ts");
         try {
-            Node.Result r = Node.run(DIR, 120, "node", "node_modules/openapi-typescript/bin/cli.js", "../../openapi.yaml",
-                    "--default-non-nullable", "false", "-o", generated.toString());
+            Node.Result r = Node.run(
+                    DIR,
+                    120,
+                    "node",
+                    "node_modules/openapi-typescript/bin/cli.js",
+                    "../../openapi.yaml",
+                    "--default-non-nullable",
+                    "false",
+                    "-o",
+                    generated.toString());
             assertEquals(0, r.exit(), r.output());
-            assertEquals(Files.readString(generated), Files.readString(DIR.resolve("src/schema.d.ts")),
+            assertEquals(
+                    Files.readString(generated),
+                    Files.readString(DIR.resolve("src/schema.d.ts")),
                     "clients/typescript/src/schema.d.ts is stale: run `npm run generate` in clients/typescript");
         } finally {
             Files.deleteIfExists(generated);
@@ -63,16 +73,24 @@ class TypeScriptClientTest {
         Files.writeString(out.resolve("package.json"), "{\"type\":\"module\"}");
 
         rt = LocalRuntime.start(LocalRuntime.Options.forTests(null), new PrintStream(new ByteArrayOutputStream()));
-        Node.Result journey = Node.run(out, Map.of("SUITE_API_URL", rt.baseUrl()), 180, line -> {
-            if (!line.startsWith("code? ")) {
-                return null;
-            }
-            try {
-                return rt.emulators().cognitoLocal().latestCode(line.substring("code? ".length()).trim(), Duration.ofSeconds(10));
-            } catch (Exception e) {
-                return "000000";
-            }
-        }, "node", "journey.js");
+        Node.Result journey = Node.run(
+                out,
+                Map.of("SUITE_API_URL", rt.baseUrl()),
+                180,
+                line -> {
+                    if (!line.startsWith("code? ")) {
+                        return null;
+                    }
+                    try {
+                        return rt.emulators()
+                                .cognitoLocal()
+                                .latestCode(line.substring("code? ".length()).trim(), Duration.ofSeconds(10));
+                    } catch (Exception e) {
+                        return "000000";
+                    }
+                },
+                "node",
+                "journey.js");
         try (Stream<Path> files = Files.walk(out)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

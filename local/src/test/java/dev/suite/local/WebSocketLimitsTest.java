@@ -30,8 +30,15 @@ class WebSocketLimitsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        rt = LocalRuntime.start(new LocalRuntime.Options(0, 0, Files.createTempDirectory("ws-limits"), false,
-                Map.of("AuthFunction", Map.of("REGISTER_LIMIT_PER_IP_PER_MINUTE", "1000")), false), new PrintStream(new ByteArrayOutputStream()));
+        rt = LocalRuntime.start(
+                new LocalRuntime.Options(
+                        0,
+                        0,
+                        Files.createTempDirectory("ws-limits"),
+                        false,
+                        Map.of("AuthFunction", Map.of("REGISTER_LIMIT_PER_IP_PER_MINUTE", "1000")),
+                        false),
+                new PrintStream(new ByteArrayOutputStream()));
         ChatE2ETest.rt = rt;
     }
 
@@ -41,21 +48,25 @@ class WebSocketLimitsTest {
     }
 
     static ApiGatewayManagementApiClient managementAs(String fn) {
-        return Clients.managementApi(rt.emulators().functionConfig(fn), rt.wsUrl().replace("ws://", "http://"));
+        return Clients.managementApi(
+                rt.emulators().functionConfig(fn), rt.wsUrl().replace("ws://", "http://"));
     }
 
     static ChatE2ETest.Client connect() throws Exception {
         ChatE2ETest.User u = ChatE2ETest.user();
         ChatE2ETest.Client c = new ChatE2ETest.Client();
-        c.socket = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
-                .buildAsync(URI.create(rt.wsUrl() + "/?token=" + u.token()), c).get(10, TimeUnit.SECONDS);
+        c.socket = java.net.http.HttpClient.newHttpClient()
+                .newWebSocketBuilder()
+                .buildAsync(URI.create(rt.wsUrl() + "/?token=" + u.token()), c)
+                .get(10, TimeUnit.SECONDS);
         return c;
     }
 
     @Test
     void aClientMessageOver128KbClosesTheConnectionWith1009() throws Exception {
         ChatE2ETest.Client c = connect();
-        c.socket.sendText("{\"action\":\"typing\",\"roomId\":\"" + "x".repeat(WebSocketGateway.MAX_MESSAGE) + "\"}", true);
+        c.socket.sendText(
+                "{\"action\":\"typing\",\"roomId\":\"" + "x".repeat(WebSocketGateway.MAX_MESSAGE) + "\"}", true);
         assertEquals(1009, c.closed.get(10, TimeUnit.SECONDS), "message too big, as API Gateway closes it");
     }
 
@@ -64,10 +75,14 @@ class WebSocketLimitsTest {
         ChatE2ETest.Client c = connect();
         String id = String.valueOf(rt.ws().connections().getLast().get("connectionId"));
         ApiGatewayManagementApiClient api = managementAs("ChatMessagesFunction");
-        PayloadTooLargeException big = assertThrows(PayloadTooLargeException.class, () -> api.postToConnection(b -> b.connectionId(id)
-                .data(SdkBytes.fromUtf8String("{\"type\":\"typing\",\"pad\":\"" + "x".repeat(WebSocketGateway.MAX_MESSAGE) + "\"}"))));
+        PayloadTooLargeException big = assertThrows(
+                PayloadTooLargeException.class,
+                () -> api.postToConnection(b -> b.connectionId(id)
+                        .data(SdkBytes.fromUtf8String("{\"type\":\"typing\",\"pad\":\""
+                                + "x".repeat(WebSocketGateway.MAX_MESSAGE) + "\"}"))));
         assertEquals(413, big.statusCode());
-        api.postToConnection(b -> b.connectionId(id).data(SdkBytes.fromUtf8String("{\"type\":\"typing\",\"roomId\":\"r\",\"userId\":\"u\"}")));
+        api.postToConnection(b -> b.connectionId(id)
+                .data(SdkBytes.fromUtf8String("{\"type\":\"typing\",\"roomId\":\"r\",\"userId\":\"u\"}")));
         assertEquals("u", c.next("typing", 5_000).get("userId").asText());
     }
 
@@ -77,12 +92,22 @@ class WebSocketLimitsTest {
         String id = String.valueOf(rt.ws().connections().getLast().get("connectionId"));
         // AuthFunction may close connections (DELETE) but not post to them
         IamUsage.jvm().expect("AuthFunction", "execute-api:ManageConnections");
-        ApiGatewayManagementApiException e = assertThrows(ApiGatewayManagementApiException.class, () -> managementAs("AuthFunction")
-                .postToConnection(b -> b.connectionId(id).data(SdkBytes.fromUtf8String("{}"))));
+        ApiGatewayManagementApiException e = assertThrows(
+                ApiGatewayManagementApiException.class,
+                () -> managementAs("AuthFunction")
+                        .postToConnection(b -> b.connectionId(id).data(SdkBytes.fromUtf8String("{}"))));
         assertEquals(403, e.statusCode());
-        assertTrue(e.getMessage().contains("AuthFunction is not authorized to perform: execute-api:ManageConnections on resource: "
-                + "arn:aws:execute-api:us-east-1:000000000000:ChatWebSocketApi/") && e.getMessage().contains("/POST/@connections/" + id),
+        assertTrue(
+                e.getMessage()
+                                .contains(
+                                        "AuthFunction is not authorized to perform: execute-api:ManageConnections on resource: "
+                                                + "arn:aws:execute-api:us-east-1:000000000000:ChatWebSocketApi/")
+                        && e.getMessage().contains("/POST/@connections/" + id),
                 e.getMessage());
-        assertEquals(1, IamUsage.jvm().expected().stream().filter(x -> x.get("function").equals("AuthFunction")).count());
+        assertEquals(
+                1,
+                IamUsage.jvm().expected().stream()
+                        .filter(x -> x.get("function").equals("AuthFunction"))
+                        .count());
     }
 }

@@ -46,8 +46,7 @@ public final class Clients {
         }
     }
 
-    private Clients() {
-    }
+    private Clients() {}
 
     public static DynamoDbClient dynamo(Config config) {
         return build(DynamoDbClient.builder(), "DYNAMODB", config);
@@ -58,10 +57,13 @@ public final class Clients {
      * addressing when S3_FORCE_PATH_STYLE is true (emulators).
      */
     public static S3Client s3(Config config) {
-        return build(S3Client.builder()
-                .forcePathStyle(pathStyle(config))
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED), "S3", config);
+        return build(
+                S3Client.builder()
+                        .forcePathStyle(pathStyle(config))
+                        .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                        .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED),
+                "S3",
+                config);
     }
 
     /** Presigned GET and PUT URLs: the region, credentials, endpoint and addressing of {@link #s3}. */
@@ -69,7 +71,9 @@ public final class Clients {
         S3Presigner.Builder builder = S3Presigner.builder()
                 .region(region(config))
                 .credentialsProvider(credentials(config))
-                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle(config)).build());
+                .serviceConfiguration(S3Configuration.builder()
+                        .pathStyleAccessEnabled(pathStyle(config))
+                        .build());
         endpoint(config, "S3").ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -93,14 +97,18 @@ public final class Clients {
      * a frame to the others.
      */
     public static ApiGatewayManagementApiClient managementApi(Config config, String endpoint) {
-        return configure(ApiGatewayManagementApiClient.builder(), "APIGATEWAYMANAGEMENTAPI", config,
-                Duration.ofMillis(config.getInt("AWS_SOCKET_TIMEOUT_MS", 5_000)),
-                Duration.ofMillis(config.getInt("AWS_API_CALL_TIMEOUT_MS", 6_000)))
+        return configure(
+                        ApiGatewayManagementApiClient.builder(),
+                        "APIGATEWAYMANAGEMENTAPI",
+                        config,
+                        Duration.ofMillis(config.getInt("AWS_SOCKET_TIMEOUT_MS", 5_000)),
+                        Duration.ofMillis(config.getInt("AWS_API_CALL_TIMEOUT_MS", 6_000)))
                 .endpointOverride(URI.create(endpoint))
                 .build();
     }
 
-    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(B builder, String service, Config config) {
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> C build(
+            B builder, String service, Config config) {
         return configure(builder, service, config).build();
     }
 
@@ -108,17 +116,24 @@ public final class Clients {
      * A builder set up as {@link #build} sets it up, for a caller that adds to it before building (tests add an
      * execution interceptor or a stand-in HTTP client; setting the override configuration again replaces the timeout).
      */
-    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder, String service, Config config) {
-        return configure(builder, service, config, Duration.ofMillis(config.getInt("AWS_SOCKET_TIMEOUT_MS", 8_000)),
+    public static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(
+            B builder, String service, Config config) {
+        return configure(
+                builder,
+                service,
+                config,
+                Duration.ofMillis(config.getInt("AWS_SOCKET_TIMEOUT_MS", 8_000)),
                 Duration.ofMillis(config.getInt("AWS_API_CALL_TIMEOUT_MS", 10_000)));
     }
 
-    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder, String service, Config config,
-                                                                                                Duration socketTimeout, Duration callTimeout) {
+    private static <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(
+            B builder, String service, Config config, Duration socketTimeout, Duration callTimeout) {
         builder.region(region(config))
                 .credentialsProvider(credentials(config))
                 .httpClient(httpClient(config, socketTimeout))
-                .overrideConfiguration(ClientOverrideConfiguration.builder().apiCallTimeout(callTimeout).build());
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .apiCallTimeout(callTimeout)
+                        .build());
         endpoint(config, service).ifPresent(builder::endpointOverride);
         return builder;
     }

@@ -38,12 +38,13 @@ public final class Config {
 
     public int getInt(String key, int fallback) {
         return get(key).map(v -> {
-            try {
-                return Integer.parseInt(v);
-            } catch (NumberFormatException e) {
-                throw new IllegalStateException("configuration value " + key + " is not an integer");
-            }
-        }).orElse(fallback);
+                    try {
+                        return Integer.parseInt(v);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalStateException("configuration value " + key + " is not an integer");
+                    }
+                })
+                .orElse(fallback);
     }
 
     public long getLong(String key, long fallback) {

@@ -54,13 +54,15 @@ public final class Http {
     }
 
     public static Http client(Config config, String prefix, int connectMs, int readMs, int callMs) {
-        return new Http(Duration.ofMillis(config.getInt(prefix + "_CONNECT_TIMEOUT_MS", connectMs)),
+        return new Http(
+                Duration.ofMillis(config.getInt(prefix + "_CONNECT_TIMEOUT_MS", connectMs)),
                 Duration.ofMillis(config.getInt(prefix + "_READ_TIMEOUT_MS", readMs)),
                 Duration.ofMillis(config.getInt(prefix + "_CALL_TIMEOUT_MS", callMs)));
     }
 
     public Response send(HttpRequest.Builder request) throws IOException {
-        CompletableFuture<HttpResponse<byte[]>> pending = client.get().sendAsync(request.timeout(read).build(), HttpResponse.BodyHandlers.ofByteArray());
+        CompletableFuture<HttpResponse<byte[]>> pending =
+                client.get().sendAsync(request.timeout(read).build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
             HttpResponse<byte[]> r = pending.get(call.toMillis(), TimeUnit.MILLISECONDS);
             return new Response(r.statusCode(), r.headers(), r.body());

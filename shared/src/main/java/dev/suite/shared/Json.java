@@ -34,8 +34,7 @@ public final class Json {
             .serializationInclusion(JsonInclude.Include.NON_NULL)
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 
     private static ObjectMapper create() {
         JsonMapper mapper = JsonMapper.builder()
@@ -51,8 +50,7 @@ public final class Json {
         SimpleModule strings = new SimpleModule("strict-strings");
         strings.addDeserializer(String.class, new StdScalarDeserializer<String>(String.class) {
             @Override
-            public String deserialize(JsonParser p, DeserializationContext ctxt)
-                    throws IOException {
+            public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
                 if (p.currentToken() == JsonToken.VALUE_STRING) {
                     return p.getText();
                 }
@@ -60,18 +58,28 @@ public final class Json {
             }
         });
         mapper.registerModule(strings);
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(32)
-                .maxNumberLength(32)
-                .maxStringLength(2_000_000)
-                .build());
-        for (LogicalType type : new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer, LogicalType.Float}) {
+        mapper.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(32)
+                        .maxNumberLength(32)
+                        .maxStringLength(2_000_000)
+                        .build());
+        for (LogicalType type :
+                new LogicalType[] {LogicalType.Textual, LogicalType.Boolean, LogicalType.Integer, LogicalType.Float}) {
             mapper.coercionConfigFor(type)
-                    .setCoercion(CoercionInputShape.Integer, type == LogicalType.Integer ? CoercionAction.TryConvert : CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.Float, type == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(
+                            CoercionInputShape.Integer,
+                            type == LogicalType.Integer ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(
+                            CoercionInputShape.Float,
+                            type == LogicalType.Float ? CoercionAction.TryConvert : CoercionAction.Fail)
                     .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.String, type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
-                    .setCoercion(CoercionInputShape.EmptyString, type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
+                    .setCoercion(
+                            CoercionInputShape.String,
+                            type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail)
+                    .setCoercion(
+                            CoercionInputShape.EmptyString,
+                            type == LogicalType.Textual ? CoercionAction.TryConvert : CoercionAction.Fail);
         }
         return mapper;
     }

@@ -32,7 +32,9 @@ public final class Log {
     public static final String USER_ID = "user_id";
     private static final String COLD_START = "cold_start";
     /** POWERTOOLS_LOGGER_SAMPLE_RATE (0..1): the share of invocations logged at DEBUG (Powertools reads it too). */
-    private static final double SAMPLE_RATE = sampleRate(Config.fromSystem().get("POWERTOOLS_LOGGER_SAMPLE_RATE").orElse(null));
+    private static final double SAMPLE_RATE =
+            sampleRate(Config.fromSystem().get("POWERTOOLS_LOGGER_SAMPLE_RATE").orElse(null));
+
     private static final AtomicBoolean COLD = new AtomicBoolean(true);
     private static final ThreadLocal<Boolean> PRIMING = ThreadLocal.withInitial(() -> false);
 
@@ -45,8 +47,7 @@ public final class Log {
         Configurator.setLevel(named);
     }
 
-    private Log() {
-    }
+    private Log() {}
 
     public static Logger get(Class<?> type) {
         return LoggerFactory.getLogger(type);
@@ -97,7 +98,9 @@ public final class Log {
         }
     }
 
-    /** Runs SnapStart priming on this thread: its invocations log cold_start false and leave the cold start unconsumed. */
+    /**
+     * Runs SnapStart priming on this thread: its invocations log cold_start false and leave the cold start unconsumed.
+     */
     static void priming(Runnable hooks) {
         PRIMING.set(true);
         try {

@@ -21,8 +21,7 @@ public final class Metrics {
 
     private static final String NAMESPACE = Config.fromSystem().get("POWERTOOLS_METRICS_NAMESPACE", "Suite");
 
-    private Metrics() {
-    }
+    private Metrics() {}
 
     public static void count(String name, double value) {
         emit(name, value, MetricUnit.COUNT);
@@ -37,7 +36,8 @@ public final class Metrics {
             MetricsFactory.getMetricsInstance().flushSingleMetric(name, value, unit, NAMESPACE);
         } catch (RuntimeException e) {
             // a metric must never fail the request it describes
-            Log.get(Metrics.class).warn("metric {} not emitted: {}", name, e.getClass().getSimpleName());
+            Log.get(Metrics.class)
+                    .warn("metric {} not emitted: {}", name, e.getClass().getSimpleName());
         }
     }
 }

@@ -23,8 +23,7 @@ public final class Secrets {
     static final Duration MAX_AGE = Duration.ofMinutes(5);
     private static final Map<Config, Lazy<SsmClient>> CLIENTS = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     public static Supplier<String> supplier(Config config, String name) {
         var plain = config.get(name);
@@ -32,8 +31,9 @@ public final class Secrets {
             String value = plain.get();
             return () -> value;
         }
-        String parameter = config.get(name + "_PARAM").orElseThrow(() ->
-                new IllegalStateException("configure " + name + " (local) or " + name + "_PARAM (an SSM parameter name)"));
+        String parameter = config.get(name + "_PARAM")
+                .orElseThrow(() -> new IllegalStateException(
+                        "configure " + name + " (local) or " + name + "_PARAM (an SSM parameter name)"));
         return new Ssm(config, parameter, Clock.systemUTC());
     }
 
@@ -67,15 +67,21 @@ public final class Secrets {
 
         private String fetch() {
             try {
-                Parameter p = ssm.get().getParameter(b -> b.name(parameter).withDecryption(true)).parameter();
+                Parameter p = ssm.get()
+                        .getParameter(b -> b.name(parameter).withDecryption(true))
+                        .parameter();
                 if (p == null || p.value() == null) {
                     throw new IllegalStateException("SSM GetParameter " + parameter + " answered no value");
                 }
                 return p.value();
             } catch (AwsServiceException e) {
                 // the error code only (ParameterNotFound, AccessDeniedException, ...): never the body of a success
-                throw new IllegalStateException("SSM GetParameter " + parameter + " answered " + e.statusCode() + " "
-                        + (e.awsErrorDetails() == null ? "" : e.awsErrorDetails().errorCode()), e);
+                throw new IllegalStateException(
+                        "SSM GetParameter " + parameter + " answered " + e.statusCode() + " "
+                                + (e.awsErrorDetails() == null
+                                        ? ""
+                                        : e.awsErrorDetails().errorCode()),
+                        e);
             }
         }
     }

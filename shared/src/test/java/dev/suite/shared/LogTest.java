@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The JSON lines every function writes: Powertools' fields, the correlation id, redaction, levels, sampling, the tap. */
+/**
+ * The JSON lines every function writes: Powertools' fields, the correlation id, redaction, levels, sampling, the tap.
+ */
 class LogTest {
     static final Logger LOG = Log.get(LogTest.class);
 
@@ -29,7 +31,9 @@ class LogTest {
     @Test
     void aroundPutsPowertoolsFieldsTheCorrelationIdAndTheUserOnEveryLineAndTakesThemOffAfter() throws Exception {
         SyntheticContext context = new SyntheticContext("fn");
-        System.setProperty("com.amazonaws.xray.traceHeader", "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
+        System.setProperty(
+                "com.amazonaws.xray.traceHeader",
+                "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1");
         List<JsonNode> lines;
         try {
             lines = captured(() -> {
@@ -51,25 +55,34 @@ class LogTest {
         assertEquals("corr-1", inside.get("correlation_id").asText());
         assertEquals("user-1", inside.get("user_id").asText());
         assertEquals("fn", inside.get("function_name").asText());
-        assertEquals(context.getAwsRequestId(), inside.get("function_request_id").asText());
+        assertEquals(
+                context.getAwsRequestId(), inside.get("function_request_id").asText());
         assertEquals(context.getInvokedFunctionArn(), inside.get("function_arn").asText());
         assertTrue(inside.get("function_memory_size").isNumber(), inside::toString);
         assertTrue(inside.get("cold_start").isBoolean(), inside::toString);
-        assertEquals("1-5759e988-bd862e3fe1be46a994272793", inside.get("xray_trace_id").asText());
+        assertEquals(
+                "1-5759e988-bd862e3fe1be46a994272793",
+                inside.get("xray_trace_id").asText());
         assertTrue(inside.has("service"), inside::toString);
         assertFalse(inside.has("sampling_rate"), "written when sampling is on: " + inside);
-        assertTrue(inside.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"), inside::toString);
+        assertTrue(
+                inside.get("timestamp").asText().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"),
+                inside::toString);
         Instant at = Instant.parse(inside.get("timestamp").asText());
         assertTrue(Math.abs(at.toEpochMilli() - System.currentTimeMillis()) < 60_000, "the timestamp is UTC: " + at);
         JsonNode warn = lines.get(1);
         assertEquals("WARN", warn.get("level").asText());
         assertEquals("it failed", warn.get("message").asText(), "the stack is in error, not in the message");
-        assertEquals("java.lang.IllegalStateException", warn.get("error").get("name").asText());
+        assertEquals(
+                "java.lang.IllegalStateException", warn.get("error").get("name").asText());
         assertEquals("boom", warn.get("error").get("message").asText());
         assertTrue(warn.get("error").get("stack").asText().contains("LogTest"));
         JsonNode after = lines.get(2);
         // outside a scope Powertools' template writes its string fields as null
-        assertFalse(after.hasNonNull("correlation_id") || after.hasNonNull("user_id") || after.hasNonNull("function_request_id"),
+        assertFalse(
+                after.hasNonNull("correlation_id")
+                        || after.hasNonNull("user_id")
+                        || after.hasNonNull("function_request_id"),
                 after::toString);
     }
 
@@ -102,15 +115,29 @@ class LogTest {
             return null;
         }));
         String all = lines.toString();
-        for (String secret : List.of("Hunter2secret", "abc123def", "tok456", "rt-789", jwt, "123456", "AKIAEXAMPLE", "f00dbabe",
+        for (String secret : List.of(
+                "Hunter2secret",
+                "abc123def",
+                "tok456",
+                "rt-789",
+                jwt,
+                "123456",
+                "AKIAEXAMPLE",
+                "f00dbabe",
                 "c2lnbmF0dXJlLXZhbHVl")) {
             assertFalse(all.contains(secret), secret + " reached the log: " + all);
         }
-        assertEquals("login password=[redacted] for bob", lines.get(0).get("message").asText());
-        assertEquals("called https://x.example/cb?vnp_Amount=100&vnp_SecureHash=[redacted]&token=[redacted] done",
+        assertEquals(
+                "login password=[redacted] for bob", lines.get(0).get("message").asText());
+        assertEquals(
+                "called https://x.example/cb?vnp_Amount=100&vnp_SecureHash=[redacted]&token=[redacted] done",
                 lines.get(1).get("message").asText());
-        assertEquals("body {\"refreshToken\":\"[redacted]\",\"name\":\"Ann\"}", lines.get(2).get("message").asText());
-        assertEquals("confirmation code: [redacted], user ann", lines.get(4).get("message").asText());
+        assertEquals(
+                "body {\"refreshToken\":\"[redacted]\",\"name\":\"Ann\"}",
+                lines.get(2).get("message").asText());
+        assertEquals(
+                "confirmation code: [redacted], user ann",
+                lines.get(4).get("message").asText());
         assertEquals("loose token [redacted]", lines.get(6).get("message").asText());
     }
 
@@ -138,7 +165,10 @@ class LogTest {
         }));
         assertFalse(LOG.isDebugEnabled(), "the level came back after the sampled invocation");
         assertFalse(sdk.isInfoEnabled());
-        JsonNode detail = lines.stream().filter(n -> n.get("message").asText().equals("sampled detail")).findFirst().orElseThrow();
+        JsonNode detail = lines.stream()
+                .filter(n -> n.get("message").asText().equals("sampled detail"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("DEBUG", detail.get("level").asText());
         assertEquals(1.0, detail.get("sampling_rate").asDouble());
     }

@@ -27,7 +27,10 @@ class PrimingColdStartTest {
         });
         Dispatcher dispatcher = new Dispatcher(new Config(Map.of()), router)
                 .primeWith("ColdStartFunction", Dispatcher.synthetic("GET", "/ping", Map.of(), null));
-        Priming priming = Priming.registered().stream().filter(p -> p.name().equals("ColdStartFunction")).findFirst().orElseThrow();
+        Priming priming = Priming.registered().stream()
+                .filter(p -> p.name().equals("ColdStartFunction"))
+                .findFirst()
+                .orElseThrow();
 
         List<JsonNode> lines = LogTest.captured(() -> {
             priming.beforeCheckpoint(null);
@@ -35,13 +38,26 @@ class PrimingColdStartTest {
             for (String id : List.of("req-1", "req-2")) {
                 APIGatewayProxyRequestEvent event = Dispatcher.synthetic("GET", "/ping", Map.of(), null);
                 event.getRequestContext().setRequestId(id);
-                assertEquals(200, dispatcher.handle(event, new SyntheticContext("ColdStartFunction")).getStatusCode());
+                assertEquals(
+                        200,
+                        dispatcher
+                                .handle(event, new SyntheticContext("ColdStartFunction"))
+                                .getStatusCode());
             }
         });
-        List<JsonNode> pongs = lines.stream().filter(n -> n.get("message").asText().equals("pong")).toList();
-        assertEquals(List.of("priming", "req-1", "req-2"), pongs.stream().map(n -> n.get("correlation_id").asText()).toList());
-        assertEquals(List.of(false, true, false), pongs.stream().map(n -> n.get("cold_start").asBoolean()).toList(), pongs::toString);
-        JsonNode primed = lines.stream().filter(n -> n.get("message").asText().startsWith("primed ColdStartFunction")).findFirst()
+        List<JsonNode> pongs = lines.stream()
+                .filter(n -> n.get("message").asText().equals("pong"))
+                .toList();
+        assertEquals(
+                List.of("priming", "req-1", "req-2"),
+                pongs.stream().map(n -> n.get("correlation_id").asText()).toList());
+        assertEquals(
+                List.of(false, true, false),
+                pongs.stream().map(n -> n.get("cold_start").asBoolean()).toList(),
+                pongs::toString);
+        JsonNode primed = lines.stream()
+                .filter(n -> n.get("message").asText().startsWith("primed ColdStartFunction"))
+                .findFirst()
                 .orElseThrow();
         assertEquals(false, primed.get("cold_start").asBoolean());
     }

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class SecretsTest {
     HttpServer ssm;
     final List<Map<String, String>> calls = new CopyOnWriteArrayList<>();
-    final AtomicReference<String> answer = new AtomicReference<>("{\"Parameter\":{\"Name\":\"/suite/key\",\"Type\":\"SecureString\",\"Value\":\"s3cr3t\"}}");
+    final AtomicReference<String> answer = new AtomicReference<>(
+            "{\"Parameter\":{\"Name\":\"/suite/key\",\"Type\":\"SecureString\",\"Value\":\"s3cr3t\"}}");
     final AtomicReference<Integer> status = new AtomicReference<>(200);
 
     @BeforeEach
@@ -34,11 +35,17 @@ class SecretsTest {
         ssm = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         ssm.createContext("/", x -> {
             String body = new String(x.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            calls.add(Map.of("target", String.valueOf(x.getRequestHeaders().getFirst("X-Amz-Target")),
-                    "contentType", String.valueOf(x.getRequestHeaders().getFirst("Content-Type")),
-                    "authorization", String.valueOf(x.getRequestHeaders().getFirst("Authorization")),
-                    "token", String.valueOf(x.getRequestHeaders().getFirst("X-Amz-Security-Token")),
-                    "body", body));
+            calls.add(Map.of(
+                    "target",
+                    String.valueOf(x.getRequestHeaders().getFirst("X-Amz-Target")),
+                    "contentType",
+                    String.valueOf(x.getRequestHeaders().getFirst("Content-Type")),
+                    "authorization",
+                    String.valueOf(x.getRequestHeaders().getFirst("Authorization")),
+                    "token",
+                    String.valueOf(x.getRequestHeaders().getFirst("X-Amz-Security-Token")),
+                    "body",
+                    body));
             byte[] out = answer.get().getBytes(StandardCharsets.UTF_8);
             x.sendResponseHeaders(status.get(), out.length);
             x.getResponseBody().write(out);
@@ -53,14 +60,27 @@ class SecretsTest {
     }
 
     Config aws() {
-        return new Config(Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret",
-                "AWS_SESSION_TOKEN", "session-token", "AWS_ENDPOINT_URL_SSM", "http://127.0.0.1:" + ssm.getAddress().getPort(),
-                "API_KEY_PARAM", "/suite/key"));
+        return new Config(Map.of(
+                "AWS_REGION",
+                "eu-west-1",
+                "AWS_ACCESS_KEY_ID",
+                "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY",
+                "secret",
+                "AWS_SESSION_TOKEN",
+                "session-token",
+                "AWS_ENDPOINT_URL_SSM",
+                "http://127.0.0.1:" + ssm.getAddress().getPort(),
+                "API_KEY_PARAM",
+                "/suite/key"));
     }
 
     @Test
     void thePlainValueWinsAndSsmIsNeverCalled() {
-        assertEquals("local", Secrets.supplier(aws().with(Map.of("API_KEY", "local")), "API_KEY").get());
+        assertEquals(
+                "local",
+                Secrets.supplier(aws().with(Map.of("API_KEY", "local")), "API_KEY")
+                        .get());
         assertTrue(calls.isEmpty());
     }
 
@@ -71,7 +91,9 @@ class SecretsTest {
         Map<String, String> call = calls.get(0);
         assertEquals("AmazonSSM.GetParameter", call.get("target"));
         assertEquals("application/x-amz-json-1.1", call.get("contentType"));
-        assertTrue(call.get("authorization").startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"), call.get("authorization"));
+        assertTrue(
+                call.get("authorization").startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"),
+                call.get("authorization"));
         assertTrue(call.get("authorization").contains("/eu-west-1/ssm/aws4_request"), call.get("authorization"));
         assertEquals("session-token", call.get("token"));
         JsonNode body = Json.EVENTS.readTree(call.get("body"));
@@ -84,15 +106,18 @@ class SecretsTest {
         Instant start = Instant.parse("2025-01-01T00:00:00Z");
         AtomicReference<Instant> now = new AtomicReference<>(start);
         Clock clock = new Clock() {
-            @Override public ZoneOffset getZone() {
+            @Override
+            public ZoneOffset getZone() {
                 return ZoneOffset.UTC;
             }
 
-            @Override public Clock withZone(ZoneId zone) {
+            @Override
+            public Clock withZone(ZoneId zone) {
                 return this;
             }
 
-            @Override public Instant instant() {
+            @Override
+            public Instant instant() {
                 return now.get();
             }
         };
@@ -111,14 +136,18 @@ class SecretsTest {
     void anSsmErrorNamesTheParameterAndTheErrorTypeNeverAValue() {
         status.set(400);
         answer.set("{\"__type\":\"ParameterNotFound\",\"message\":\"\"}");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Secrets.supplier(aws(), "API_KEY").get());
-        assertTrue(e.getMessage().contains("/suite/key") && e.getMessage().contains("ParameterNotFound"), e.getMessage());
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
+                () -> Secrets.supplier(aws(), "API_KEY").get());
+        assertTrue(
+                e.getMessage().contains("/suite/key") && e.getMessage().contains("ParameterNotFound"), e.getMessage());
         assertFalse(e.getMessage().contains("s3cr3t"));
     }
 
     @Test
     void neitherTheValueNorTheParameterNameConfiguredFailsAtOnce() {
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Secrets.supplier(new Config(Map.of()), "API_KEY"));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> Secrets.supplier(new Config(Map.of()), "API_KEY"));
         assertTrue(e.getMessage().contains("API_KEY_PARAM"));
     }
 }

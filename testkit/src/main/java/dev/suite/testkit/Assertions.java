@@ -8,8 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /** Checks of the error contract shared by every route's tests. */
 public final class Assertions {
-    private Assertions() {
-    }
+    private Assertions() {}
 
     /** The status, the code, and the whole {"error":{"code","message","requestId"}} shape. */
     public static JsonNode assertError(Events.Response r, int status, String code) {

@@ -47,7 +47,8 @@ public final class Contract {
     private static final AtomicInteger FRAMES = new AtomicInteger();
     private static final ConcurrentLinkedQueue<String> VIOLATIONS = new ConcurrentLinkedQueue<>();
     private static final Pattern CODE = Pattern.compile("`([A-Z][A-Z0-9_]+)`");
-    private static final SchemaRegistry REGISTRY = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
+    private static final SchemaRegistry REGISTRY =
+            SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private static final SchemaRegistry DRAFT7 = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_7);
     private static final Map<String, Schema> SCHEMAS = new ConcurrentHashMap<>();
     private static volatile JsonNode openapi;
@@ -57,8 +58,7 @@ public final class Contract {
         Runtime.getRuntime().addShutdownHook(new Thread(Contract::report, "contract-report"));
     }
 
-    private Contract() {
-    }
+    private Contract() {}
 
     public static JsonNode openapi() {
         if (openapi == null) {
@@ -87,11 +87,15 @@ public final class Contract {
     /** "METHOD /resource" for every operation of openapi.yaml. */
     public static Set<String> routes() {
         Set<String> out = new TreeSet<>();
-        openapi().path("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
-            if (Set.of("get", "put", "post", "delete", "patch", "head", "options").contains(m)) {
-                out.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey());
-            }
-        }));
+        openapi()
+                .path("paths")
+                .fields()
+                .forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+                    if (Set.of("get", "put", "post", "delete", "patch", "head", "options")
+                            .contains(m)) {
+                        out.add(m.toUpperCase(Locale.ROOT) + " " + p.getKey());
+                    }
+                }));
         return out;
     }
 
@@ -197,8 +201,10 @@ public final class Contract {
         JsonNode declared = response.path("headers");
         for (Iterator<Map.Entry<String, JsonNode>> it = declared.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> h = it.next();
-            if (deref(openapi(), h.getValue()).path("required").asBoolean(false) && header(headers, h.getKey()) == null) {
-                throw new AssertionError(where + ": header " + h.getKey() + " is required by openapi.yaml; got " + headers.keySet());
+            if (deref(openapi(), h.getValue()).path("required").asBoolean(false)
+                    && header(headers, h.getKey()) == null) {
+                throw new AssertionError(
+                        where + ": header " + h.getKey() + " is required by openapi.yaml; got " + headers.keySet());
             }
         }
         JsonNode content = response.get("content");
@@ -213,20 +219,29 @@ public final class Contract {
             throw new AssertionError(where + ": Content-Type " + type + ", openapi.yaml says application/json");
         }
         String pointer = pointer(op, status) + "/content/application~1json/schema";
-        SCHEMAS.computeIfAbsent(pointer, p -> compile(REGISTRY, openapi(), content.path("application/json").path("schema")));
+        SCHEMAS.computeIfAbsent(
+                pointer,
+                p -> compile(
+                        REGISTRY, openapi(), content.path("application/json").path("schema")));
         validate(where, pointer, body);
         Set<String> codes = codes(response.path("description").asText(""));
         if (status >= 400 && !codes.isEmpty()) {
-            String code = Json.EVENTS.valueToTree(parse(where, body)).path("error").path("code").asText();
+            String code = Json.EVENTS
+                    .valueToTree(parse(where, body))
+                    .path("error")
+                    .path("code")
+                    .asText();
             if (!codes.contains(code)) {
-                throw new AssertionError(where + ": error code " + code + " is not among the codes openapi.yaml lists for it " + codes);
+                throw new AssertionError(
+                        where + ": error code " + code + " is not among the codes openapi.yaml lists for it " + codes);
             }
         }
     }
 
     /** A stable cache key for a response schema: the operation's identity plus the status. */
     private static String pointer(JsonNode op, int status) {
-        return "op:" + op.path("operationId").asText(Integer.toHexString(System.identityHashCode(op))) + "/responses/" + status;
+        return "op:" + op.path("operationId").asText(Integer.toHexString(System.identityHashCode(op))) + "/responses/"
+                + status;
     }
 
     /** The error codes a response description lists, in backticks. */
@@ -260,7 +275,10 @@ public final class Contract {
         if (op == null) {
             throw new AssertionError(method + " " + resource + ": no such operation in openapi.yaml");
         }
-        JsonNode schema = deref(openapi(), op.path("requestBody")).path("content").path("application/json").path("schema");
+        JsonNode schema = deref(openapi(), op.path("requestBody"))
+                .path("content")
+                .path("application/json")
+                .path("schema");
         if (schema.isMissingNode()) {
             throw new AssertionError(method + " " + resource + ": openapi.yaml declares no JSON request body");
         }
@@ -279,10 +297,19 @@ public final class Contract {
             String type = frame.path("type").asText(null);
             String key = serverMessage(type);
             if (key == null) {
-                throw new AssertionError("frame of type " + type + " is not a server message of asyncapi.yaml: " + text);
+                throw new AssertionError(
+                        "frame of type " + type + " is not a server message of asyncapi.yaml: " + text);
             }
-            Schema schema = SCHEMAS.computeIfAbsent("asyncapi:" + key, k -> compile(DRAFT7, asyncapi(),
-                    asyncapi().path("components").path("messages").path(key).path("payload")));
+            Schema schema = SCHEMAS.computeIfAbsent(
+                    "asyncapi:" + key,
+                    k -> compile(
+                            DRAFT7,
+                            asyncapi(),
+                            asyncapi()
+                                    .path("components")
+                                    .path("messages")
+                                    .path(key)
+                                    .path("payload")));
             fail("frame " + type, schema.validate(text, InputFormat.JSON), text);
             FRAMES.incrementAndGet();
         } catch (AssertionError e) {
@@ -307,7 +334,10 @@ public final class Contract {
         return type == null ? null : serverMessages().get(type);
     }
 
-    /** Every server message of asyncapi.yaml (receive operations and replies): its payload's type -> its components/messages key. */
+    /**
+     * Every server message of asyncapi.yaml (receive operations and replies): its payload's type -> its
+     * components/messages key.
+     */
     public static Map<String, String> serverMessages() {
         JsonNode spec = asyncapi();
         Map<String, String> out = new LinkedHashMap<>();
@@ -319,9 +349,14 @@ public final class Contract {
             }
             op.path("reply").path("messages").forEach(refs::add);
             for (JsonNode ref : refs) {
-                JsonNode channelMessage = spec.path("channels").path("chat").path("messages").path(ref.path("$ref").asText().replaceAll(".*/", ""));
+                JsonNode channelMessage = spec.path("channels")
+                        .path("chat")
+                        .path("messages")
+                        .path(ref.path("$ref").asText().replaceAll(".*/", ""));
                 JsonNode payload = deref(spec, deref(spec, channelMessage).path("payload"));
-                out.put(payload.path("properties").path("type").path("const").asText(), channelMessage.path("$ref").asText().replaceAll(".*/", ""));
+                out.put(
+                        payload.path("properties").path("type").path("const").asText(),
+                        channelMessage.path("$ref").asText().replaceAll(".*/", ""));
             }
         }
         return out;
@@ -339,7 +374,8 @@ public final class Contract {
         if (!errors.isEmpty()) {
             List<String> lines = new ArrayList<>();
             errors.forEach(e -> lines.add("  " + e.getInstanceLocation() + ": " + e.getMessage()));
-            throw new AssertionError(where + ": the body does not match the contract\n" + String.join("\n", lines) + "\n  body: " + body);
+            throw new AssertionError(where + ": the body does not match the contract\n" + String.join("\n", lines)
+                    + "\n  body: " + body);
         }
     }
 
@@ -390,7 +426,11 @@ public final class Contract {
         node.fields().forEachRemaining(e -> {
             // examples and descriptions are not assertions; leave them out of the compiled schema
             if (!Set.of("example", "examples", "description", "summary").contains(e.getKey())) {
-                out.set(e.getKey(), "properties".equals(e.getKey()) ? inlineEach(root, e.getValue(), depth) : inline(root, e.getValue(), depth + 1));
+                out.set(
+                        e.getKey(),
+                        "properties".equals(e.getKey())
+                                ? inlineEach(root, e.getValue(), depth)
+                                : inline(root, e.getValue(), depth + 1));
             }
         });
         if (out.has("properties") && !out.has("additionalProperties")) {
@@ -411,14 +451,20 @@ public final class Contract {
         if (RESPONSES.get() == 0 && FRAMES.get() == 0) {
             return;
         }
-        String line = String.format("contract: %d HTTP responses validated against openapi.yaml, %d WebSocket frames against asyncapi.yaml"
-                + " (%s)%n", RESPONSES.get(), FRAMES.get(), Path.of("").toAbsolutePath().getFileName());
+        String line = String.format(
+                "contract: %d HTTP responses validated against openapi.yaml, %d WebSocket frames against asyncapi.yaml"
+                        + " (%s)%n",
+                RESPONSES.get(), FRAMES.get(), Path.of("").toAbsolutePath().getFileName());
         System.out.print(line);
         try {
             Path target = Path.of("target");
             if (Files.isDirectory(target)) {
-                Files.writeString(target.resolve("contract-validations.txt"), line, StandardCharsets.UTF_8,
-                        StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
+                Files.writeString(
+                        target.resolve("contract-validations.txt"),
+                        line,
+                        StandardCharsets.UTF_8,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING);
             }
         } catch (IOException ignored) {
             // the count is a report, not a check

@@ -1,6 +1,5 @@
 package dev.suite.testkit;
 
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.suite.shared.Json;
 import java.io.ByteArrayOutputStream;
@@ -9,10 +8,10 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+
 /** Reading CloudWatch EMF output in tests. */
 public final class Emf {
-    private Emf() {
-    }
+    private Emf() {}
 
     /** Runs the body with stdout captured (EMF lines go to stdout) and answers what was printed. */
     public static String stdout(Runnable body) {
@@ -27,7 +26,10 @@ public final class Emf {
         return captured.toString(StandardCharsets.UTF_8);
     }
 
-    /** The EMF documents printed for a metric: {"_aws":{"CloudWatchMetrics":[{"Namespace","Metrics":[{"Name"}]}]}, name: value}. */
+    /**
+     * The EMF documents printed for a metric: {"_aws":{"CloudWatchMetrics":[{"Namespace","Metrics":[{"Name"}]}]}, name:
+     * value}.
+     */
     public static List<JsonNode> emf(String out, String metric) {
         List<JsonNode> found = new ArrayList<>();
         for (String line : out.split("\n")) {
@@ -36,7 +38,10 @@ public final class Emf {
             }
             try {
                 JsonNode n = Json.EVENTS.readTree(line);
-                if (n.has(metric) && n.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name").asText().equals(metric)) {
+                if (n.has(metric)
+                        && n.at("/_aws/CloudWatchMetrics/0/Metrics/0/Name")
+                                .asText()
+                                .equals(metric)) {
                     found.add(n);
                 }
             } catch (IOException ignored) {

@@ -22,8 +22,7 @@ import java.util.UUID;
 
 /** The sample events of events/, loaded as the real event types, and a fluent way to call a handler with one. */
 public final class Events {
-    private Events() {
-    }
+    private Events() {}
 
     public static Path dir() {
         return Paths.root().resolve("events");
@@ -53,7 +52,8 @@ public final class Events {
     public static ObjectNode invoke(RequestStreamHandler handler, JsonNode event) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
-            handler.handleRequest(new ByteArrayInputStream(Json.EVENTS.writeValueAsBytes(event)), out, new SyntheticContext());
+            handler.handleRequest(
+                    new ByteArrayInputStream(Json.EVENTS.writeValueAsBytes(event)), out, new SyntheticContext());
             return (ObjectNode) Json.EVENTS.readTree(out.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -86,7 +86,8 @@ public final class Events {
         }
 
         public Call query(String name, String value) {
-            Map<String, String> q = new HashMap<>(event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters());
+            Map<String, String> q = new HashMap<>(
+                    event.getQueryStringParameters() == null ? Map.of() : event.getQueryStringParameters());
             if (value == null) {
                 q.remove(name);
             } else {
@@ -97,7 +98,8 @@ public final class Events {
         }
 
         public Call pathParam(String name, String value) {
-            Map<String, String> p = new HashMap<>(event.getPathParameters() == null ? Map.of() : event.getPathParameters());
+            Map<String, String> p =
+                    new HashMap<>(event.getPathParameters() == null ? Map.of() : event.getPathParameters());
             p.put(name, value);
             event.setPathParameters(p);
             String path = event.getResource();
@@ -142,12 +144,19 @@ public final class Events {
             return event;
         }
 
-        /** Calls the handler; the answer is checked against openapi.yaml for the event's route (an AssertionError if it breaks it). */
+        /**
+         * Calls the handler; the answer is checked against openapi.yaml for the event's route (an AssertionError if it
+         * breaks it).
+         */
         public Response invoke(RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> handler) {
             APIGatewayProxyResponseEvent r = handler.handleRequest(event, new SyntheticContext());
             Map<String, String> headers = r.getHeaders() == null ? Map.of() : r.getHeaders();
             Contract.response(event.getHttpMethod(), event.getResource(), r.getStatusCode(), headers, r.getBody());
-            return new Response(r.getStatusCode(), headers, r.getBody(), event.getRequestContext().getRequestId());
+            return new Response(
+                    r.getStatusCode(),
+                    headers,
+                    r.getBody(),
+                    event.getRequestContext().getRequestId());
         }
     }
 

@@ -12,22 +12,25 @@ import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputExcee
 
 /** A real SDK client with one operation intercepted: fault injection without mocking the rest. */
 public final class Faults {
-    private Faults() {
-    }
+    private Faults() {}
 
     /**
      * Delegates every call to {@code real}, except the method named {@code operation}, which goes to
      * {@code fault(callNumber, args)}: return a value to answer with it, or null to let the real call through.
      */
-    public static DynamoDbClient dynamo(DynamoDbClient real, String operation, BiFunction<Integer, Object[], Object> fault) {
+    public static DynamoDbClient dynamo(
+            DynamoDbClient real, String operation, BiFunction<Integer, Object[], Object> fault) {
         return intercept(DynamoDbClient.class, real, operation, fault);
     }
 
     /** The same for any client interface (Cognito, S3, ...). */
-    public static <T> T intercept(Class<T> type, T real, String operation, BiFunction<Integer, Object[], Object> fault) {
+    public static <T> T intercept(
+            Class<T> type, T real, String operation, BiFunction<Integer, Object[], Object> fault) {
         AtomicInteger calls = new AtomicInteger();
         InvocationHandler h = (proxy, method, args) -> {
-            if (method.isDefault() && method.getParameterCount() == 1 && Consumer.class.equals(method.getParameterTypes()[0])) {
+            if (method.isDefault()
+                    && method.getParameterCount() == 1
+                    && Consumer.class.equals(method.getParameterTypes()[0])) {
                 // the SDK's consumer-builder overloads build the request and call the request overload on this proxy
                 return InvocationHandler.invokeDefault(proxy, method, args);
             }
@@ -51,8 +54,13 @@ public final class Faults {
 
     /** What DynamoDB throws when a table is throttled (the SDK counts it as throttling: isThrottlingException()). */
     public static ProvisionedThroughputExceededException throttled() {
-        return ProvisionedThroughputExceededException.builder().message("throttled (injected)").statusCode(400)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ProvisionedThroughputExceededException")
-                        .serviceName("DynamoDb").build()).build();
+        return ProvisionedThroughputExceededException.builder()
+                .message("throttled (injected)")
+                .statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("ProvisionedThroughputExceededException")
+                        .serviceName("DynamoDb")
+                        .build())
+                .build();
     }
 }

@@ -27,8 +27,8 @@ public final class MeHandler implements RequestHandler<APIGatewayProxyRequestEve
     public MeHandler() {
         DynamoDbClientBuilder b = DynamoDbClient.builder()
                 .region(Region.of(System.getenv("AWS_REGION")))
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY"))))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                        System.getenv("AWS_ACCESS_KEY_ID"), System.getenv("AWS_SECRET_ACCESS_KEY"))))
                 .httpClient(UrlConnectionHttpClient.create());
         String endpoint = System.getenv("AWS_ENDPOINT_URL_DYNAMODB");
         if (endpoint != null) {
@@ -40,16 +40,25 @@ public final class MeHandler implements RequestHandler<APIGatewayProxyRequestEve
     @Override
     @SuppressWarnings("unchecked")
     public APIGatewayProxyResponseEvent handleRequest(APIGatewayProxyRequestEvent event, Context context) {
-        Map<String, Object> claims = (Map<String, Object>) event.getRequestContext().getAuthorizer().get("claims");
+        Map<String, Object> claims =
+                (Map<String, Object>) event.getRequestContext().getAuthorizer().get("claims");
         String userId = String.valueOf(claims.get("sub"));
-        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).consistentRead(true)
-                .key(Map.of("userId", AttributeValue.fromS(userId)))).item();
+        Map<String, AttributeValue> item = dynamo.getItem(r ->
+                        r.tableName(table).consistentRead(true).key(Map.of("userId", AttributeValue.fromS(userId))))
+                .item();
         if (item == null || item.isEmpty()) {
-            return new APIGatewayProxyResponseEvent().withStatusCode(404).withBody("{\"error\":{\"code\":\"PROFILE_NOT_FOUND\"}}");
+            return new APIGatewayProxyResponseEvent()
+                    .withStatusCode(404)
+                    .withBody("{\"error\":{\"code\":\"PROFILE_NOT_FOUND\"}}");
         }
-        String body = "{\"userId\":\"" + userId + "\",\"email\":\"" + item.get("email").s() + "\",\"name\":\"" + item.get("name").s()
-                + "\",\"role\":\"" + item.get("role").s() + "\",\"credits\":" + item.get("credits").n()
+        String body = "{\"userId\":\"" + userId + "\",\"email\":\""
+                + item.get("email").s() + "\",\"name\":\"" + item.get("name").s()
+                + "\",\"role\":\"" + item.get("role").s() + "\",\"credits\":"
+                + item.get("credits").n()
                 + ",\"createdAt\":\"" + item.get("createdAt").s() + "\"}";
-        return new APIGatewayProxyResponseEvent().withStatusCode(200).withHeaders(Map.of("Content-Type", "application/json")).withBody(body);
+        return new APIGatewayProxyResponseEvent()
+                .withStatusCode(200)
+                .withHeaders(Map.of("Content-Type", "application/json"))
+                .withBody(body);
     }
 }

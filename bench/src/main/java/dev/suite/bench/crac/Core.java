@@ -21,8 +21,7 @@ import java.util.List;
 public final class Core {
     private static final GlobalContext GLOBAL = new GlobalContext();
 
-    private Core() {
-    }
+    private Core() {}
 
     public static Context<Resource> getGlobalContext() {
         return GLOBAL;

@@ -47,8 +47,11 @@ final class AppClient {
         if (s == null) {
             synchronized (this) {
                 if (secret == null) {
-                    secret = Optional.ofNullable(cognito.get().describeUserPoolClient(b -> b.userPoolId(userPoolId).clientId(clientId))
-                            .userPoolClient().clientSecret());
+                    secret = Optional.ofNullable(cognito.get()
+                            .describeUserPoolClient(
+                                    b -> b.userPoolId(userPoolId).clientId(clientId))
+                            .userPoolClient()
+                            .clientSecret());
                 }
                 s = secret;
             }
@@ -76,7 +79,8 @@ final class AppClient {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return Base64.getEncoder().encodeToString(mac.doFinal((username + clientId).getBytes(StandardCharsets.UTF_8)));
+            return Base64.getEncoder()
+                    .encodeToString(mac.doFinal((username + clientId).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
         }

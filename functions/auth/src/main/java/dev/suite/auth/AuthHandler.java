@@ -33,34 +33,58 @@ public final class AuthHandler implements RequestHandler<APIGatewayProxyRequestE
 
     private static AuthService service(Config config, DynamoDbClient dynamo) {
         Lazy<CognitoIdentityProviderClient> cognito = Lazy.of(() -> Clients.cognito(config));
-        return new AuthService(cognito, Users.from(dynamo, config),
+        return new AuthService(
+                cognito,
+                Users.from(dynamo, config),
                 new AppClient(cognito, config.require("USER_POOL_ID"), config.require("USER_POOL_CLIENT_ID")),
                 PasswordPolicy.parse(config.get("PASSWORD_POLICY", "minLength=8,lowercase,uppercase,numbers")),
-                RateLimiter.from(dynamo, config), limits(config),
+                RateLimiter.from(dynamo, config),
+                limits(config),
                 new Push(config, Connections.from(dynamo, config)));
     }
 
     static AuthService.Limits limits(Config config) {
-        return new AuthService.Limits(config.getInt("LOGIN_LIMIT_PER_MINUTE", 5), config.getInt("LOGIN_FAILURES_PER_IP_PER_MINUTE", 30),
+        return new AuthService.Limits(
+                config.getInt("LOGIN_LIMIT_PER_MINUTE", 5),
+                config.getInt("LOGIN_FAILURES_PER_IP_PER_MINUTE", 30),
                 config.getInt("REGISTER_LIMIT_PER_IP_PER_MINUTE", 10));
     }
 
     public AuthHandler(Config config, AuthService auth) {
         Router router = new Router()
-                .add("POST", "/auth/register", r -> ApiResponse.created(auth.register(Body.parse(r, Requests.Register.class), r.sourceIp())))
-                .add("POST", "/auth/confirm", r -> ApiResponse.ok(auth.confirm(Body.parse(r, Requests.Confirm.class), r.sourceIp())))
-                .add("POST", "/auth/login", r -> ApiResponse.ok(auth.login(Body.parse(r, Requests.Login.class), r.sourceIp())))
+                .add(
+                        "POST",
+                        "/auth/register",
+                        r -> ApiResponse.created(auth.register(Body.parse(r, Requests.Register.class), r.sourceIp())))
+                .add(
+                        "POST",
+                        "/auth/confirm",
+                        r -> ApiResponse.ok(auth.confirm(Body.parse(r, Requests.Confirm.class), r.sourceIp())))
+                .add(
+                        "POST",
+                        "/auth/login",
+                        r -> ApiResponse.ok(auth.login(Body.parse(r, Requests.Login.class), r.sourceIp())))
                 .add("POST", "/auth/refresh", r -> ApiResponse.ok(auth.refresh(Body.parse(r, Requests.Refresh.class))))
-                .add("POST", "/auth/forgot-password", r -> ApiResponse.ok(auth.forgotPassword(Body.parse(r, Requests.Forgot.class), r.sourceIp())))
-                .add("POST", "/auth/reset-password", r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class), r.sourceIp())))
+                .add(
+                        "POST",
+                        "/auth/forgot-password",
+                        r -> ApiResponse.ok(auth.forgotPassword(Body.parse(r, Requests.Forgot.class), r.sourceIp())))
+                .add(
+                        "POST",
+                        "/auth/reset-password",
+                        r -> ApiResponse.ok(auth.resetPassword(Body.parse(r, Requests.Reset.class), r.sourceIp())))
                 .add("GET", "/auth/me", r -> ApiResponse.ok(auth.me(r.caller())))
                 .add("POST", "/auth/logout", r -> {
                     auth.logout(Body.parse(r, Requests.Logout.class), r.caller().userId());
                     return ApiResponse.ok(new Views.LoggedOut(true));
                 });
-        this.gateway = new Dispatcher(config, router).primeWith("AuthHandler", auth::warm,
-                Dispatcher.synthetic("GET", "/auth/me", null, null),
-                Dispatcher.synthetic("POST", "/auth/login", null, "{\"email\":\"not-an-email\",\"password\":\"x\"}"));
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "AuthHandler",
+                        auth::warm,
+                        Dispatcher.synthetic("GET", "/auth/me", null, null),
+                        Dispatcher.synthetic(
+                                "POST", "/auth/login", null, "{\"email\":\"not-an-email\",\"password\":\"x\"}"));
     }
 
     @Override

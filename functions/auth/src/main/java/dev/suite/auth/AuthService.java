@@ -54,15 +54,20 @@ public final class AuthService {
      * (and forgot-password requests) per source address, registrations per source address. Failures are counted,
      * not attempts, and per address: someone else's failures never block the owner's right password.
      */
-    public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {
-    }
+    public record Limits(int perEmailAndAddress, int perAddress, int registrationsPerAddress) {}
 
     /**
      * {@code cognito} is built when a route first calls Cognito ({@code GET /auth/me} never does), or by priming
      * ({@link #warm}).
      */
-    public AuthService(Supplier<CognitoIdentityProviderClient> cognito, Users users, AppClient client, PasswordPolicy policy,
-                       RateLimiter limiter, Limits limits, Push push) {
+    public AuthService(
+            Supplier<CognitoIdentityProviderClient> cognito,
+            Users users,
+            AppClient client,
+            PasswordPolicy policy,
+            RateLimiter limiter,
+            Limits limits,
+            Push push) {
         this.push = push;
         this.cognito = cognito;
         this.users = users;
@@ -86,18 +91,33 @@ public final class AuthService {
      */
     Views.Registered register(Requests.Register r, String sourceIp) {
         checkPolicy(r.password(), "password");
-        limiter.hit("register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
+        limiter.hit(
+                "register#" + sourceIp, limits.registrationsPerAddress(), MINUTE, "registrations from this address");
         try {
-            SignUpResponse res = cognito.get().signUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
-                    .username(r.email()).password(r.password())
-                    .userAttributes(AttributeType.builder().name("email").value(r.email()).build(),
-                            AttributeType.builder().name("name").value(r.name()).build()));
+            SignUpResponse res = cognito.get()
+                    .signUp(b -> b.clientId(client.id())
+                            .secretHash(client.secretHash(r.email()))
+                            .username(r.email())
+                            .password(r.password())
+                            .userAttributes(
+                                    AttributeType.builder()
+                                            .name("email")
+                                            .value(r.email())
+                                            .build(),
+                                    AttributeType.builder()
+                                            .name("name")
+                                            .value(r.name())
+                                            .build()));
             return new Views.Registered(res.userSub(), r.email(), Boolean.TRUE.equals(res.userConfirmed()));
         } catch (UsernameExistsException e) {
             try {
-                cognito.get().resendConfirmationCode(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
+                cognito.get()
+                        .resendConfirmationCode(b -> b.clientId(client.id())
+                                .secretHash(client.secretHash(r.email()))
+                                .username(r.email()));
             } catch (CognitoIdentityProviderException notSent) {
-                // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the same
+                // a confirmed account gets no code (InvalidParameter), nor does a throttled one; the answer stays the
+                // same
                 LOG.info("confirmation code not sent again: {}", type(notSent));
             }
             return new Views.Registered(UUID.randomUUID().toString(), r.email(), false);
@@ -140,12 +160,17 @@ public final class AuthService {
 
     Views.Confirmed confirm(Requests.Confirm r) {
         try {
-            cognito.get().confirmSignUp(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
-                    .username(r.email()).confirmationCode(r.code()));
+            cognito.get()
+                    .confirmSignUp(b -> b.clientId(client.id())
+                            .secretHash(client.secretHash(r.email()))
+                            .username(r.email())
+                            .confirmationCode(r.code()));
             return new Views.Confirmed(true);
         } catch (CodeMismatchException | UserNotFoundException | NotAuthorizedException e) {
-            // an account already confirmed (NotAuthorized) answers as a wrong code does: confirm tells nobody which accounts exist
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+            // an account already confirmed (NotAuthorized) answers as a wrong code does: confirm tells nobody which
+            // accounts exist
+            throw ApiException.badRequest(
+                    "INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
         } catch (ExpiredCodeException e) {
             throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
         } catch (CognitoIdentityProviderException e) {
@@ -159,8 +184,11 @@ public final class AuthService {
         limiter.check(fromAddress, limits.perAddress(), MINUTE, "failed logins from this address");
         limiter.check(forEmail, limits.perEmailAndAddress(), MINUTE, "failed logins for this email");
         try {
-            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                    .authParameters(client.authParameters(r.email(), Map.of("USERNAME", r.email(), "PASSWORD", r.password()))));
+            InitiateAuthResponse res = cognito.get()
+                    .initiateAuth(b -> b.clientId(client.id())
+                            .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                            .authParameters(client.authParameters(
+                                    r.email(), Map.of("USERNAME", r.email(), "PASSWORD", r.password()))));
             return tokens(res, true);
         } catch (NotAuthorizedException | UserNotFoundException | InvalidPasswordException e) {
             // One answer for an unknown account and a wrong password: no account enumeration. Only failures count.
@@ -177,10 +205,13 @@ public final class AuthService {
     }
 
     Views.Tokens refresh(Requests.Refresh r) {
-        AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken()).orElseThrow(() -> invalidRefreshToken(401));
+        AppClient.RefreshToken t =
+                AppClient.RefreshToken.parse(r.refreshToken()).orElseThrow(() -> invalidRefreshToken(401));
         try {
-            InitiateAuthResponse res = cognito.get().initiateAuth(b -> b.clientId(client.id()).authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
-                    .authParameters(client.authParameters(t.username(), Map.of("REFRESH_TOKEN", t.token()))));
+            InitiateAuthResponse res = cognito.get()
+                    .initiateAuth(b -> b.clientId(client.id())
+                            .authFlow(AuthFlowType.REFRESH_TOKEN_AUTH)
+                            .authParameters(client.authParameters(t.username(), Map.of("REFRESH_TOKEN", t.token()))));
             return tokens(res, false);
         } catch (NotAuthorizedException | UserNotFoundException e) {
             throw invalidRefreshToken(401);
@@ -191,9 +222,16 @@ public final class AuthService {
 
     Views.Notice forgotPassword(Requests.Forgot r, String sourceIp) {
         limiter.hit("forgot#" + sourceIp, limits.perAddress(), MINUTE, "forgot-password requests from this address");
-        limiter.hit("forgot#" + r.email() + "#" + sourceIp, limits.perEmailAndAddress(), MINUTE, "forgot-password requests for this email");
+        limiter.hit(
+                "forgot#" + r.email() + "#" + sourceIp,
+                limits.perEmailAndAddress(),
+                MINUTE,
+                "forgot-password requests for this email");
         try {
-            cognito.get().forgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email())).username(r.email()));
+            cognito.get()
+                    .forgotPassword(b -> b.clientId(client.id())
+                            .secretHash(client.secretHash(r.email()))
+                            .username(r.email()));
         } catch (UserNotFoundException | NotAuthorizedException | InvalidParameterException e) {
             // Same answer whether or not the account exists (or is confirmed): no account enumeration.
             LOG.debug("forgot-password not sent: {}", type(e));
@@ -206,11 +244,16 @@ public final class AuthService {
     Views.PasswordReset resetPassword(Requests.Reset r) {
         checkPolicy(r.newPassword(), "newPassword");
         try {
-            cognito.get().confirmForgotPassword(b -> b.clientId(client.id()).secretHash(client.secretHash(r.email()))
-                    .username(r.email()).confirmationCode(r.code()).password(r.newPassword()));
+            cognito.get()
+                    .confirmForgotPassword(b -> b.clientId(client.id())
+                            .secretHash(client.secretHash(r.email()))
+                            .username(r.email())
+                            .confirmationCode(r.code())
+                            .password(r.newPassword()));
             return new Views.PasswordReset(true);
         } catch (CodeMismatchException | UserNotFoundException e) {
-            throw ApiException.badRequest("INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
+            throw ApiException.badRequest(
+                    "INVALID_CODE", "the code is wrong; check the latest email or ask for a new code");
         } catch (ExpiredCodeException e) {
             throw ApiException.badRequest("CODE_EXPIRED", "the code has expired; ask for a new code");
         } catch (InvalidPasswordException e) {
@@ -229,9 +272,13 @@ public final class AuthService {
     void logout(Requests.Logout r, String userId) {
         // A caller revokes their own tokens only: the token names its user.
         AppClient.RefreshToken t = AppClient.RefreshToken.parse(r.refreshToken())
-                .filter(token -> token.username().equals(userId)).orElseThrow(() -> invalidRefreshToken(400));
+                .filter(token -> token.username().equals(userId))
+                .orElseThrow(() -> invalidRefreshToken(400));
         try {
-            cognito.get().revokeToken(b -> b.clientId(client.id()).clientSecret(client.secret()).token(t.token()));
+            cognito.get()
+                    .revokeToken(b -> b.clientId(client.id())
+                            .clientSecret(client.secret())
+                            .token(t.token()));
         } catch (NotAuthorizedException | UnsupportedTokenTypeException e) {
             throw invalidRefreshToken(400);
         } catch (CognitoIdentityProviderException e) {
@@ -247,48 +294,74 @@ public final class AuthService {
     }
 
     private ApiException passwordPolicy(String field) {
-        return new ApiException(400, "PASSWORD_POLICY", field + ": the password must have " + policy.describe()
-                + ", with no leading or trailing spaces", field, Map.of());
+        return new ApiException(
+                400,
+                "PASSWORD_POLICY",
+                field + ": the password must have " + policy.describe() + ", with no leading or trailing spaces",
+                field,
+                Map.of());
     }
 
     private static ApiException invalidRefreshToken(int status) {
         return status == 401
-                ? new ApiException(401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again")
+                ? new ApiException(
+                        401, "INVALID_REFRESH_TOKEN", "the refresh token is invalid, expired or revoked; log in again")
                 : new ApiException(400, "INVALID_REFRESH_TOKEN", "the refresh token is not valid for this app");
     }
 
-    /** Login hands out the suite's refresh token (user + Cognito's token, see {@link AppClient.RefreshToken}); refresh does not. */
+    /**
+     * Login hands out the suite's refresh token (user + Cognito's token, see {@link AppClient.RefreshToken}); refresh
+     * does not.
+     */
     private static Views.Tokens tokens(InitiateAuthResponse res, boolean withRefresh) {
         AuthenticationResultType a = res.authenticationResult();
         if (a == null) {
-            throw new ApiException(403, "CHALLENGE_REQUIRED", "this account needs a further step (" + res.challengeNameAsString() + ")");
+            throw new ApiException(
+                    403,
+                    "CHALLENGE_REQUIRED",
+                    "this account needs a further step (" + res.challengeNameAsString() + ")");
         }
         JsonNode claims = claims(a.idToken());
-        String refresh = withRefresh ? new AppClient.RefreshToken(claims.path("sub").asText(), a.refreshToken()).value() : null;
-        return new Views.Tokens(a.idToken(), a.accessToken(), refresh, a.expiresIn() != null ? a.expiresIn() : lifetime(claims), "Bearer");
+        String refresh =
+                withRefresh ? new AppClient.RefreshToken(claims.path("sub").asText(), a.refreshToken()).value() : null;
+        return new Views.Tokens(
+                a.idToken(),
+                a.accessToken(),
+                refresh,
+                a.expiresIn() != null ? a.expiresIn() : lifetime(claims),
+                "Bearer");
     }
 
-    /** The payload of a JWT Cognito just issued (its signature is Cognito's business here: it came over TLS from Cognito). */
+    /**
+     * The payload of a JWT Cognito just issued (its signature is Cognito's business here: it came over TLS from
+     * Cognito).
+     */
     private static JsonNode claims(String jwt) {
         try {
             return Json.EVENTS.readTree(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
         } catch (RuntimeException | IOException e) {
-            throw new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service answered an unreadable token; retry shortly");
+            throw new ApiException(
+                    502, "AUTH_PROVIDER_ERROR", "the account service answered an unreadable token; retry shortly");
         }
     }
 
     /** Seconds from issue to expiry, for providers that leave ExpiresIn out (cognito-local); an hour if absent. */
     static int lifetime(JsonNode claims) {
-        return claims.has("exp") && claims.has("iat") ? (int) (claims.get("exp").asLong() - claims.get("iat").asLong()) : 3600;
+        return claims.has("exp") && claims.has("iat")
+                ? (int) (claims.get("exp").asLong() - claims.get("iat").asLong())
+                : 3600;
     }
 
     /** Throttling is 429 with Retry-After; anything else unexpected from Cognito is a 502, logged by the gateway. */
     private static ApiException common(CognitoIdentityProviderException e) {
-        if (e.isThrottlingException() || e instanceof LimitExceededException || e instanceof TooManyFailedAttemptsException) {
+        if (e.isThrottlingException()
+                || e instanceof LimitExceededException
+                || e instanceof TooManyFailedAttemptsException) {
             return ApiException.tooManyRequests("too many attempts; wait and retry", 30);
         }
         if (e instanceof InvalidParameterException) {
-            return ApiException.badRequest("INVALID_REQUEST", "the account service refused the request: check the fields");
+            return ApiException.badRequest(
+                    "INVALID_REQUEST", "the account service refused the request: check the fields");
         }
         LOG.error("Cognito answered {} {}", e.statusCode(), type(e));
         return new ApiException(502, "AUTH_PROVIDER_ERROR", "the account service failed; retry shortly");
@@ -296,6 +369,8 @@ public final class AuthService {
 
     /** Cognito's error code ({@code UsernameExistsException}, ...), or the exception's class when it named none. */
     private static String type(CognitoIdentityProviderException e) {
-        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode();
+        return e.awsErrorDetails() == null || e.awsErrorDetails().errorCode() == null
+                ? e.getClass().getSimpleName()
+                : e.awsErrorDetails().errorCode();
     }
 }

@@ -9,8 +9,7 @@ import java.util.regex.Pattern;
 final class Requests {
     private static final Pattern CODE = Pattern.compile("^[0-9]{6}$");
 
-    private Requests() {
-    }
+    private Requests() {}
 
     static String checkCode(String field, String value) {
         Check.required(field, value);
@@ -40,7 +39,8 @@ final class Requests {
     record Register(String email, String password, String name) implements Validated<Register> {
         @Override
         public Register validated() {
-            return new Register(Check.email("email", email), checkPassword("password", password), Check.text("name", name, 1, 100));
+            return new Register(
+                    Check.email("email", email), checkPassword("password", password), Check.text("name", name, 1, 100));
         }
     }
 
@@ -75,7 +75,8 @@ final class Requests {
     record Reset(String email, String code, String newPassword) implements Validated<Reset> {
         @Override
         public Reset validated() {
-            return new Reset(Check.email("email", email), checkCode("code", code), checkPassword("newPassword", newPassword));
+            return new Reset(
+                    Check.email("email", email), checkCode("code", code), checkPassword("newPassword", newPassword));
         }
     }
 

@@ -30,8 +30,22 @@ class AttachmentRulesTest {
 
     @Test
     void namesAcceptedAtUploadAreExactlyTheOnesAcceptedAtSend() {
-        List<String> names = List.of("voice.webm", "a..b.png", "..png", ".hidden", "notes v2.txt", "x/y.png", "x\\y.png",
-                "tab\there.txt", "ok-name_1.PDF", "a".repeat(200), "a".repeat(201), "résumé.pdf", "...", "a.", "trailing..");
+        List<String> names = List.of(
+                "voice.webm",
+                "a..b.png",
+                "..png",
+                ".hidden",
+                "notes v2.txt",
+                "x/y.png",
+                "x\\y.png",
+                "tab\there.txt",
+                "ok-name_1.PDF",
+                "a".repeat(200),
+                "a".repeat(201),
+                "résumé.pdf",
+                "...",
+                "a.",
+                "trailing..");
         for (String name : names) {
             boolean upload = uploadAccepts(name);
             boolean send = sendAccepts("room-1", Attachments.prefix("room-1") + "01HZX5YQ3W8K/" + name);
@@ -42,8 +56,13 @@ class AttachmentRulesTest {
 
     @Test
     void aKeyOfAnotherRoomOrShapeIsRefused() {
-        assertThrows(ApiException.class, () -> Attachments.checkKey("room-1", Attachments.prefix("room-2") + "01HZX5/voice.webm"));
-        assertThrows(ApiException.class, () -> Attachments.checkKey("room-1", Attachments.prefix("room-1") + "voice.webm"));
-        assertThrows(ApiException.class, () -> Attachments.checkKey("room-1", Attachments.prefix("room-1") + "../x/voice.webm"));
+        assertThrows(
+                ApiException.class,
+                () -> Attachments.checkKey("room-1", Attachments.prefix("room-2") + "01HZX5/voice.webm"));
+        assertThrows(
+                ApiException.class, () -> Attachments.checkKey("room-1", Attachments.prefix("room-1") + "voice.webm"));
+        assertThrows(
+                ApiException.class,
+                () -> Attachments.checkKey("room-1", Attachments.prefix("room-1") + "../x/voice.webm"));
     }
 }

@@ -21,17 +21,32 @@ class ChatAuthorizerHandlerTest {
     void allowsAVerifiedIdTokenWithTheUserInTheContextAndDeniesEverythingElse() {
         Emulators emu = Emulators.shared();
         String email = "ws" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        String sub = emu.cognito().signUp(b -> b.clientId(emu.clientId()).username(email).password("Passw0rdOk")
-                .userAttributes(AttributeType.builder().name("email").value(email).build())).userSub();
+        String sub = emu.cognito()
+                .signUp(b -> b.clientId(emu.clientId())
+                        .username(email)
+                        .password("Passw0rdOk")
+                        .userAttributes(AttributeType.builder()
+                                .name("email")
+                                .value(email)
+                                .build()))
+                .userSub();
         emu.cognito().adminConfirmSignUp(b -> b.userPoolId(emu.userPoolId()).username(sub));
-        var tokens = emu.cognito().initiateAuth(b -> b.clientId(emu.clientId()).authFlow(AuthFlowType.USER_PASSWORD_AUTH)
-                .authParameters(Map.of("USERNAME", email, "PASSWORD", "Passw0rdOk"))).authenticationResult();
+        var tokens = emu.cognito()
+                .initiateAuth(b -> b.clientId(emu.clientId())
+                        .authFlow(AuthFlowType.USER_PASSWORD_AUTH)
+                        .authParameters(Map.of("USERNAME", email, "PASSWORD", "Passw0rdOk")))
+                .authenticationResult();
         ChatAuthorizerHandler handler = new ChatAuthorizerHandler(emu.functionConfig("ChatAuthorizerFunction"));
-        for (Map.Entry<String, String> c : Map.of(tokens.idToken(), "Allow", tokens.accessToken(), "Deny", "garbage", "Deny", "", "Deny").entrySet()) {
+        for (Map.Entry<String, String> c : Map.of(
+                        tokens.idToken(), "Allow", tokens.accessToken(), "Deny", "garbage", "Deny", "", "Deny")
+                .entrySet()) {
             ObjectNode event = Events.json("ws-authorizer");
             ((ObjectNode) event.get("queryStringParameters")).put("token", c.getKey());
-            Map<String, Object> out = handler.handleRequest(Json.EVENTS.convertValue(event, Map.class), new SyntheticContext());
-            Map<String, Object> statement = ((List<Map<String, Object>>) ((Map<String, Object>) out.get("policyDocument")).get("Statement")).get(0);
+            Map<String, Object> out =
+                    handler.handleRequest(Json.EVENTS.convertValue(event, Map.class), new SyntheticContext());
+            Map<String, Object> statement = ((List<Map<String, Object>>)
+                            ((Map<String, Object>) out.get("policyDocument")).get("Statement"))
+                    .get(0);
             assertEquals(c.getValue(), statement.get("Effect"));
             assertEquals(event.get("methodArn").asText(), statement.get("Resource"));
             if (c.getValue().equals("Allow")) {

@@ -22,9 +22,15 @@ class ConnectionPurgeTest {
         String user = UUID.randomUUID().toString();
         connections.open("old-" + user, user, Instant.now().minus(Duration.ofHours(3)));
         connections.open("new-" + user, user, Instant.now());
-        assertEquals(List.of("new-" + user), connections.ofUser(user, Instant.now()), "expired rows are skipped before the purge");
+        assertEquals(
+                List.of("new-" + user),
+                connections.ofUser(user, Instant.now()),
+                "expired rows are skipped before the purge");
         Map<String, Object> out = new ConnectionPurgeHandler(config).handleRequest(Map.of(), new SyntheticContext());
         assertEquals(1, out.get("removed"));
-        assertEquals(List.of("new-" + user), connections.ofUser(user, Instant.now().minus(Duration.ofHours(5))), "the old row is gone");
+        assertEquals(
+                List.of("new-" + user),
+                connections.ofUser(user, Instant.now().minus(Duration.ofHours(5))),
+                "the old row is gone");
     }
 }

@@ -29,9 +29,14 @@ class ConnectionsTest {
 
     /** The connection ids in the user's own item, read directly. */
     Set<String> userItem(String userId) {
-        Map<String, AttributeValue> item = emu.dynamo().getItem(b -> b.tableName(config.require("CONNECTIONS_TABLE")).consistentRead(true)
-                .key(Map.of("connectionId", AttributeValue.fromS("user#" + userId)))).item();
-        return item == null || !item.containsKey("connections") ? Set.of() : item.get("connections").m().keySet();
+        Map<String, AttributeValue> item = emu.dynamo()
+                .getItem(b -> b.tableName(config.require("CONNECTIONS_TABLE"))
+                        .consistentRead(true)
+                        .key(Map.of("connectionId", AttributeValue.fromS("user#" + userId))))
+                .item();
+        return item == null || !item.containsKey("connections")
+                ? Set.of()
+                : item.get("connections").m().keySet();
     }
 
     @Test
@@ -46,7 +51,10 @@ class ConnectionsTest {
         connections.open("old-" + ana, ana, now.minus(Duration.ofHours(3)));
         connections.open("old-" + gone, gone, now.minus(Duration.ofHours(3)));
         assertEquals(Set.of("a1-" + ana, "a2-" + ana, "old-" + ana), userItem(ana));
-        assertEquals(Set.of("a1-" + ana, "a2-" + ana), new HashSet<>(connections.ofUser(ana, now)), "expired entries are skipped");
+        assertEquals(
+                Set.of("a1-" + ana, "a2-" + ana),
+                new HashSet<>(connections.ofUser(ana, now)),
+                "expired entries are skipped");
 
         connections.close("a1-" + ana);
         assertEquals(Set.of("a2-" + ana, "old-" + ana), userItem(ana), "close removes the entry");
@@ -59,7 +67,8 @@ class ConnectionsTest {
         assertEquals(Set.of(), userItem(gone), "and the item of a user whose connections all expired");
         assertEquals(List.of(), connections.ofUser(gone, now));
         connections.open("new-" + gone, gone, now);
-        assertEquals(List.of("new-" + gone), connections.ofUser(gone, now), "a user's item comes back on the next open");
+        assertEquals(
+                List.of("new-" + gone), connections.ofUser(gone, now), "a user's item comes back on the next open");
     }
 
     @Test
@@ -74,13 +83,16 @@ class ConnectionsTest {
         users.add(UUID.randomUUID().toString());
         AtomicInteger queries = new AtomicInteger();
         AtomicInteger batches = new AtomicInteger();
-        var counted = Faults.dynamo(Faults.dynamo(Clients.dynamo(config), "query", (n, args) -> {
-            queries.incrementAndGet();
-            return null;
-        }), "batchGetItem", (n, args) -> {
-            batches.incrementAndGet();
-            return null;
-        });
+        var counted = Faults.dynamo(
+                Faults.dynamo(Clients.dynamo(config), "query", (n, args) -> {
+                    queries.incrementAndGet();
+                    return null;
+                }),
+                "batchGetItem",
+                (n, args) -> {
+                    batches.incrementAndGet();
+                    return null;
+                });
         List<String> found = new Push(config, Connections.from(counted, config)).connectionsOf(users, now);
         assertEquals(150, found.size(), "every member's connection, none for the member with none");
         assertFalse(found.contains(null));

@@ -25,9 +25,18 @@ class MemberRulesTest {
     @Test
     void addingMembersAndAdmins() {
         Map<String, String> expected = Map.of(
-                "owner+member", "ok", "owner+admin", "ok",
-                "admin+member", "ok", "admin+admin", "403 FORBIDDEN",
-                "member+member", "403 FORBIDDEN", "member+admin", "403 FORBIDDEN");
+                "owner+member",
+                "ok",
+                "owner+admin",
+                "ok",
+                "admin+member",
+                "ok",
+                "admin+admin",
+                "403 FORBIDDEN",
+                "member+member",
+                "403 FORBIDDEN",
+                "member+admin",
+                "403 FORBIDDEN");
         expected.forEach((cell, want) -> {
             String[] c = cell.split("\\+");
             assertEquals(want, outcome(() -> MemberRules.add(c[0], c[1])), cell);
@@ -54,8 +63,14 @@ class MemberRulesTest {
         for (String actor : ROLES) {
             for (String target : ROLES) {
                 boolean allowed = actor.equals("owner") || (actor.equals("admin") && target.equals("member"));
-                assertEquals(allowed ? "ok" : "403 FORBIDDEN", outcome(() -> MemberRules.remove(actor, target, false)), actor + " removes " + target);
-                assertEquals("403 FORBIDDEN", outcome(() -> MemberRules.remove(actor, target, true)), "direct rooms: " + actor);
+                assertEquals(
+                        allowed ? "ok" : "403 FORBIDDEN",
+                        outcome(() -> MemberRules.remove(actor, target, false)),
+                        actor + " removes " + target);
+                assertEquals(
+                        "403 FORBIDDEN",
+                        outcome(() -> MemberRules.remove(actor, target, true)),
+                        "direct rooms: " + actor);
             }
         }
     }

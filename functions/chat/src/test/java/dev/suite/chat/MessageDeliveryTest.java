@@ -59,13 +59,16 @@ class MessageDeliveryTest {
         management.createContext("/@connections/", exchange -> {
             String id = exchange.getRequestURI().getPath().substring("/@connections/".length());
             byte[] body = exchange.getRequestBody().readAllBytes();
-            posted.computeIfAbsent(id, k -> new ArrayList<>()).add(Json.EVENTS.readTree(new String(body, StandardCharsets.UTF_8)));
+            posted.computeIfAbsent(id, k -> new ArrayList<>())
+                    .add(Json.EVENTS.readTree(new String(body, StandardCharsets.UTF_8)));
             exchange.sendResponseHeaders(200, -1);
             exchange.close();
         });
         management.start();
-        config = emu.functionConfig("ChatMessagesFunction").with(Map.of("WEBSOCKET_MANAGEMENT_ENDPOINT",
-                "http://127.0.0.1:" + management.getAddress().getPort()));
+        config = emu.functionConfig("ChatMessagesFunction")
+                .with(Map.of(
+                        "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                        "http://127.0.0.1:" + management.getAddress().getPort()));
         store = ChatStore.from(emu.dynamo(), config);
     }
 
@@ -77,11 +80,17 @@ class MessageDeliveryTest {
     /** A handler whose connection lookups fail while {@code failing} is set (a throttled table, a timeout). */
     ChatMessagesHandler handler(AtomicBoolean failing) {
         // the function's own client: its calls go through the IAM gateway with ChatMessagesFunction's role
-        var dynamo = Faults.dynamo(Clients.dynamo(config), "batchGetItem", (call, args) -> failing.get() ? Faults.throttled() : null);
+        var dynamo = Faults.dynamo(
+                Clients.dynamo(config), "batchGetItem", (call, args) -> failing.get() ? Faults.throttled() : null);
         Push push = new Push(config, Connections.from(dynamo, config));
         ChatStore own = ChatStore.from(Clients.dynamo(config), config);
-        return new ChatMessagesHandler(new Messaging(own, new Attachments(null, null, "unused", java.time.Duration.ofMinutes(1),
-                Clock.systemUTC()), push, Clock.systemUTC()), push);
+        return new ChatMessagesHandler(
+                new Messaging(
+                        own,
+                        new Attachments(null, null, "unused", java.time.Duration.ofMinutes(1), Clock.systemUTC()),
+                        push,
+                        Clock.systemUTC()),
+                push);
     }
 
     String room(String... userIds) {
@@ -120,7 +129,9 @@ class MessageDeliveryTest {
     }
 
     List<JsonNode> frames(String connectionId, String type) {
-        return posted.getOrDefault(connectionId, List.of()).stream().filter(f -> type.equals(f.path("type").asText())).toList();
+        return posted.getOrDefault(connectionId, List.of()).stream()
+                .filter(f -> type.equals(f.path("type").asText()))
+                .toList();
     }
 
     @Test
@@ -132,7 +143,8 @@ class MessageDeliveryTest {
         String bobConn = connect(bob);
         AtomicBoolean failing = new AtomicBoolean(true);
         ChatMessagesHandler h = handler(failing);
-        Map<String, Object> frame = Map.of("action", "sendMessage", "roomId", roomId, "text", "hello", "clientMessageId", "c-1");
+        Map<String, Object> frame =
+                Map.of("action", "sendMessage", "roomId", roomId, "text", "hello", "clientMessageId", "c-1");
 
         send(h, alice, aliceConn, frame);
         assertEquals(1, frames(aliceConn, "error").size(), "the sender is told to retry");
@@ -161,13 +173,23 @@ class MessageDeliveryTest {
         String aliceConn = connect(alice);
         String bobConn = connect(bob);
         ChatMessagesHandler h = handler(new AtomicBoolean(false));
-        send(h, alice, aliceConn, Map.of("action", "sendMessage", "roomId", first, "text", "one", "clientMessageId", "same-id"));
-        send(h, alice, aliceConn, Map.of("action", "sendMessage", "roomId", second, "text", "two", "clientMessageId", "same-id"));
+        send(
+                h,
+                alice,
+                aliceConn,
+                Map.of("action", "sendMessage", "roomId", first, "text", "one", "clientMessageId", "same-id"));
+        send(
+                h,
+                alice,
+                aliceConn,
+                Map.of("action", "sendMessage", "roomId", second, "text", "two", "clientMessageId", "same-id"));
         List<JsonNode> got = frames(bobConn, "message");
         assertEquals(2, got.size(), "both delivered");
         assertEquals(first, got.get(0).get("roomId").asText());
         assertEquals(second, got.get(1).get("roomId").asText());
-        assertNotEquals(got.get(0).get("messageId").asText(), got.get(1).get("messageId").asText());
+        assertNotEquals(
+                got.get(0).get("messageId").asText(),
+                got.get(1).get("messageId").asText());
         assertEquals("two", store.history(second, null, 10).items().get(0).text());
     }
 }

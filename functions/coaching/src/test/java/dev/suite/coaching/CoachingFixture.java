@@ -26,11 +26,11 @@ final class CoachingFixture {
     final Users users = Users.from(emu.dynamo(), config);
     final List<String[]> frames = new CopyOnWriteArrayList<>();
     final Live recorder = (userId, frame) -> frames.add(new String[] {userId, Json.write(frame)});
-    final CoachingHandler handler = new CoachingHandler(config, CoachingHandler.service(config, Clients.dynamo(config), recorder));
+    final CoachingHandler handler =
+            new CoachingHandler(config, CoachingHandler.service(config, Clients.dynamo(config), recorder));
 
     /** A signed-in person: id, and the Cognito group their token carries. */
-    record Who(String id, String group) {
-    }
+    record Who(String id, String group) {}
 
     Who user(String role) {
         String id = UUID.randomUUID().toString();
@@ -48,16 +48,24 @@ final class CoachingFixture {
     }
 
     Events.Response profile(Who who, String quitDate) {
-        return call("coaching-put-profile", who).body(Map.of("quitDate", quitDate, "cigarettesPerDay", 20, "packPrice", 30_000,
-                "timezone", ZONE.getId())).invoke(handler);
+        return call("coaching-put-profile", who)
+                .body(Map.of(
+                        "quitDate", quitDate, "cigarettesPerDay", 20, "packPrice", 30_000, "timezone", ZONE.getId()))
+                .invoke(handler);
     }
 
     Events.Response save(Who who, LocalDate date, int smoked) {
-        return call("coaching-save-entry", who).pathParam("date", date.toString()).body(Map.of("smoked", smoked)).invoke(handler);
+        return call("coaching-save-entry", who)
+                .pathParam("date", date.toString())
+                .body(Map.of("smoked", smoked))
+                .invoke(handler);
     }
 
     Events.Response assign(Who admin, Who client, Who coach) {
-        return call("coaching-assign-coach", admin).pathParam("userId", client.id()).body(Map.of("coachId", coach.id())).invoke(handler);
+        return call("coaching-assign-coach", admin)
+                .pathParam("userId", client.id())
+                .body(Map.of("coachId", coach.id()))
+                .invoke(handler);
     }
 
     /** A client with a profile from 10 days ago, entries for yesterday and today, and an assigned coach. */

@@ -45,12 +45,15 @@ class CoachingHandlerTest {
         return F.call(event, who).invoke(F.handler);
     }
 
-    /** One run of the daily at-risk job on its events/ sample, as the job's own function (its role is the one IAM checks). */
+    /**
+     * One run of the daily at-risk job on its events/ sample, as the job's own function (its role is the one IAM
+     * checks).
+     */
     static Map<String, Object> runAtRiskJob() {
         Config jobConfig = F.emu.functionConfig("CoachingAtRiskFunction");
         DynamoDbClient jobDynamo = Clients.dynamo(jobConfig);
-        AtRiskJobHandler job = new AtRiskJobHandler(CoachingHandler.service(jobConfig, jobDynamo, F.recorder),
-                CoachingStore.from(jobDynamo, jobConfig));
+        AtRiskJobHandler job = new AtRiskJobHandler(
+                CoachingHandler.service(jobConfig, jobDynamo, F.recorder), CoachingStore.from(jobDynamo, jobConfig));
         @SuppressWarnings("unchecked")
         Map<String, Object> event = Json.EVENTS.convertValue(Events.json("schedule-coaching-at-risk"), Map.class);
         return job.handleRequest(event, null);
@@ -60,8 +63,17 @@ class CoachingHandlerTest {
     void theQuitProfileIsCreatedThenReplacedAndValidated() {
         Who u = F.user("User");
         assertError(run("coaching-get-profile", u), 404, "QUIT_PROFILE_NOT_FOUND");
-        Response created = F.call("coaching-put-profile", u).body(Map.of("quitDate", "2026-11-01", "cigarettesPerDay", 15, "packPrice", 30_000,
-                "timezone", "Asia/Ho_Chi_Minh")).invoke(F.handler);
+        Response created = F.call("coaching-put-profile", u)
+                .body(Map.of(
+                        "quitDate",
+                        "2026-11-01",
+                        "cigarettesPerDay",
+                        15,
+                        "packPrice",
+                        30_000,
+                        "timezone",
+                        "Asia/Ho_Chi_Minh"))
+                .invoke(F.handler);
         assertEquals(201, created.status(), created::toString);
         assertEquals("VND", created.text("currency"));
         assertEquals(20, created.json().get("packSize").asInt());
@@ -69,7 +81,8 @@ class CoachingHandlerTest {
         JsonNode got = run("coaching-get-profile", u).json();
         assertEquals("Asia/Ho_Chi_Minh", got.get("timezone").asText());
         assertEquals(30_000, got.get("packPrice").asLong());
-        Map<String, Object> good = Map.of("quitDate", "2026-11-01", "cigarettesPerDay", 15, "packPrice", 30_000, "timezone", "UTC");
+        Map<String, Object> good =
+                Map.of("quitDate", "2026-11-01", "cigarettesPerDay", 15, "packPrice", 30_000, "timezone", "UTC");
         Map<String, Object[]> bad = new LinkedHashMap<>();
         bad.put("timezone", new Object[] {"GMT+7", "ICT", "Mars/Base"});
         bad.put("currency", new Object[] {"vnd", "XYZ", "DOLLARS"});
@@ -81,12 +94,27 @@ class CoachingHandlerTest {
             for (Object v : values) {
                 Map<String, Object> body = new HashMap<>(good);
                 body.put(field, v);
-                JsonNode e = assertError(F.call("coaching-put-profile", u).body(body).invoke(F.handler), 400, "VALIDATION_FAILED");
+                JsonNode e = assertError(
+                        F.call("coaching-put-profile", u).body(body).invoke(F.handler), 400, "VALIDATION_FAILED");
                 assertEquals(field, e.get("field").asText(), field + "=" + v);
             }
         });
-        assertError(F.call("coaching-put-profile", u).body(Map.of("quitDate", "2026-11-01", "cigarettesPerDay", 15, "packPrice", 1,
-                "timezone", "UTC", "smokeFree", true)).invoke(F.handler), 400, "UNKNOWN_FIELD");
+        assertError(
+                F.call("coaching-put-profile", u)
+                        .body(Map.of(
+                                "quitDate",
+                                "2026-11-01",
+                                "cigarettesPerDay",
+                                15,
+                                "packPrice",
+                                1,
+                                "timezone",
+                                "UTC",
+                                "smokeFree",
+                                true))
+                        .invoke(F.handler),
+                400,
+                "UNKNOWN_FIELD");
     }
 
     @Test
@@ -94,46 +122,110 @@ class CoachingHandlerTest {
         Who u = F.user("User");
         assertError(F.save(u, CoachingFixture.today(), 0), 409, "QUIT_PROFILE_REQUIRED");
         F.profile(u, CoachingFixture.today().minusDays(20).toString());
-        Response first = F.call("coaching-save-entry", u).pathParam("date", CoachingFixture.today().toString()).invoke(F.handler);
+        Response first = F.call("coaching-save-entry", u)
+                .pathParam("date", CoachingFixture.today().toString())
+                .invoke(F.handler);
         assertEquals(201, first.status(), first::toString);
-        assertEquals(List.of("coffee", "stress"), List.of(first.json().get("triggers").get(0).asText(), first.json().get("triggers").get(1).asText()));
+        assertEquals(
+                List.of("coffee", "stress"),
+                List.of(
+                        first.json().get("triggers").get(0).asText(),
+                        first.json().get("triggers").get(1).asText()));
         assertEquals(1, first.json().get("summary").get("currentStreak").asInt());
         Response again = F.save(u, CoachingFixture.today(), 2);
         assertEquals(200, again.status());
         assertEquals(0, again.json().get("summary").get("currentStreak").asInt(), "a slip ends the streak");
-        assertEquals(0, again.json().get("summary").get("longestStreak").asInt(), "the only day is now a slip: no streak left to keep");
+        assertEquals(
+                0,
+                again.json().get("summary").get("longestStreak").asInt(),
+                "the only day is now a slip: no streak left to keep");
         assertError(F.save(u, CoachingFixture.today().plusDays(1), 0), 400, "DATE_IN_FUTURE");
         assertError(F.save(u, CoachingFixture.today().minusDays(8), 0), 400, "DATE_TOO_OLD");
         assertEquals(201, F.save(u, CoachingFixture.today().minusDays(7), 0).status());
         Who late = F.user("User");
         F.profile(late, CoachingFixture.today().minusDays(1).toString());
         assertError(F.save(late, CoachingFixture.today().minusDays(2), 0), 400, "BEFORE_QUIT_DATE");
-        for (Map<String, Object> body : List.of(Map.<String, Object>of("smoked", 201), Map.<String, Object>of("smoked", -1),
-                Map.<String, Object>of("smoked", 0, "mood", 6), Map.<String, Object>of("smoked", 0, "cravings", 101),
-                Map.<String, Object>of("smoked", 0, "triggers", List.of("boredom", "homework")), Map.<String, Object>of("smoked", 0, "note", "x".repeat(1001)),
+        for (Map<String, Object> body : List.of(
+                Map.<String, Object>of("smoked", 201),
+                Map.<String, Object>of("smoked", -1),
+                Map.<String, Object>of("smoked", 0, "mood", 6),
+                Map.<String, Object>of("smoked", 0, "cravings", 101),
+                Map.<String, Object>of("smoked", 0, "triggers", List.of("boredom", "homework")),
+                Map.<String, Object>of("smoked", 0, "note", "x".repeat(1001)),
                 Map.<String, Object>of("mood", 3))) {
-            assertError(F.call("coaching-save-entry", u).pathParam("date", CoachingFixture.today().toString()).body(body).invoke(F.handler),
-                    400, "VALIDATION_FAILED");
+            assertError(
+                    F.call("coaching-save-entry", u)
+                            .pathParam("date", CoachingFixture.today().toString())
+                            .body(body)
+                            .invoke(F.handler),
+                    400,
+                    "VALIDATION_FAILED");
         }
         for (String date : List.of("2026-02-30", "today", "2026-1-1")) {
-            assertError(F.call("coaching-save-entry", u).pathParam("date", date).invoke(F.handler), 400, "VALIDATION_FAILED");
+            assertError(
+                    F.call("coaching-save-entry", u).pathParam("date", date).invoke(F.handler),
+                    400,
+                    "VALIDATION_FAILED");
         }
 
-        Response list = F.call("coaching-list-entries", u).query("from", CoachingFixture.today().minusDays(30).toString())
-                .query("to", CoachingFixture.today().toString()).query("limit", "1").invoke(F.handler);
+        Response list = F.call("coaching-list-entries", u)
+                .query("from", CoachingFixture.today().minusDays(30).toString())
+                .query("to", CoachingFixture.today().toString())
+                .query("limit", "1")
+                .invoke(F.handler);
         assertEquals(200, list.status(), list::toString);
-        assertEquals(CoachingFixture.today().toString(), list.json().get("items").get(0).get("date").asText(), "newest first");
-        Response page2 = F.call("coaching-list-entries", u).query("from", CoachingFixture.today().minusDays(30).toString())
-                .query("to", CoachingFixture.today().toString()).query("cursor", list.text("nextCursor")).invoke(F.handler);
-        assertEquals(CoachingFixture.today().minusDays(7).toString(), page2.json().get("items").get(0).get("date").asText());
-        assertError(F.call("coaching-list-entries", u).query("from", "2025-01-01").query("to", "2026-01-02").invoke(F.handler), 400, "VALIDATION_FAILED");
-        assertError(F.call("coaching-list-entries", u).query("from", "2026-01-02").query("to", "2026-01-01").invoke(F.handler), 400, "VALIDATION_FAILED");
-        assertError(F.call("coaching-list-entries", u).query("cursor", "bm90IGEgY3Vyc29y").invoke(F.handler), 400, "INVALID_CURSOR");
+        assertEquals(
+                CoachingFixture.today().toString(),
+                list.json().get("items").get(0).get("date").asText(),
+                "newest first");
+        Response page2 = F.call("coaching-list-entries", u)
+                .query("from", CoachingFixture.today().minusDays(30).toString())
+                .query("to", CoachingFixture.today().toString())
+                .query("cursor", list.text("nextCursor"))
+                .invoke(F.handler);
+        assertEquals(
+                CoachingFixture.today().minusDays(7).toString(),
+                page2.json().get("items").get(0).get("date").asText());
+        assertError(
+                F.call("coaching-list-entries", u)
+                        .query("from", "2025-01-01")
+                        .query("to", "2026-01-02")
+                        .invoke(F.handler),
+                400,
+                "VALIDATION_FAILED");
+        assertError(
+                F.call("coaching-list-entries", u)
+                        .query("from", "2026-01-02")
+                        .query("to", "2026-01-01")
+                        .invoke(F.handler),
+                400,
+                "VALIDATION_FAILED");
+        assertError(
+                F.call("coaching-list-entries", u)
+                        .query("cursor", "bm90IGEgY3Vyc29y")
+                        .invoke(F.handler),
+                400,
+                "INVALID_CURSOR");
         Who other = F.user("User");
-        assertError(F.call("coaching-list-entries", other).query("cursor", list.text("nextCursor")).invoke(F.handler), 400, "INVALID_CURSOR");
+        assertError(
+                F.call("coaching-list-entries", other)
+                        .query("cursor", list.text("nextCursor"))
+                        .invoke(F.handler),
+                400,
+                "INVALID_CURSOR");
 
-        assertEquals(204, F.call("coaching-delete-entry", u).pathParam("date", CoachingFixture.today().minusDays(7).toString()).invoke(F.handler).status());
-        assertError(F.call("coaching-delete-entry", u).pathParam("date", CoachingFixture.today().minusDays(7).toString()).invoke(F.handler), 404, "NOT_FOUND");
+        assertEquals(
+                204,
+                F.call("coaching-delete-entry", u)
+                        .pathParam("date", CoachingFixture.today().minusDays(7).toString())
+                        .invoke(F.handler)
+                        .status());
+        assertError(
+                F.call("coaching-delete-entry", u)
+                        .pathParam("date", CoachingFixture.today().minusDays(7).toString())
+                        .invoke(F.handler),
+                404,
+                "NOT_FOUND");
     }
 
     @Test
@@ -160,7 +252,10 @@ class CoachingHandlerTest {
         assertEquals("streak-7", a.get("next").get(0).get("id").asText());
         JsonNode n = run("coaching-notifications", u).json().get("items");
         assertEquals(3, n.size(), "one notification per achievement");
-        assertTrue(F.frames.stream().anyMatch(f -> f[0].equals(u.id()) && f[1].contains("\"type\":\"notification\"") && f[1].contains("streak-3")));
+        assertTrue(F.frames.stream()
+                .anyMatch(f -> f[0].equals(u.id())
+                        && f[1].contains("\"type\":\"notification\"")
+                        && f[1].contains("streak-3")));
     }
 
     @Test
@@ -179,18 +274,48 @@ class CoachingHandlerTest {
         assertEquals(200, r.status(), r::toString);
         String room = Rooms.directId(client.id(), coach.id());
         assertEquals(room, r.text("roomId"), "the chat's own direct room of the pair");
-        var members = F.emu.dynamo().query(b -> b.tableName(F.config.require("ROOM_MEMBERS_TABLE")).keyConditionExpression("roomId = :r")
-                .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(room)))).items();
+        var members = F.emu.dynamo()
+                .query(b -> b.tableName(F.config.require("ROOM_MEMBERS_TABLE"))
+                        .keyConditionExpression("roomId = :r")
+                        .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(room))))
+                .items();
         assertEquals(2, members.size());
         assertEquals(room, F.assign(admin, client, coach).text("roomId"), "reassigning reuses the room");
         JsonNode mine = run("coaching-my-coach", client).json();
         assertEquals(coach.id(), mine.get("userId").asText());
         assertEquals(room, mine.get("roomId").asText());
-        assertEquals("assignment", run("coaching-notifications", coach).json().get("items").get(0).get("type").asText());
-        assertEquals("assignment", run("coaching-notifications", client).json().get("items").get(0).get("type").asText());
-        assertEquals(1, run("coaching-notifications", coach).json().get("items").size(), "the same coach again notifies nobody");
-        assertEquals(204, F.call("coaching-unassign-coach", admin).pathParam("userId", client.id()).invoke(F.handler).status());
-        assertError(F.call("coaching-unassign-coach", admin).pathParam("userId", client.id()).invoke(F.handler), 404, "NOT_FOUND");
+        assertEquals(
+                "assignment",
+                run("coaching-notifications", coach)
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("type")
+                        .asText());
+        assertEquals(
+                "assignment",
+                run("coaching-notifications", client)
+                        .json()
+                        .get("items")
+                        .get(0)
+                        .get("type")
+                        .asText());
+        assertEquals(
+                1,
+                run("coaching-notifications", coach).json().get("items").size(),
+                "the same coach again notifies nobody");
+        assertEquals(
+                204,
+                F.call("coaching-unassign-coach", admin)
+                        .pathParam("userId", client.id())
+                        .invoke(F.handler)
+                        .status());
+        assertError(
+                F.call("coaching-unassign-coach", admin)
+                        .pathParam("userId", client.id())
+                        .invoke(F.handler),
+                404,
+                "NOT_FOUND");
         assertError(run("coaching-my-coach", client), 404, "NOT_FOUND");
     }
 
@@ -205,25 +330,60 @@ class CoachingHandlerTest {
         JsonNode row = clients.json().get("items").get(0);
         assertEquals(client.id(), row.get("userId").asText());
         assertEquals(2, row.get("currentStreak").asInt());
-        assertEquals(CoachingFixture.today().toString(), row.get("lastEntryDate").asText());
+        assertEquals(
+                CoachingFixture.today().toString(), row.get("lastEntryDate").asText());
         assertFalse(row.get("atRisk").asBoolean());
         assertEquals(1, row.get("unreadNotifications").asInt(), "the assignment");
         assertEquals(0, run("coaching-clients", other).json().get("items").size());
-        Response progress = F.call("coaching-client-progress", coach).pathParam("userId", client.id())
-                .query("from", CoachingFixture.today().minusDays(3).toString()).query("to", CoachingFixture.today().toString()).invoke(F.handler);
+        Response progress = F.call("coaching-client-progress", coach)
+                .pathParam("userId", client.id())
+                .query("from", CoachingFixture.today().minusDays(3).toString())
+                .query("to", CoachingFixture.today().toString())
+                .invoke(F.handler);
         assertEquals(200, progress.status(), progress::toString);
         assertEquals(2, progress.json().get("items").size());
         assertEquals(2, progress.json().get("summary").get("currentStreak").asInt());
-        assertError(F.call("coaching-client-progress", other).pathParam("userId", client.id()).invoke(F.handler), 404, "NOT_FOUND");
-        assertError(F.call("coaching-client-progress", coach).pathParam("userId", UUID.randomUUID().toString()).invoke(F.handler), 404, "NOT_FOUND");
-        Response note = F.call("coaching-add-note", coach).pathParam("userId", client.id()).invoke(F.handler);
+        assertError(
+                F.call("coaching-client-progress", other)
+                        .pathParam("userId", client.id())
+                        .invoke(F.handler),
+                404,
+                "NOT_FOUND");
+        assertError(
+                F.call("coaching-client-progress", coach)
+                        .pathParam("userId", UUID.randomUUID().toString())
+                        .invoke(F.handler),
+                404,
+                "NOT_FOUND");
+        Response note = F.call("coaching-add-note", coach)
+                .pathParam("userId", client.id())
+                .invoke(F.handler);
         assertEquals(201, note.status(), note::toString);
-        assertError(F.call("coaching-add-note", coach).pathParam("userId", client.id()).body(Map.of("text", " ")).invoke(F.handler), 400,
+        assertError(
+                F.call("coaching-add-note", coach)
+                        .pathParam("userId", client.id())
+                        .body(Map.of("text", " "))
+                        .invoke(F.handler),
+                400,
                 "VALIDATION_FAILED");
-        assertError(F.call("coaching-add-note", other).pathParam("userId", client.id()).invoke(F.handler), 404, "NOT_FOUND");
-        JsonNode notes = F.call("coaching-list-notes", coach).pathParam("userId", client.id()).invoke(F.handler).json();
-        assertEquals(note.text("noteId"), notes.get("items").get(0).get("noteId").asText());
-        assertError(F.call("coaching-list-notes", other).pathParam("userId", client.id()).invoke(F.handler), 404, "NOT_FOUND");
+        assertError(
+                F.call("coaching-add-note", other)
+                        .pathParam("userId", client.id())
+                        .invoke(F.handler),
+                404,
+                "NOT_FOUND");
+        JsonNode notes = F.call("coaching-list-notes", coach)
+                .pathParam("userId", client.id())
+                .invoke(F.handler)
+                .json();
+        assertEquals(
+                note.text("noteId"), notes.get("items").get(0).get("noteId").asText());
+        assertError(
+                F.call("coaching-list-notes", other)
+                        .pathParam("userId", client.id())
+                        .invoke(F.handler),
+                404,
+                "NOT_FOUND");
     }
 
     @Test
@@ -232,11 +392,24 @@ class CoachingHandlerTest {
         Who client = c[0];
         Who coach = c[1];
         String forged = "eyJ1c2VySWQiOiJzOnNvbWVvbmUtZWxzZSIsIm5vdGlmaWNhdGlvbklkIjoiczp4In0";
-        assertError(F.call("coaching-notifications", client).query("cursor", forged).invoke(F.handler), 400, "INVALID_CURSOR");
-        assertError(F.call("coaching-clients", coach).query("cursor", forged).invoke(F.handler), 400, "INVALID_CURSOR");
-        assertError(F.call("coaching-list-notes", coach).pathParam("userId", client.id()).query("cursor", forged).invoke(F.handler), 400,
+        assertError(
+                F.call("coaching-notifications", client).query("cursor", forged).invoke(F.handler),
+                400,
                 "INVALID_CURSOR");
-        assertError(F.call("coaching-client-progress", coach).pathParam("userId", client.id()).query("cursor", forged).invoke(F.handler), 400,
+        assertError(F.call("coaching-clients", coach).query("cursor", forged).invoke(F.handler), 400, "INVALID_CURSOR");
+        assertError(
+                F.call("coaching-list-notes", coach)
+                        .pathParam("userId", client.id())
+                        .query("cursor", forged)
+                        .invoke(F.handler),
+                400,
+                "INVALID_CURSOR");
+        assertError(
+                F.call("coaching-client-progress", coach)
+                        .pathParam("userId", client.id())
+                        .query("cursor", forged)
+                        .invoke(F.handler),
+                400,
                 "INVALID_CURSOR");
         for (String event : List.of("coaching-notifications", "coaching-list-entries")) {
             for (String limit : List.of("0", "101", "ten")) {
@@ -244,7 +417,8 @@ class CoachingHandlerTest {
             }
         }
         assertError(F.call("coaching-clients", coach).query("limit", "51").invoke(F.handler), 400, "VALIDATION_FAILED");
-        Response page = F.call("coaching-notifications", client).query("limit", "1").invoke(F.handler);
+        Response page =
+                F.call("coaching-notifications", client).query("limit", "1").invoke(F.handler);
         assertEquals(1, page.json().get("items").size());
     }
 
@@ -255,25 +429,54 @@ class CoachingHandlerTest {
         Who coach = c[1];
         F.frames.clear();
         assertEquals(200, F.save(client, CoachingFixture.today(), 3).status());
-        List<String> toCoach = F.frames.stream().filter(f -> f[0].equals(coach.id())).map(f -> f[1]).toList();
-        assertTrue(toCoach.stream().anyMatch(f -> f.contains("\"type\":\"progress\"") && f.contains(client.id())), toCoach::toString);
-        assertTrue(toCoach.stream().anyMatch(f -> f.contains("\"type\":\"notification\"") && f.contains("\"slip\"")), toCoach::toString);
+        List<String> toCoach = F.frames.stream()
+                .filter(f -> f[0].equals(coach.id()))
+                .map(f -> f[1])
+                .toList();
+        assertTrue(
+                toCoach.stream().anyMatch(f -> f.contains("\"type\":\"progress\"") && f.contains(client.id())),
+                toCoach::toString);
+        assertTrue(
+                toCoach.stream().anyMatch(f -> f.contains("\"type\":\"notification\"") && f.contains("\"slip\"")),
+                toCoach::toString);
         F.frames.clear();
         F.save(client, CoachingFixture.today(), 4);
-        assertEquals(1, F.frames.size(), "a second save of the same slip day pushes progress, no second slip notification");
+        assertEquals(
+                1, F.frames.size(), "a second save of the same slip day pushes progress, no second slip notification");
         JsonNode items = run("coaching-notifications", coach).json().get("items");
         assertEquals("slip", items.get(0).get("type").asText());
         assertFalse(items.get(0).get("read").asBoolean());
         String id = items.get(0).get("notificationId").asText();
-        Response read = F.call("coaching-read-notification", coach).pathParam("id", id).invoke(F.handler);
+        Response read =
+                F.call("coaching-read-notification", coach).pathParam("id", id).invoke(F.handler);
         assertEquals(200, read.status(), read::toString);
-        assertError(F.call("coaching-read-notification", client).pathParam("id", id).invoke(F.handler), 404, "NOT_FOUND");
-        assertError(F.call("coaching-read-notification", coach).pathParam("id", "../x").invoke(F.handler), 400, "VALIDATION_FAILED");
-        assertTrue(run("coaching-notifications", coach).json().get("items").get(0).get("read").asBoolean());
-        assertEquals(1, run("coaching-read-all", coach).json().get("updated").asInt(), "the assignment was still unread");
+        assertError(
+                F.call("coaching-read-notification", client).pathParam("id", id).invoke(F.handler), 404, "NOT_FOUND");
+        assertError(
+                F.call("coaching-read-notification", coach)
+                        .pathParam("id", "../x")
+                        .invoke(F.handler),
+                400,
+                "VALIDATION_FAILED");
+        assertTrue(run("coaching-notifications", coach)
+                .json()
+                .get("items")
+                .get(0)
+                .get("read")
+                .asBoolean());
+        assertEquals(
+                1, run("coaching-read-all", coach).json().get("updated").asInt(), "the assignment was still unread");
         assertEquals(0, run("coaching-read-all", coach).json().get("updated").asInt());
-        long expires = Long.parseLong(F.emu.dynamo().getItem(b -> b.tableName(F.config.require("NOTIFICATIONS_TABLE"))
-                .key(Map.of("userId", AttributeValue.fromS(coach.id()), "notificationId", AttributeValue.fromS(id)))).item().get("expiresAt").n());
+        long expires = Long.parseLong(F.emu.dynamo()
+                .getItem(b -> b.tableName(F.config.require("NOTIFICATIONS_TABLE"))
+                        .key(Map.of(
+                                "userId",
+                                AttributeValue.fromS(coach.id()),
+                                "notificationId",
+                                AttributeValue.fromS(id))))
+                .item()
+                .get("expiresAt")
+                .n());
         long days = (expires - Instant.now().getEpochSecond()) / 86_400;
         assertTrue(days >= 89 && days <= 90, "TTL of 90 days: " + days);
     }
@@ -285,7 +488,12 @@ class CoachingHandlerTest {
         Who coach = c[1];
         Who admin = c[2];
         Who other = F.user("Coach");
-        String notification = run("coaching-notifications", client).json().get("items").get(0).get("notificationId").asText();
+        String notification = run("coaching-notifications", client)
+                .json()
+                .get("items")
+                .get(0)
+                .get("notificationId")
+                .asText();
         // anonymous, another coach, admin, the coach, the client (in that order: the client's own writes come last)
         Map<String, int[]> expected = new LinkedHashMap<>();
         expected.put("coaching-get-profile", new int[] {401, 404, 404, 404, 200});
@@ -331,7 +539,10 @@ class CoachingHandlerTest {
             }
         });
         assertEquals(List.of(), failures);
-        assertEquals(0, run("coaching-list-entries", coach).json().get("items").size(), "a coach's own list is their own, not a client's");
+        assertEquals(
+                0,
+                run("coaching-list-entries", coach).json().get("items").size(),
+                "a coach's own list is their own, not a client's");
     }
 
     @Test
@@ -352,7 +563,11 @@ class CoachingHandlerTest {
         assertTrue(statuses.stream().allMatch(s -> s == 201 || s == 200), statuses::toString);
         CoachingStore store = CoachingStore.from(F.emu.dynamo(), F.config);
         assertEquals(1, store.entries(u.id()).size());
-        assertEquals(1, store.earned(u.id()).stream().filter(e -> e.achievementId().equals("streak-1")).count());
+        assertEquals(
+                1,
+                store.earned(u.id()).stream()
+                        .filter(e -> e.achievementId().equals("streak-1"))
+                        .count());
         long notified = 0;
         for (JsonNode n : run("coaching-notifications", u).json().get("items")) {
             notified += n.get("ref").asText().equals("streak-1") ? 1 : 0;
@@ -378,7 +593,12 @@ class CoachingHandlerTest {
         Response again = F.assign(admin, client, coach);
         assertEquals(200, again.status(), again::toString);
         assertEquals(room, again.text("roomId"), "the existing direct room, joined again");
-        assertEquals(List.of(), IamUsage.jvm().denials().subList(before, IamUsage.jvm().denials().size()), "no call IAM refused");
+        assertEquals(
+                List.of(),
+                IamUsage.jvm()
+                        .denials()
+                        .subList(before, IamUsage.jvm().denials().size()),
+                "no call IAM refused");
     }
 
     @Test
@@ -394,11 +614,15 @@ class CoachingHandlerTest {
         Map<String, Object> second = runAtRiskJob();
         long atRisk = 0;
         for (JsonNode n : run("coaching-notifications", coach).json().get("items")) {
-            atRisk += n.get("type").asText().equals("at-risk") && n.get("clientId").asText().equals(client.id()) ? 1 : 0;
+            atRisk += n.get("type").asText().equals("at-risk")
+                            && n.get("clientId").asText().equals(client.id())
+                    ? 1
+                    : 0;
         }
         assertEquals(1, atRisk, "run twice, notified once: " + second);
         assertTrue(F.frames.stream().anyMatch(f -> f[0].equals(coach.id()) && f[1].contains("at-risk")));
     }
+
     @Test
     void aSlipNotifiesTheCoachOncePerClientAndDateHoweverTheDateToggles() {
         Who[] c = F.coached();
@@ -408,19 +632,35 @@ class CoachingHandlerTest {
         assertEquals(200, F.save(client, CoachingFixture.today(), 3).status());
         assertEquals(200, F.save(client, CoachingFixture.today(), 0).status());
         assertEquals(200, F.save(client, CoachingFixture.today(), 2).status());
-        assertEquals(204, F.call("coaching-delete-entry", client).pathParam("date", CoachingFixture.today().toString()).invoke(F.handler).status());
+        assertEquals(
+                204,
+                F.call("coaching-delete-entry", client)
+                        .pathParam("date", CoachingFixture.today().toString())
+                        .invoke(F.handler)
+                        .status());
         assertEquals(201, F.save(client, CoachingFixture.today(), 5).status());
-        assertEquals(201, F.save(client, CoachingFixture.today().minusDays(2), 1).status());
+        assertEquals(
+                201, F.save(client, CoachingFixture.today().minusDays(2), 1).status());
         List<String> slips = new ArrayList<>();
         for (JsonNode n : run("coaching-notifications", coach).json().get("items")) {
             if (n.get("type").asText().equals("slip")) {
                 slips.add(n.get("ref").asText());
             }
         }
-        assertEquals(List.of(CoachingFixture.today().minusDays(2).toString(), CoachingFixture.today().toString()), slips,
+        assertEquals(
+                List.of(
+                        CoachingFixture.today().minusDays(2).toString(),
+                        CoachingFixture.today().toString()),
+                slips,
                 "one slip notification per date, however often today toggled or was deleted and saved again");
-        assertEquals(2, F.frames.stream().filter(f -> f[0].equals(coach.id()) && f[1].contains("\"type\":\"notification\"")
-                && f[1].contains("\"slip\"")).count(), "pushed once per date too");
+        assertEquals(
+                2,
+                F.frames.stream()
+                        .filter(f -> f[0].equals(coach.id())
+                                && f[1].contains("\"type\":\"notification\"")
+                                && f[1].contains("\"slip\""))
+                        .count(),
+                "pushed once per date too");
     }
 
     @Test
@@ -431,7 +671,8 @@ class CoachingHandlerTest {
         // the Users row says User now; the token still carries the Coach group (valid for up to an hour), and the
         // CoachClients row is still there (as between the role's change and the end of its assignments)
         F.users.setRole(coach.id(), "User", Instant.now());
-        for (String event : List.of("coaching-clients", "coaching-client-progress", "coaching-add-note", "coaching-list-notes")) {
+        for (String event :
+                List.of("coaching-clients", "coaching-client-progress", "coaching-add-note", "coaching-list-notes")) {
             Events.Call call = F.call(event, coach);
             if (!event.equals("coaching-clients")) {
                 call.pathParam("userId", client.id());
@@ -440,7 +681,13 @@ class CoachingHandlerTest {
         }
         F.frames.clear();
         assertEquals(200, F.save(client, CoachingFixture.today(), 4).status());
-        assertEquals(List.of(), F.frames.stream().filter(f -> f[0].equals(coach.id())).map(f -> f[1]).toList(), "no progress, no slip frame");
+        assertEquals(
+                List.of(),
+                F.frames.stream()
+                        .filter(f -> f[0].equals(coach.id()))
+                        .map(f -> f[1])
+                        .toList(),
+                "no progress, no slip frame");
         for (JsonNode n : run("coaching-notifications", coach).json().get("items")) {
             assertNotEquals("slip", n.get("type").asText(), "no slip notification to a former coach");
         }
@@ -454,9 +701,17 @@ class CoachingHandlerTest {
     @Test
     void theNotificationThatACoachsRoleEndedIsListedAsTheContractSays() {
         Who u = F.user("User");
-        F.emu.dynamo().putItem(b -> b.tableName(F.config.require("NOTIFICATIONS_TABLE")).item(Notifications.unread(u.id(),
-                "01JZZZZZZZZZZZZZZZZZZZZZZZ", "coach-ended", "Your coach is no longer coaching", null, "dm-x", Instant.now().toString(),
-                Instant.now().plusSeconds(86_400).getEpochSecond())));
+        F.emu.dynamo()
+                .putItem(b -> b.tableName(F.config.require("NOTIFICATIONS_TABLE"))
+                        .item(Notifications.unread(
+                                u.id(),
+                                "01JZZZZZZZZZZZZZZZZZZZZZZZ",
+                                "coach-ended",
+                                "Your coach is no longer coaching",
+                                null,
+                                "dm-x",
+                                Instant.now().toString(),
+                                Instant.now().plusSeconds(86_400).getEpochSecond())));
         JsonNode items = run("coaching-notifications", u).json().get("items");
         assertEquals("coach-ended", items.get(0).get("type").asText(), items::toString);
         assertEquals(1, run("coaching-read-all", u).json().get("updated").asInt());
@@ -469,8 +724,15 @@ class CoachingHandlerTest {
         int total = CoachingService.READ_ALL_MAX + 7;
         List<WriteRequest> puts = new ArrayList<>();
         for (int i = 0; i < total; i++) {
-            Map<String, AttributeValue> item = Notifications.unread(u.id(), String.format("%026d", i), "achievement", "t", null, null,
-                    Instant.now().toString(), Instant.now().plusSeconds(86_400).getEpochSecond());
+            Map<String, AttributeValue> item = Notifications.unread(
+                    u.id(),
+                    String.format("%026d", i),
+                    "achievement",
+                    "t",
+                    null,
+                    null,
+                    Instant.now().toString(),
+                    Instant.now().plusSeconds(86_400).getEpochSecond());
             puts.add(WriteRequest.builder().putRequest(p -> p.item(item)).build());
         }
         for (int from = 0; from < puts.size(); from += 25) {
@@ -495,12 +757,19 @@ class CoachingHandlerTest {
         assertTrue(calls >= 2, "one call marks at most " + CoachingService.READ_ALL_MAX);
         assertEquals(total, marked, "every one marked once");
         assertTrue(slowest < 25_000, "each call within the 29 s timeout: " + slowest + " ms");
-        assertEquals(0, F.emu.dynamo().query(b -> b.tableName(table).indexName("unread-index").keyConditionExpression("unreadBy = :u")
-                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(u.id())))).count());
+        assertEquals(
+                0,
+                F.emu.dynamo()
+                        .query(b -> b.tableName(table)
+                                .indexName("unread-index")
+                                .keyConditionExpression("unreadBy = :u")
+                                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(u.id()))))
+                        .count());
         JsonNode none = run("coaching-read-all", u).json();
         assertEquals(0, none.get("updated").asInt());
         assertFalse(none.get("more").asBoolean());
         long millis = slowest;
-        System.out.println("read-all of " + total + " notifications: " + calls + " calls, the slowest " + millis + " ms");
+        System.out.println(
+                "read-all of " + total + " notifications: " + calls + " calls, the slowest " + millis + " ms");
     }
 }

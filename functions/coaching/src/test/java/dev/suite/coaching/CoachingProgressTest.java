@@ -20,8 +20,10 @@ import org.junit.jupiter.api.Test;
 
 /** Streaks, savings and milestones by hand, in the zones the issue names. No emulator. */
 class CoachingProgressTest {
-    static QuitProfile profile(String quitDate, int perDay, long packPrice, int packSize, String currency, String zone) {
-        return new QuitProfile("u", LocalDate.parse(quitDate), perDay, packPrice, packSize, currency, ZoneId.of(zone), null);
+    static QuitProfile profile(
+            String quitDate, int perDay, long packPrice, int packSize, String currency, String zone) {
+        return new QuitProfile(
+                "u", LocalDate.parse(quitDate), perDay, packPrice, packSize, currency, ZoneId.of(zone), null);
     }
 
     static Entry day(String date, int smoked) {
@@ -37,7 +39,8 @@ class CoachingProgressTest {
     }
 
     static Map<String, Boolean> reached(Progress.Summary s) {
-        return s.healthMilestones().stream().collect(Collectors.toMap(HealthMilestones.Status::key, HealthMilestones.Status::reached));
+        return s.healthMilestones().stream()
+                .collect(Collectors.toMap(HealthMilestones.Status::key, HealthMilestones.Status::reached));
     }
 
     @Test
@@ -55,7 +58,8 @@ class CoachingProgressTest {
         assertEquals(220_500, s.moneySaved().amount(), "147 cigarettes x 30,000 / 20");
         assertEquals("VND", s.moneySaved().currency());
         assertEquals("2026-11-10", s.lastEntryDate());
-        // the last cigarette: the end of the slip day, 7 November 00:00 +07 = 6 November 17:00 UTC; 4 days 30 minutes ago
+        // the last cigarette: the end of the slip day, 7 November 00:00 +07 = 6 November 17:00 UTC; 4 days 30 minutes
+        // ago
         Map<String, Boolean> r = reached(s);
         assertTrue(r.get("20-minutes") && r.get("12-hours") && r.get("2-days"));
         assertFalse(r.get("2-weeks"));
@@ -70,17 +74,23 @@ class CoachingProgressTest {
     @Test
     void savingsUseIntegerMinorUnitsRoundedDown() {
         // 3 cigarettes avoided at 25 minor units a pack of 20: 75 / 20 = 3.75 -> 3
-        Progress.Summary s = Progress.summarize(profile("2026-11-01", 1, 25, 20, "VND", "UTC"), smokeFree("2026-11-01", "2026-11-03"),
+        Progress.Summary s = Progress.summarize(
+                profile("2026-11-01", 1, 25, 20, "VND", "UTC"),
+                smokeFree("2026-11-01", "2026-11-03"),
                 Instant.parse("2026-11-03T12:00:00Z"));
         assertEquals(3, s.cigarettesAvoided());
         assertEquals(3, s.moneySaved().amount());
         // USD in cents: 7 cigarettes at 1,099 cents a pack of 20: 7,693 / 20 = 384.65 -> 384 cents
-        Progress.Summary usd = Progress.summarize(profile("2026-11-01", 1, 1_099, 20, "USD", "America/New_York"),
-                smokeFree("2026-11-01", "2026-11-07"), Instant.parse("2026-11-07T20:00:00Z"));
+        Progress.Summary usd = Progress.summarize(
+                profile("2026-11-01", 1, 1_099, 20, "USD", "America/New_York"),
+                smokeFree("2026-11-01", "2026-11-07"),
+                Instant.parse("2026-11-07T20:00:00Z"));
         assertEquals(384, usd.moneySaved().amount());
         // the largest plan over ten years stays exact: 200 a day x 3,653 days x 10^9 / 1
-        Progress.Summary big = Progress.summarize(profile("2016-01-01", 200, 1_000_000_000L, 1, "VND", "UTC"),
-                smokeFree("2016-01-01", "2025-12-31"), Instant.parse("2026-01-01T00:00:00Z"));
+        Progress.Summary big = Progress.summarize(
+                profile("2016-01-01", 200, 1_000_000_000L, 1, "VND", "UTC"),
+                smokeFree("2016-01-01", "2025-12-31"),
+                Instant.parse("2026-01-01T00:00:00Z"));
         assertEquals(3_653L * 200 * 1_000_000_000L, big.moneySaved().amount());
         assertEquals(3_653, big.longestStreak());
     }
@@ -91,18 +101,29 @@ class CoachingProgressTest {
         QuitProfile p = profile("2026-10-30", 10, 1_000, 20, "USD", "America/New_York");
         List<Entry> entries = smokeFree("2026-10-30", "2026-11-02");
         // 23:30 EST on 2 November = 04:30 UTC on the 3rd: today is still the 2nd
-        assertEquals(LocalDate.parse("2026-11-02"), Progress.localDate(Instant.parse("2026-11-03T04:30:00Z"), p.timezone()));
-        assertEquals(4, Progress.summarize(p, entries, Instant.parse("2026-11-03T04:30:00Z")).currentStreak());
+        assertEquals(
+                LocalDate.parse("2026-11-02"), Progress.localDate(Instant.parse("2026-11-03T04:30:00Z"), p.timezone()));
+        assertEquals(
+                4,
+                Progress.summarize(p, entries, Instant.parse("2026-11-03T04:30:00Z"))
+                        .currentStreak());
         // 00:30 on the 3rd: today unlogged, the streak ends yesterday
-        assertEquals(LocalDate.parse("2026-11-03"), Progress.localDate(Instant.parse("2026-11-03T05:30:00Z"), p.timezone()));
-        assertEquals(4, Progress.summarize(p, entries, Instant.parse("2026-11-03T05:30:00Z")).currentStreak());
+        assertEquals(
+                LocalDate.parse("2026-11-03"), Progress.localDate(Instant.parse("2026-11-03T05:30:00Z"), p.timezone()));
+        assertEquals(
+                4,
+                Progress.summarize(p, entries, Instant.parse("2026-11-03T05:30:00Z"))
+                        .currentStreak());
         // 00:30 on the 4th: the 3rd was never logged
-        assertEquals(0, Progress.summarize(p, entries, Instant.parse("2026-11-04T05:30:00Z")).currentStreak());
+        assertEquals(
+                0,
+                Progress.summarize(p, entries, Instant.parse("2026-11-04T05:30:00Z"))
+                        .currentStreak());
         // milestones from midnight EDT on 30 October (04:00 UTC): 48 hours is 04:00 UTC on 1 November,
         // a calendar month is midnight EST on 30 November (05:00 UTC), an hour later in UTC
         Progress.Summary s = Progress.summarize(p, entries, Instant.parse("2026-11-03T04:30:00Z"));
-        Map<String, String> at = s.healthMilestones().stream().collect(Collectors.toMap(HealthMilestones.Status::key,
-                HealthMilestones.Status::reachedAt));
+        Map<String, String> at = s.healthMilestones().stream()
+                .collect(Collectors.toMap(HealthMilestones.Status::key, HealthMilestones.Status::reachedAt));
         assertEquals("2026-11-01T04:00:00.000Z", at.get("2-days"));
         assertEquals("2026-11-30T05:00:00.000Z", at.get("1-month"));
         assertEquals("2026-10-30T04:20:00.000Z", at.get("20-minutes"));

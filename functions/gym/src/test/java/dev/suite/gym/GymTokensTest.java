@@ -29,7 +29,8 @@ class GymTokensTest {
         assertNotEquals(a.tokenId(), b.tokenId());
         assertNotEquals(a.token(), b.token());
         assertEquals(NOW.plusSeconds(60), a.expiresAt());
-        assertTrue(a.token().length() < 200, "fits a small QR code: " + a.token().length());
+        assertTrue(
+                a.token().length() < 200, "fits a small QR code: " + a.token().length());
         CheckinTokens.Claims c = tokens.verify(a.token(), NOW.plusSeconds(59));
         assertEquals("user-1", c.userId());
         assertEquals("gym-1", c.gymId());
@@ -42,9 +43,14 @@ class GymTokensTest {
         assertEquals("TOKEN_EXPIRED", code(() -> tokens.verify(t, NOW.plusSeconds(60))));
         assertEquals("INVALID_TOKEN", code(() -> new CheckinTokens(() -> "x".repeat(32), 60).verify(t, NOW)));
         String payload = new String(Base64.getUrlDecoder().decode(t.substring(0, t.indexOf('.'))));
-        String forged = Base64.getUrlEncoder().withoutPadding().encodeToString(payload.replace("user-1", "user-2").getBytes()) + t.substring(t.indexOf('.'));
+        String forged = Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(payload.replace("user-1", "user-2").getBytes())
+                + t.substring(t.indexOf('.'));
         assertEquals("INVALID_TOKEN", code(() -> tokens.verify(forged, NOW)));
-        for (String bad : new String[] {"", ".", "abc", "a.b.c", t + "x", t.substring(0, t.length() - 2), "é.é", "a".repeat(2000)}) {
+        for (String bad :
+                new String[] {"", ".", "abc", "a.b.c", t + "x", t.substring(0, t.length() - 2), "é.é", "a".repeat(2000)
+                }) {
             assertEquals("INVALID_TOKEN", code(() -> tokens.verify(bad, NOW)), bad);
         }
     }

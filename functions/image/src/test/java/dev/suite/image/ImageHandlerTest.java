@@ -83,12 +83,20 @@ class ImageHandlerTest {
             }
         });
         clipdrop.start();
-        config = emu.functionConfig("ImageFunction", Map.of(
-                "CLIPDROP_URL", clipdrop.url("/text-to-image/v1").toString(),
-                "CLIPDROP_API_KEY", "test-clipdrop-key",
-                "CLIPDROP_READ_TIMEOUT_MS", "700", "CLIPDROP_CALL_TIMEOUT_MS", "1500",
-                // the money tests fire many generations per user; the limit has its own test
-                "GENERATION_LIMIT_PER_MINUTE", "1000"));
+        config = emu.functionConfig(
+                "ImageFunction",
+                Map.of(
+                        "CLIPDROP_URL",
+                        clipdrop.url("/text-to-image/v1").toString(),
+                        "CLIPDROP_API_KEY",
+                        "test-clipdrop-key",
+                        "CLIPDROP_READ_TIMEOUT_MS",
+                        "700",
+                        "CLIPDROP_CALL_TIMEOUT_MS",
+                        "1500",
+                        // the money tests fire many generations per user; the limit has its own test
+                        "GENERATION_LIMIT_PER_MINUTE",
+                        "1000"));
         handler = new ImageHandler(config);
         users = Users.from(emu.dynamo(), config);
         credits = Credits.from(config);
@@ -106,7 +114,10 @@ class ImageHandlerTest {
     }
 
     static MockResponse png() {
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "image/png").setBody(new Buffer().write(PNG));
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", "image/png")
+                .setBody(new Buffer().write(PNG));
     }
 
     static String newUser(long startingCredits) {
@@ -116,7 +127,10 @@ class ImageHandlerTest {
     }
 
     static Response generate(String userId, String prompt) {
-        return Events.call("image-generate").as(userId, "u@example.com", "User").body(Map.of("prompt", prompt)).invoke(handler);
+        return Events.call("image-generate")
+                .as(userId, "u@example.com", "User")
+                .body(Map.of("prompt", prompt))
+                .invoke(handler);
     }
 
     static long balance(String userId) {
@@ -124,7 +138,9 @@ class ImageHandlerTest {
     }
 
     static int objects(String userId) {
-        return emu.s3().listObjectsV2(b -> b.bucket(emu.ref("MediaBucket")).prefix("images/" + userId + "/")).keyCount();
+        return emu.s3()
+                .listObjectsV2(b -> b.bucket(emu.ref("MediaBucket")).prefix("images/" + userId + "/"))
+                .keyCount();
     }
 
     static void assertBooksBalance(String userId) {
@@ -145,12 +161,19 @@ class ImageHandlerTest {
         assertEquals("test-clipdrop-key", sent.getHeader("x-api-key"));
         assertTrue(sent.getHeader("Content-Type").startsWith("multipart/form-data"));
         String body = sent.getBody().readUtf8();
-        assertTrue(body.contains("name=\"prompt\"") && body.contains("a lighthouse at dawn") && !body.contains("  a lighthouse"), body);
+        assertTrue(
+                body.contains("name=\"prompt\"")
+                        && body.contains("a lighthouse at dawn")
+                        && !body.contains("  a lighthouse"),
+                body);
 
-        var head = emu.s3().headObject(b -> b.bucket(emu.ref("MediaBucket")).key("images/" + user + "/" + imageId + ".png"));
+        var head = emu.s3()
+                .headObject(b -> b.bucket(emu.ref("MediaBucket")).key("images/" + user + "/" + imageId + ".png"));
         assertEquals("image/png", head.contentType());
-        HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(r.text("imageUrl"))).build(),
-                HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> fetched = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(r.text("imageUrl"))).build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, fetched.statusCode(), "the presigned URL works");
         assertArrayEquals(PNG, fetched.body());
         assertTrue(r.text("imageUrl").contains("X-Amz-Expires=900"), "15 minutes");
@@ -165,7 +188,10 @@ class ImageHandlerTest {
         int created = 0;
         Response last = null;
         for (int i = 0; i < 11; i++) {
-            last = Events.call("image-generate").as(user, "u@example.com").body(Map.of("prompt", "limit " + i)).invoke(limited);
+            last = Events.call("image-generate")
+                    .as(user, "u@example.com")
+                    .body(Map.of("prompt", "limit " + i))
+                    .invoke(limited);
             if (last.status() == 201) {
                 created++;
             }
@@ -181,8 +207,7 @@ class ImageHandlerTest {
     static DynamoDbClient faulty(String method, RuntimeException failure) {
         var real = Clients.dynamo(config);
         return (DynamoDbClient) Proxy.newProxyInstance(
-                ImageHandlerTest.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class},
-                (p, m, args) -> {
+                ImageHandlerTest.class.getClassLoader(), new Class<?>[] {DynamoDbClient.class}, (p, m, args) -> {
                     if (m.getName().equals(method)) {
                         throw failure;
                     }
@@ -195,29 +220,49 @@ class ImageHandlerTest {
     }
 
     static ImageHandler with(DynamoDbClient dynamo) {
-        return new ImageHandler(config, new ImageService(dynamo, new Images(dynamo, credits, config.require("IMAGES_TABLE")),
-                new Users(dynamo, credits), credits, ClipDrop.from(config, () -> "test-clipdrop-key"),
-                () -> Clients.s3(config), () -> Clients.presigner(config), config.require("MEDIA_BUCKET"),
-                Duration.ofMinutes(15), Clock.systemUTC(),
-                new RateLimiter(dynamo, config.require("RATE_LIMITS_TABLE"), Clock.systemUTC()), 1000));
+        return new ImageHandler(
+                config,
+                new ImageService(
+                        dynamo,
+                        new Images(dynamo, credits, config.require("IMAGES_TABLE")),
+                        new Users(dynamo, credits),
+                        credits,
+                        ClipDrop.from(config, () -> "test-clipdrop-key"),
+                        () -> Clients.s3(config),
+                        () -> Clients.presigner(config),
+                        config.require("MEDIA_BUCKET"),
+                        Duration.ofMinutes(15),
+                        Clock.systemUTC(),
+                        new RateLimiter(dynamo, config.require("RATE_LIMITS_TABLE"), Clock.systemUTC()),
+                        1000));
     }
 
     @Test
     void dynamoThrottlingAndTransactionConflictsAreA503AndMoveNoCredit() {
         String user = newUser(3);
-        var conflict = TransactionCanceledException.builder().message("conflict")
-                .cancellationReasons(CancellationReason.builder().code("TransactionConflict").build(),
+        var conflict = TransactionCanceledException.builder()
+                .message("conflict")
+                .cancellationReasons(
+                        CancellationReason.builder().code("TransactionConflict").build(),
                         CancellationReason.builder().code("None").build())
                 .build();
-        Response r = Events.call("image-generate").as(user, "u@example.com").body(Map.of("prompt", "conflict"))
+        Response r = Events.call("image-generate")
+                .as(user, "u@example.com")
+                .body(Map.of("prompt", "conflict"))
                 .invoke(with(faulty("transactWriteItems", conflict)));
         assertError(r, 503, "SERVICE_BUSY");
         assertEquals("1", r.headers().get("Retry-After"));
         var throttled = ProvisionedThroughputExceededException.builder()
-                .message("slow down").statusCode(400)
+                .message("slow down")
+                .statusCode(400)
                 .awsErrorDetails(AwsErrorDetails.builder()
-                        .errorCode("ProvisionedThroughputExceededException").build()).build();
-        assertError(Events.call("user-credits").as(user, "u@example.com").invoke(with(faulty("getItem", throttled))), 503, "SERVICE_BUSY");
+                        .errorCode("ProvisionedThroughputExceededException")
+                        .build())
+                .build();
+        assertError(
+                Events.call("user-credits").as(user, "u@example.com").invoke(with(faulty("getItem", throttled))),
+                503,
+                "SERVICE_BUSY");
         assertEquals(3, balance(user), "no credit moved");
         assertBooksBalance(user);
         assertEquals(0, objects(user));
@@ -238,8 +283,12 @@ class ImageHandlerTest {
         var failed = Emf.emf(out, "ImagesFailed");
         assertEquals(1, generated.size(), out);
         assertEquals(1, failed.size(), out);
-        assertEquals("Suite", generated.get(0).at("/_aws/CloudWatchMetrics/0/Namespace").asText());
-        assertEquals("Count", generated.get(0).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText());
+        assertEquals(
+                "Suite",
+                generated.get(0).at("/_aws/CloudWatchMetrics/0/Namespace").asText());
+        assertEquals(
+                "Count",
+                generated.get(0).at("/_aws/CloudWatchMetrics/0/Metrics/0/Unit").asText());
         assertEquals(1, generated.get(0).get("ImagesGenerated").asInt());
     }
 
@@ -247,10 +296,20 @@ class ImageHandlerTest {
     void promptIsValidatedBeforeAnyCharge() {
         String user = newUser(2);
         int before = clipdrop.getRequestCount();
-        assertEquals("prompt", assertError(generate(user, "   "), 400, "VALIDATION_FAILED").get("field").asText());
+        assertEquals(
+                "prompt",
+                assertError(generate(user, "   "), 400, "VALIDATION_FAILED")
+                        .get("field")
+                        .asText());
         assertError(generate(user, "x".repeat(1001)), 400, "VALIDATION_FAILED");
         assertEquals(201, generate(user, "y".repeat(1000)).status());
-        assertError(Events.call("image-generate").as(user, "u@example.com").body(Map.of()).invoke(handler), 400, "VALIDATION_FAILED");
+        assertError(
+                Events.call("image-generate")
+                        .as(user, "u@example.com")
+                        .body(Map.of())
+                        .invoke(handler),
+                400,
+                "VALIDATION_FAILED");
         assertEquals(before + 1, clipdrop.getRequestCount());
         assertEquals(1, balance(user));
     }
@@ -263,8 +322,13 @@ class ImageHandlerTest {
         assertEquals(0, objects(user));
         assertEquals(0, images.page(user, 10, null).items().size());
         // no profile and no email claim to create one from: a clear 404, nothing charged
-        assertError(Events.call("image-generate").as(UUID.randomUUID().toString(), null, "User").body(Map.of("prompt", "cat"))
-                .invoke(handler), 404, "PROFILE_NOT_FOUND");
+        assertError(
+                Events.call("image-generate")
+                        .as(UUID.randomUUID().toString(), null, "User")
+                        .body(Map.of("prompt", "cat"))
+                        .invoke(handler),
+                404,
+                "PROFILE_NOT_FOUND");
         // a confirmed user whose PostConfirmation failed gets the profile (starting credits) and the image
         String healed = UUID.randomUUID().toString();
         assertEquals(201, generate(healed, "cat").status());
@@ -299,15 +363,17 @@ class ImageHandlerTest {
         assertEquals(3, objects(user));
     }
 
-    record Failure(MockResponse response, int status, String code) {
-    }
+    record Failure(MockResponse response, int status, String code) {}
 
     @Test
     void everyProviderFailureRefundsOnceAndLeavesNoObject() {
         List<Failure> failures = List.of(
                 new Failure(new MockResponse().setResponseCode(500), 502, "PROVIDER_ERROR"),
                 new Failure(new MockResponse().setResponseCode(402), 503, "PROVIDER_OUT_OF_CREDITS"),
-                new Failure(new MockResponse().setResponseCode(429).setHeader("Retry-After", "7"), 429, "PROVIDER_RATE_LIMITED"),
+                new Failure(
+                        new MockResponse().setResponseCode(429).setHeader("Retry-After", "7"),
+                        429,
+                        "PROVIDER_RATE_LIMITED"),
                 new Failure(new MockResponse().setResponseCode(400), 422, "PROMPT_REJECTED"),
                 new Failure(new MockResponse().setResponseCode(401), 502, "PROVIDER_AUTH_FAILED"),
                 new Failure(new MockResponse().setResponseCode(403), 502, "PROVIDER_AUTH_FAILED"),
@@ -329,16 +395,20 @@ class ImageHandlerTest {
             assertEquals(ImageRecord.FAILED, page.get(0).status());
             var ledger = credits.latest(emu.dynamo(), user, 10);
             assertEquals(3, ledger.size(), "signup, charge, one refund");
-            assertEquals(1, ledger.stream().filter(e -> e.reason().equals("refund")).count());
+            assertEquals(
+                    1, ledger.stream().filter(e -> e.reason().equals("refund")).count());
         }
     }
 
     @Test
     void aFailingBucketRefundsToo() {
         String user = newUser(1);
-        ImageHandler broken = new ImageHandler(config.with(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1",
-                "AWS_API_CALL_TIMEOUT_MS", "2000")));
-        Response r = Events.call("image-generate").as(user, "u@example.com").body(Map.of("prompt", "no bucket")).invoke(broken);
+        ImageHandler broken = new ImageHandler(
+                config.with(Map.of("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:1", "AWS_API_CALL_TIMEOUT_MS", "2000")));
+        Response r = Events.call("image-generate")
+                .as(user, "u@example.com")
+                .body(Map.of("prompt", "no bucket"))
+                .invoke(broken);
         assertError(r, 503, "STORAGE_UNAVAILABLE");
         assertEquals(1, balance(user));
         assertBooksBalance(user);
@@ -351,24 +421,50 @@ class ImageHandlerTest {
         for (int i = 0; i < 3; i++) {
             ids.add(generate(user, "picture " + i).text("imageId"));
         }
-        Response first = Events.call("image-list").as(user, "u@example.com").query("limit", "2").invoke(handler);
+        Response first = Events.call("image-list")
+                .as(user, "u@example.com")
+                .query("limit", "2")
+                .invoke(handler);
         assertEquals(200, first.status(), first::toString);
         JsonNode items = first.json().get("items");
         assertEquals(2, items.size());
         assertEquals(ids.get(2), items.get(0).get("imageId").asText(), "newest first");
         assertNotNull(items.get(0).get("imageUrl").asText());
         String cursor = first.text("nextCursor");
-        Response second = Events.call("image-list").as(user, "u@example.com").query("limit", "2").query("cursor", cursor).invoke(handler);
+        Response second = Events.call("image-list")
+                .as(user, "u@example.com")
+                .query("limit", "2")
+                .query("cursor", cursor)
+                .invoke(handler);
         assertEquals(1, second.json().get("items").size());
-        assertEquals(ids.get(0), second.json().get("items").get(0).get("imageId").asText());
+        assertEquals(
+                ids.get(0), second.json().get("items").get(0).get("imageId").asText());
         assertTrue(second.json().get("nextCursor").isNull());
 
         String other = newUser(1);
         Response theirs = Events.call("image-list").as(other, "o@example.com").invoke(handler);
         assertEquals(0, theirs.json().get("items").size());
-        assertError(Events.call("image-list").as(other, "o@example.com").query("cursor", cursor).invoke(handler), 400, "INVALID_CURSOR");
-        assertError(Events.call("image-list").as(user, "u@example.com").query("limit", "51").invoke(handler), 400, "VALIDATION_FAILED");
-        assertError(Events.call("image-list").as(user, "u@example.com").query("limit", "0").invoke(handler), 400, "VALIDATION_FAILED");
+        assertError(
+                Events.call("image-list")
+                        .as(other, "o@example.com")
+                        .query("cursor", cursor)
+                        .invoke(handler),
+                400,
+                "INVALID_CURSOR");
+        assertError(
+                Events.call("image-list")
+                        .as(user, "u@example.com")
+                        .query("limit", "51")
+                        .invoke(handler),
+                400,
+                "VALIDATION_FAILED");
+        assertError(
+                Events.call("image-list")
+                        .as(user, "u@example.com")
+                        .query("limit", "0")
+                        .invoke(handler),
+                400,
+                "VALIDATION_FAILED");
     }
 
     @Test
@@ -376,21 +472,50 @@ class ImageHandlerTest {
         String owner = newUser(2);
         String imageId = generate(owner, "mine").text("imageId");
         String other = newUser(1);
-        assertError(Events.call("image-get").as(other, "o@example.com").pathParam("imageId", imageId).invoke(handler), 404, "NOT_FOUND");
-        assertError(Events.call("image-delete").as(other, "o@example.com").pathParam("imageId", imageId).invoke(handler), 404, "NOT_FOUND");
-        Response mine = Events.call("image-get").as(owner, "u@example.com").pathParam("imageId", imageId).invoke(handler);
+        assertError(
+                Events.call("image-get")
+                        .as(other, "o@example.com")
+                        .pathParam("imageId", imageId)
+                        .invoke(handler),
+                404,
+                "NOT_FOUND");
+        assertError(
+                Events.call("image-delete")
+                        .as(other, "o@example.com")
+                        .pathParam("imageId", imageId)
+                        .invoke(handler),
+                404,
+                "NOT_FOUND");
+        Response mine = Events.call("image-get")
+                .as(owner, "u@example.com")
+                .pathParam("imageId", imageId)
+                .invoke(handler);
         assertEquals(200, mine.status());
         assertEquals("mine", mine.text("prompt"));
-        assertError(Events.call("image-get").as(owner, "u@example.com").pathParam("imageId", "../../etc/passwd").invoke(handler),
-                400, "VALIDATION_FAILED");
+        assertError(
+                Events.call("image-get")
+                        .as(owner, "u@example.com")
+                        .pathParam("imageId", "../../etc/passwd")
+                        .invoke(handler),
+                400,
+                "VALIDATION_FAILED");
 
-        Response deleted = Events.call("image-delete").as(owner, "u@example.com").pathParam("imageId", imageId).invoke(handler);
+        Response deleted = Events.call("image-delete")
+                .as(owner, "u@example.com")
+                .pathParam("imageId", imageId)
+                .invoke(handler);
         assertEquals(204, deleted.status(), deleted::toString);
         assertNull(deleted.body());
         assertEquals(0, objects(owner));
         assertFalse(images.get(imageId).isPresent());
         assertEquals(1, balance(owner), "no refund on delete");
-        assertError(Events.call("image-get").as(owner, "u@example.com").pathParam("imageId", imageId).invoke(handler), 404, "NOT_FOUND");
+        assertError(
+                Events.call("image-get")
+                        .as(owner, "u@example.com")
+                        .pathParam("imageId", imageId)
+                        .invoke(handler),
+                404,
+                "NOT_FOUND");
     }
 
     @Test
@@ -407,14 +532,27 @@ class ImageHandlerTest {
         Set<String> fields = new HashSet<>();
         ledger.get(0).fieldNames().forEachRemaining(fields::add);
         assertTrue(fields.containsAll(Set.of("entryId", "delta", "reason", "createdAt")));
-        assertError(Events.call("user-credits").as(UUID.randomUUID().toString(), null).invoke(handler), 404, "PROFILE_NOT_FOUND");
+        assertError(
+                Events.call("user-credits")
+                        .as(UUID.randomUUID().toString(), null)
+                        .invoke(handler),
+                404,
+                "PROFILE_NOT_FOUND");
         // a confirmed user whose PostConfirmation failed: the profile is created with the starting credits, once
         String healed = UUID.randomUUID().toString();
-        Response first = Events.call("user-credits").as(healed, "healed@example.com").invoke(handler);
+        Response first =
+                Events.call("user-credits").as(healed, "healed@example.com").invoke(handler);
         assertEquals(200, first.status(), first::toString);
         assertEquals(5, first.json().get("credits").asInt());
         assertEquals(1, first.json().get("ledger").size());
-        assertEquals(1, Events.call("user-credits").as(healed, "healed@example.com").invoke(handler).json().get("ledger").size());
+        assertEquals(
+                1,
+                Events.call("user-credits")
+                        .as(healed, "healed@example.com")
+                        .invoke(handler)
+                        .json()
+                        .get("ledger")
+                        .size());
         assertError(Events.call("user-credits").anonymous().invoke(handler), 401, "UNAUTHORIZED");
     }
 }

@@ -42,8 +42,16 @@ class PendingImagesSweepTest {
     /** A generation charged at {@code at} whose function then crashed: PENDING, credit taken. */
     static String stuck(String userId, Instant at) {
         String id = Ids.at(at);
-        images.charge(new ImageRecord(id, userId, "crashed", ImageRecord.PENDING, "images/" + userId + "/" + id + ".png",
-                Times.iso(at), null), at);
+        images.charge(
+                new ImageRecord(
+                        id,
+                        userId,
+                        "crashed",
+                        ImageRecord.PENDING,
+                        "images/" + userId + "/" + id + ".png",
+                        Times.iso(at),
+                        null),
+                at);
         return id;
     }
 
@@ -63,7 +71,8 @@ class PendingImagesSweepTest {
         var b = CompletableFuture.supplyAsync(() -> handler.handleRequest(event, new SyntheticContext()));
         int refunded = (int) a.get().get("refunded") + (int) b.get().get("refunded");
         assertEquals(2, refunded, "two stuck images, refunded once each across both runs");
-        assertEquals(0, handler.handleRequest(event, new SyntheticContext()).get("refunded"), "a third run finds nothing");
+        assertEquals(
+                0, handler.handleRequest(event, new SyntheticContext()).get("refunded"), "a third run finds nothing");
 
         assertEquals(2, users.get(user).orElseThrow().credits());
         assertEquals(2, credits.ledgerSum(emu.dynamo(), user));
@@ -74,8 +83,8 @@ class PendingImagesSweepTest {
 
         // A late success after the sweep refunded cannot flip the row back, so the books stay right.
         assertEquals(false, images.markSucceeded(old, Instant.now()));
-        PendingImagesSweepHandler later = new PendingImagesSweepHandler(images, Duration.ofMinutes(5),
-                Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)));
+        PendingImagesSweepHandler later = new PendingImagesSweepHandler(
+                images, Duration.ofMinutes(5), Clock.offset(Clock.systemUTC(), Duration.ofMinutes(10)));
         assertEquals(1, later.sweep().get("refunded"));
         assertEquals(3, users.get(user).orElseThrow().credits());
         assertEquals(3, credits.ledgerSum(emu.dynamo(), user));

@@ -54,7 +54,11 @@ class PaymentHandlerTest {
     static Users users;
     static Credits credits;
     static Payments payments;
-    static final Vnpay SIGNER = new Vnpay(() -> VnpayFake.TMN, () -> VnpayFake.SECRET, "x", "x",
+    static final Vnpay SIGNER = new Vnpay(
+            () -> VnpayFake.TMN,
+            () -> VnpayFake.SECRET,
+            "x",
+            "x",
             Http.client(new Config(Map.of()), "VNPAY", 3_000, 8_000, 8_000));
 
     @BeforeAll
@@ -80,7 +84,10 @@ class PaymentHandlerTest {
     }
 
     static String buy(String userId, String packageId) {
-        Response r = Events.call("payment-pay-vnpay").as(userId, "u@example.com").body(Map.of("packageId", packageId)).invoke(handler);
+        Response r = Events.call("payment-pay-vnpay")
+                .as(userId, "u@example.com")
+                .body(Map.of("packageId", packageId))
+                .invoke(handler);
         assertEquals(201, r.status(), r::toString);
         return r.text("transactionId");
     }
@@ -135,8 +142,15 @@ class PaymentHandlerTest {
     void thePaymentUrlCarriesEverySignedFieldInVietnamTime() throws Exception {
         String user = newUser();
         Clock fixed = Clock.fixed(Instant.parse("2026-11-23T10:00:00Z"), ZoneOffset.UTC);
-        PaymentService service = PaymentHandler.service(config.with(Map.of("CREDIT_PACKAGES", "starter:10:20000")), emu.dynamo(), fixed);
-        var out = service.create(new Caller(user, "u@example.com", Role.User, List.of()), "starter", "NCB", "en", "203.0.113.10", null)
+        PaymentService service =
+                PaymentHandler.service(config.with(Map.of("CREDIT_PACKAGES", "starter:10:20000")), emu.dynamo(), fixed);
+        var out = service.create(
+                        new Caller(user, "u@example.com", Role.User, List.of()),
+                        "starter",
+                        "NCB",
+                        "en",
+                        "203.0.113.10",
+                        null)
                 .payment();
         assertEquals("2026-11-23T10:15:00.000Z", out.expiresAt());
         String url = out.paymentUrl();
@@ -161,19 +175,36 @@ class PaymentHandlerTest {
         assertEquals("20261123171500", q.get("vnp_ExpireDate"));
         assertTrue(!q.containsKey("vnp_SecureHashType"));
         assertTrue(SIGNER.verify(q), "the URL's hash verifies");
-        assertEquals(PaymentRecord.PENDING, payments.get(q.get("vnp_TxnRef")).orElseThrow().status());
+        assertEquals(
+                PaymentRecord.PENDING,
+                payments.get(q.get("vnp_TxnRef")).orElseThrow().status());
     }
 
     @Test
     void payValidatesItsInput() {
         String user = newUser();
-        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("packageId", "gold"), Map.of("packageId", "starter", "locale", "fr"),
-                Map.of("packageId", "starter", "bankCode", "n c b"), Map.of(), Map.of("packageId", 5))) {
-            assertError(Events.call("payment-pay-vnpay").as(user, "u@example.com").body(bad).invoke(handler), 400, "VALIDATION_FAILED");
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("packageId", "gold"),
+                Map.of("packageId", "starter", "locale", "fr"),
+                Map.of("packageId", "starter", "bankCode", "n c b"),
+                Map.of(),
+                Map.of("packageId", 5))) {
+            assertError(
+                    Events.call("payment-pay-vnpay")
+                            .as(user, "u@example.com")
+                            .body(bad)
+                            .invoke(handler),
+                    400,
+                    "VALIDATION_FAILED");
         }
-        Response r = Events.call("payment-pay-vnpay").as(user, "u@example.com").body(Map.of("packageId", "starter")).invoke(handler);
+        Response r = Events.call("payment-pay-vnpay")
+                .as(user, "u@example.com")
+                .body(Map.of("packageId", "starter"))
+                .invoke(handler);
         assertEquals(201, r.status());
-        assertTrue(r.text("paymentUrl").contains("vnp_IpAddr=203.0.113.10"), "the caller's address from the request context");
+        assertTrue(
+                r.text("paymentUrl").contains("vnp_IpAddr=203.0.113.10"),
+                "the caller's address from the request context");
     }
 
     @Test
@@ -263,7 +294,11 @@ class PaymentHandlerTest {
         assertEquals(49, already);
         assertEquals(55, balance(user));
         assertEquals(55, credits.ledgerSum(emu.dynamo(), user));
-        assertEquals(1, credits.latest(emu.dynamo(), user, 10).stream().filter(e -> e.reason().equals("purchase")).count());
+        assertEquals(
+                1,
+                credits.latest(emu.dynamo(), user, 10).stream()
+                        .filter(e -> e.reason().equals("purchase"))
+                        .count());
     }
 
     static Response returned(Map<String, String> params) {
@@ -302,16 +337,23 @@ class PaymentHandlerTest {
         try (MockWebServer slow = new MockWebServer()) {
             slow.enqueue(new MockResponse().setHeadersDelay(5, TimeUnit.SECONDS).setBody("{}"));
             slow.start();
-            PaymentHandler h = new PaymentHandler(config.with(Map.of("VNPAY_API_URL", slow.url("/api").toString(), "VNPAY_CALL_TIMEOUT_MS", "500")));
+            PaymentHandler h = new PaymentHandler(
+                    config.with(Map.of("VNPAY_API_URL", slow.url("/api").toString(), "VNPAY_CALL_TIMEOUT_MS", "500")));
             String user = newUser();
-            Response order = Events.call("payment-pay-vnpay").as(user, "u@example.com").body(Map.of("packageId", "starter")).invoke(h);
+            Response order = Events.call("payment-pay-vnpay")
+                    .as(user, "u@example.com")
+                    .body(Map.of("packageId", "starter"))
+                    .invoke(h);
             String txn = order.text("transactionId");
             Events.Call c = Events.call("payment-vnpay-return");
             c.event().setQueryStringParameters(new LinkedHashMap<>(vnpayParams(txn, 20000, "00", "00")));
             long started = System.nanoTime();
             Response r = c.invoke(h);
             assertEquals(200, r.status(), r::toString);
-            assertEquals(PaymentRecord.PENDING, r.text("status"), "VNPAY did not answer: nothing is settled on the return's word");
+            assertEquals(
+                    PaymentRecord.PENDING,
+                    r.text("status"),
+                    "VNPAY did not answer: nothing is settled on the return's word");
             assertTrue((System.nanoTime() - started) / 1_000_000 < 3000, "the timeout holds");
             assertEquals(5, balance(user));
         }
@@ -324,7 +366,9 @@ class PaymentHandlerTest {
         vnpayFake.orders.put(txn, new VnpayFake.Known("00", "00", 2_000_000));
         vnpayFake.badSignatures = true;
         try {
-            assertEquals(PaymentRecord.PENDING, returned(vnpayParams(txn, 20000, "00", "00")).text("status"));
+            assertEquals(
+                    PaymentRecord.PENDING,
+                    returned(vnpayParams(txn, 20000, "00", "00")).text("status"));
             assertEquals(5, balance(user));
         } finally {
             vnpayFake.badSignatures = false;
@@ -336,19 +380,41 @@ class PaymentHandlerTest {
         String user = newUser();
         String a = buy(user, "starter");
         String b = buy(user, "pro");
-        Response page = Events.call("payment-transactions").as(user, "u@example.com").query("limit", "1").invoke(handler);
+        Response page = Events.call("payment-transactions")
+                .as(user, "u@example.com")
+                .query("limit", "1")
+                .invoke(handler);
         assertEquals(200, page.status());
         assertEquals(b, page.json().get("items").get(0).get("transactionId").asText());
-        Response next = Events.call("payment-transactions").as(user, "u@example.com").query("limit", "1")
-                .query("cursor", page.text("nextCursor")).invoke(handler);
+        Response next = Events.call("payment-transactions")
+                .as(user, "u@example.com")
+                .query("limit", "1")
+                .query("cursor", page.text("nextCursor"))
+                .invoke(handler);
         assertEquals(a, next.json().get("items").get(0).get("transactionId").asText());
-        Response one = Events.call("payment-transaction-get").as(user, "u@example.com").pathParam("transactionId", a).invoke(handler);
+        Response one = Events.call("payment-transaction-get")
+                .as(user, "u@example.com")
+                .pathParam("transactionId", a)
+                .invoke(handler);
         assertEquals(200, one.status());
         assertEquals("starter", one.text("packageId"));
         assertEquals(20000, one.json().get("amountVnd").asInt());
         String other = newUser();
-        assertError(Events.call("payment-transaction-get").as(other, "o@example.com").pathParam("transactionId", a).invoke(handler), 404, "NOT_FOUND");
-        assertEquals(0, Events.call("payment-transactions").as(other, "o@example.com").invoke(handler).json().get("items").size());
+        assertError(
+                Events.call("payment-transaction-get")
+                        .as(other, "o@example.com")
+                        .pathParam("transactionId", a)
+                        .invoke(handler),
+                404,
+                "NOT_FOUND");
+        assertEquals(
+                0,
+                Events.call("payment-transactions")
+                        .as(other, "o@example.com")
+                        .invoke(handler)
+                        .json()
+                        .get("items")
+                        .size());
     }
 
     static Response pay(String userId, String email, String key, Object body) {
@@ -360,7 +426,13 @@ class PaymentHandlerTest {
     }
 
     static int rows(String userId) {
-        return Events.call("payment-transactions").as(userId, "u@example.com").query("limit", "50").invoke(handler).json().get("items").size();
+        return Events.call("payment-transactions")
+                .as(userId, "u@example.com")
+                .query("limit", "50")
+                .invoke(handler)
+                .json()
+                .get("items")
+                .size();
     }
 
     @Test
@@ -392,9 +464,19 @@ class PaymentHandlerTest {
         assertEquals(200, again.status());
         assertEquals(ids.iterator().next(), again.text("transactionId"));
         assertError(pay(user, "u@example.com", key, Map.of("packageId", "pro")), 409, "IDEMPOTENCY_KEY_REUSED");
-        assertEquals(201, pay(user, "u@example.com", UUID.randomUUID().toString(), Map.of("packageId", "starter")).status());
-        assertEquals(201, pay(newUser(), "o@example.com", key, Map.of("packageId", "starter")).status(), "keys are per user");
-        assertError(pay(user, "u@example.com", "no spaces allowed", Map.of("packageId", "starter")), 400, "VALIDATION_FAILED");
+        assertEquals(
+                201,
+                pay(user, "u@example.com", UUID.randomUUID().toString(), Map.of("packageId", "starter"))
+                        .status());
+        assertEquals(
+                201,
+                pay(newUser(), "o@example.com", key, Map.of("packageId", "starter"))
+                        .status(),
+                "keys are per user");
+        assertError(
+                pay(user, "u@example.com", "no spaces allowed", Map.of("packageId", "starter")),
+                400,
+                "VALIDATION_FAILED");
         assertEquals(2, rows(user));
     }
 
@@ -449,13 +531,32 @@ class PaymentHandlerTest {
         Response created = pay(user, "u@example.com", null, Map.of("packageId", "starter"));
         assertEquals(List.of("transactionId", "paymentUrl", "expiresAt"), fields(created.json()));
         String txn = created.text("transactionId");
-        Response one = Events.call("payment-transaction-get").as(user, "u@example.com").pathParam("transactionId", txn).invoke(handler);
-        assertEquals(List.of("transactionId", "packageId", "credits", "amountVnd", "status", "createdAt", "expiresAt", "responseCode",
-                "vnpTransactionNo", "bankCode", "payDate"), fields(one.json()));
+        Response one = Events.call("payment-transaction-get")
+                .as(user, "u@example.com")
+                .pathParam("transactionId", txn)
+                .invoke(handler);
+        assertEquals(
+                List.of(
+                        "transactionId",
+                        "packageId",
+                        "credits",
+                        "amountVnd",
+                        "status",
+                        "createdAt",
+                        "expiresAt",
+                        "responseCode",
+                        "vnpTransactionNo",
+                        "bankCode",
+                        "payDate"),
+                fields(one.json()));
         assertTrue(one.json().get("responseCode").isNull(), "null fields are written, not left out");
         assertEquals(List.of("RspCode", "Message"), fields(ipn(vnpayParams(txn, 20000, "00", "00"))));
-        assertEquals(List.of("transactionId", "status", "credits", "responseCode"), fields(returned(vnpayParams(txn, 20000, "00", "00")).json()));
-        assertEquals(List.of("packages"), fields(Events.call("payment-packages").invoke(handler).json()));
+        assertEquals(
+                List.of("transactionId", "status", "credits", "responseCode"),
+                fields(returned(vnpayParams(txn, 20000, "00", "00")).json()));
+        assertEquals(
+                List.of("packages"),
+                fields(Events.call("payment-packages").invoke(handler).json()));
     }
 
     static List<String> fields(JsonNode n) {

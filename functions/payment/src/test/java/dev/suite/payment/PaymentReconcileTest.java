@@ -59,9 +59,22 @@ class PaymentReconcileTest {
 
     static String pending(String userId, long amountVnd, Instant created) {
         String id = Ids.at(created);
-        payments.create(new PaymentRecord(id, userId, "starter", 10, amountVnd, PaymentRecord.PENDING, Times.iso(created),
-                Times.iso(created.plus(Duration.ofMinutes(15))), Vnpay.date(created), "Mua goi starter don " + id, "203.0.113.10",
-                null, null, null, null));
+        payments.create(new PaymentRecord(
+                id,
+                userId,
+                "starter",
+                10,
+                amountVnd,
+                PaymentRecord.PENDING,
+                Times.iso(created),
+                Times.iso(created.plus(Duration.ofMinutes(15))),
+                Vnpay.date(created),
+                "Mua goi starter don " + id,
+                "203.0.113.10",
+                null,
+                null,
+                null,
+                null));
         return id;
     }
 
@@ -91,8 +104,12 @@ class PaymentReconcileTest {
         assertEquals(PaymentRecord.SUCCEEDED, payments.get(paid).orElseThrow().status());
         assertEquals(PaymentRecord.EXPIRED, payments.get(unknown).orElseThrow().status());
         assertEquals("91", payments.get(unknown).orElseThrow().responseCode());
-        assertEquals(PaymentRecord.EXPIRED, payments.get(abandoned).orElseThrow().status());
-        assertEquals(PaymentRecord.PENDING, payments.get(wrongAmount).orElseThrow().status(), "an amount mismatch is never credited");
+        assertEquals(
+                PaymentRecord.EXPIRED, payments.get(abandoned).orElseThrow().status());
+        assertEquals(
+                PaymentRecord.PENDING,
+                payments.get(wrongAmount).orElseThrow().status(),
+                "an amount mismatch is never credited");
         assertEquals(PaymentRecord.PENDING, payments.get(open).orElseThrow().status(), "still inside its window");
         assertEquals(10, users.get(user).orElseThrow().credits(), "credited once across both runs");
         assertEquals(10, credits.ledgerSum(emu.dynamo(), user));
@@ -133,15 +150,21 @@ class PaymentReconcileTest {
         vnpay.orders.put(paid, new VnpayFake.Known("00", "00", 2_000_000));
 
         Map<String, Object>[] result = new Map[1];
-        String out = Emf.stdout(() -> result[0] = at(t0.plus(Duration.ofMinutes(20)), 50).reconcile(() -> Long.MAX_VALUE));
+        String out = Emf.stdout(
+                () -> result[0] = at(t0.plus(Duration.ofMinutes(20)), 50).reconcile(() -> Long.MAX_VALUE));
         assertEquals(1, result[0].get("succeeded"), result[0]::toString);
         assertEquals(1, result[0].get("errors"), result[0]::toString);
-        assertEquals(PaymentRecord.SUCCEEDED, payments.get(paid).orElseThrow().status(), "the row after the bad one is settled");
+        assertEquals(
+                PaymentRecord.SUCCEEDED,
+                payments.get(paid).orElseThrow().status(),
+                "the row after the bad one is settled");
         assertEquals(10, users.get(user).orElseThrow().credits());
         PaymentRecord bad = payments.get(orphan).orElseThrow();
         assertEquals(PaymentRecord.PENDING, bad.status(), "no profile to credit: left for a later run");
         assertEquals(1, bad.attempts());
-        assertTrue(bad.nextAttemptAt().compareTo(Times.iso(t0.plus(Duration.ofMinutes(20)))) > 0, "backed off: " + bad.nextAttemptAt());
+        assertTrue(
+                bad.nextAttemptAt().compareTo(Times.iso(t0.plus(Duration.ofMinutes(20)))) > 0,
+                "backed off: " + bad.nextAttemptAt());
         assertEquals(1, Emf.emf(out, "ReconcileFailures").size(), out);
     }
 
@@ -159,10 +182,14 @@ class PaymentReconcileTest {
         Instant now = t0.plus(Duration.ofMinutes(20));
         var first = at(now, 2).reconcile(() -> Long.MAX_VALUE);
         assertEquals(2, first.get("errors"), first::toString);
-        assertEquals(PaymentRecord.PENDING, payments.get(good).orElseThrow().status(), "not reached in a run of two rows");
+        assertEquals(
+                PaymentRecord.PENDING, payments.get(good).orElseThrow().status(), "not reached in a run of two rows");
         var second = at(now.plusSeconds(30), 2).reconcile(() -> Long.MAX_VALUE);
         assertEquals(1, second.get("succeeded"), second::toString);
-        assertEquals(PaymentRecord.SUCCEEDED, payments.get(good).orElseThrow().status(), "the failing rows wait their backoff");
+        assertEquals(
+                PaymentRecord.SUCCEEDED,
+                payments.get(good).orElseThrow().status(),
+                "the failing rows wait their backoff");
         assertEquals(10, users.get(user).orElseThrow().credits());
     }
 
@@ -182,7 +209,8 @@ class PaymentReconcileTest {
         assertEquals(PaymentRecord.SUCCEEDED, payments.get(a).orElseThrow().status());
         assertEquals(PaymentRecord.PENDING, payments.get(b).orElseThrow().status(), "left for the next run");
 
-        var next = at(t0.plus(Duration.ofMinutes(21)), 50).handleRequest(Map.of(), new SyntheticContext("reconcile", Duration.ofSeconds(9)));
+        var next = at(t0.plus(Duration.ofMinutes(21)), 50)
+                .handleRequest(Map.of(), new SyntheticContext("reconcile", Duration.ofSeconds(9)));
         assertEquals(true, next.get("stoppedEarly"), "a Lambda context with 9 s left takes no row");
         assertEquals(PaymentRecord.PENDING, payments.get(b).orElseThrow().status());
     }
@@ -200,17 +228,23 @@ class PaymentReconcileTest {
         Instant now = t0.plus(Duration.ofMinutes(20));
         at(now, 50).reconcile(() -> Long.MAX_VALUE);
         assertEquals(PaymentRecord.EXPIRED, payments.get(late).orElseThrow().status());
-        assertEquals(PaymentRecord.PENDING, payments.get(held).orElseThrow().status(), "05 (refund in progress) is not final");
+        assertEquals(
+                PaymentRecord.PENDING,
+                payments.get(held).orElseThrow().status(),
+                "05 (refund in progress) is not final");
         assertEquals(PaymentRecord.FAILED, payments.get(failed).orElseThrow().status(), "02 is a final failure");
 
         // Hours later (inside PAYMENT_LATE_RECONCILE_HOURS) VNPAY reports both paid: each is credited once.
         vnpay.orders.put(late, new VnpayFake.Known("00", "00", 2_000_000));
         vnpay.orders.put(held, new VnpayFake.Known("00", "00", 2_000_000));
         Instant later = now.plus(Duration.ofHours(5));
-        CompletableFuture.allOf(CompletableFuture.runAsync(() -> at(later, 50).reconcile(() -> Long.MAX_VALUE)),
-                CompletableFuture.runAsync(() -> at(later, 50).reconcile(() -> Long.MAX_VALUE))).join();
+        CompletableFuture.allOf(
+                        CompletableFuture.runAsync(() -> at(later, 50).reconcile(() -> Long.MAX_VALUE)),
+                        CompletableFuture.runAsync(() -> at(later, 50).reconcile(() -> Long.MAX_VALUE)))
+                .join();
         at(later.plus(Duration.ofHours(3)), 50).reconcile(() -> Long.MAX_VALUE);
-        assertEquals(PaymentRecord.SUCCEEDED, payments.get(late).orElseThrow().status(), "paid after the window: credited");
+        assertEquals(
+                PaymentRecord.SUCCEEDED, payments.get(late).orElseThrow().status(), "paid after the window: credited");
         assertEquals(PaymentRecord.SUCCEEDED, payments.get(held).orElseThrow().status());
         assertEquals(20, users.get(user).orElseThrow().credits(), "two purchases, each credited once");
         assertEquals(20, credits.ledgerSum(emu.dynamo(), user));
@@ -237,9 +271,13 @@ class PaymentReconcileTest {
         assertEquals(0, again.get("expired"), "an EXPIRED row past its late window is no longer checked: " + again);
 
         PaymentHandler api = new PaymentHandler(emu.functionConfig("PaymentFunction", VnpayFake.config(vnpay.url())));
-        Events.Response list = Events.call("payment-transactions").as(user, "r@example.com").invoke(api);
+        Events.Response list =
+                Events.call("payment-transactions").as(user, "r@example.com").invoke(api);
         List<String> statuses = new ArrayList<>();
-        list.json().get("items").forEach(i -> statuses.add(i.get("transactionId").asText() + "=" + i.get("status").asText()));
+        list.json()
+                .get("items")
+                .forEach(i -> statuses.add(
+                        i.get("transactionId").asText() + "=" + i.get("status").asText()));
         assertTrue(statuses.contains(held + "=REVIEW"), statuses::toString);
     }
 }

@@ -30,17 +30,27 @@ class PaymentRulesTest {
     void querydrAnswersMapToOutcomesInsideAndAfterTheWindow() {
         assertEquals(Outcome.SUCCEEDED, PaymentRules.querydr("00", "00", true, false));
         assertEquals(Outcome.SUCCEEDED, PaymentRules.querydr("00", "00", true, true), "late money is still money");
-        assertEquals(Outcome.PENDING, PaymentRules.querydr("00", "00", false, true), "a wrong amount is never credited");
+        assertEquals(
+                Outcome.PENDING, PaymentRules.querydr("00", "00", false, true), "a wrong amount is never credited");
         assertEquals(Outcome.FAILED, PaymentRules.querydr("00", "02", true, false));
         assertEquals(Outcome.PENDING, PaymentRules.querydr("00", "01", true, false), "still inside the window");
         assertEquals(Outcome.EXPIRED, PaymentRules.querydr("00", "01", true, true));
         assertEquals(Outcome.PENDING, PaymentRules.querydr("91", "", false, false));
-        assertEquals(Outcome.EXPIRED, PaymentRules.querydr("91", "", false, true), "VNPAY never saw it and the window closed");
+        assertEquals(
+                Outcome.EXPIRED,
+                PaymentRules.querydr("91", "", false, true),
+                "VNPAY never saw it and the window closed");
         for (String held : new String[] {"04", "05", "06", "07", "09", "42"}) {
-            assertEquals(Outcome.PENDING, PaymentRules.querydr("00", held, true, true), "status " + held + " is never terminal");
+            assertEquals(
+                    Outcome.PENDING,
+                    PaymentRules.querydr("00", held, true, true),
+                    "status " + held + " is never terminal");
         }
         for (String error : new String[] {"02", "03", "94", "97", "99"}) {
-            assertEquals(Outcome.PENDING, PaymentRules.querydr(error, "", false, true), "querydr error " + error + " is retried");
+            assertEquals(
+                    Outcome.PENDING,
+                    PaymentRules.querydr(error, "", false, true),
+                    "querydr error " + error + " is retried");
         }
     }
 
@@ -62,8 +72,12 @@ class PaymentRulesTest {
         assertNull(PaymentRules.atDeadline(PaymentRecord.EXPIRED, "01"));
         assertNull(PaymentRules.atDeadline(PaymentRecord.EXPIRED, "91"));
         assertNull(PaymentRules.atDeadline(PaymentRecord.EXPIRED, null));
-        assertEquals(PaymentRecord.REVIEW, PaymentRules.atDeadline(PaymentRecord.EXPIRED, "05"), "a refund in progress needs a person");
+        assertEquals(
+                PaymentRecord.REVIEW,
+                PaymentRules.atDeadline(PaymentRecord.EXPIRED, "05"),
+                "a refund in progress needs a person");
         assertEquals(PaymentRecord.REVIEW, PaymentRules.atDeadline(PaymentRecord.PENDING, "07"));
-        assertEquals(PaymentRecord.REVIEW, PaymentRules.atDeadline(PaymentRecord.PENDING, null), "never a definite answer");
+        assertEquals(
+                PaymentRecord.REVIEW, PaymentRules.atDeadline(PaymentRecord.PENDING, null), "never a definite answer");
     }
 }

@@ -18,8 +18,7 @@ public final class VnpayFake implements AutoCloseable {
     public static final String TMN = "DEMOTMN1";
 
     /** What VNPAY knows of an order: querydr response code, transaction status, amount (VND x 100). */
-    public record Known(String responseCode, String status, long amount) {
-    }
+    public record Known(String responseCode, String status, long amount) {}
 
     private final MockWebServer server = new MockWebServer();
     public final Map<String, Known> orders = new ConcurrentHashMap<>();
@@ -34,10 +33,19 @@ public final class VnpayFake implements AutoCloseable {
                 try {
                     var body = Json.EVENTS.readTree(request.getBody().readUtf8());
                     String ref = body.get("vnp_TxnRef").asText();
-                    String data = String.join("|", body.get("vnp_RequestId").asText(), "2.1.0", "querydr", TMN, ref,
-                            body.get("vnp_TransactionDate").asText(), body.get("vnp_CreateDate").asText(),
-                            body.get("vnp_IpAddr").asText(), body.get("vnp_OrderInfo").asText());
-                    if (!Vnpay.hmacSha512(SECRET, data).equals(body.get("vnp_SecureHash").asText())) {
+                    String data = String.join(
+                            "|",
+                            body.get("vnp_RequestId").asText(),
+                            "2.1.0",
+                            "querydr",
+                            TMN,
+                            ref,
+                            body.get("vnp_TransactionDate").asText(),
+                            body.get("vnp_CreateDate").asText(),
+                            body.get("vnp_IpAddr").asText(),
+                            body.get("vnp_OrderInfo").asText());
+                    if (!Vnpay.hmacSha512(SECRET, data)
+                            .equals(body.get("vnp_SecureHash").asText())) {
                         return json(Map.of("vnp_ResponseCode", "97", "vnp_Message", "Invalid checksum"));
                     }
                     Known k = orders.getOrDefault(ref, new Known("91", "", 0));
@@ -59,8 +67,11 @@ public final class VnpayFake implements AutoCloseable {
                     r.put("vnp_PromotionAmount", "");
                     String signed = String.join("|", r.values());
                     String good = Vnpay.hmacSha512(SECRET, signed);
-                    // a bad signature differs in its first digit (replacing it with a fixed "00" left 1 in 256 signatures good)
-                    r.put("vnp_SecureHash", badSignatures ? (good.charAt(0) == '0' ? "1" : "0") + good.substring(1) : good);
+                    // a bad signature differs in its first digit (replacing it with a fixed "00" left 1 in 256
+                    // signatures good)
+                    r.put(
+                            "vnp_SecureHash",
+                            badSignatures ? (good.charAt(0) == '0' ? "1" : "0") + good.substring(1) : good);
                     return json(r);
                 } catch (IOException e) {
                     return new MockResponse().setResponseCode(500);
@@ -71,7 +82,10 @@ public final class VnpayFake implements AutoCloseable {
     }
 
     private static MockResponse json(Object body) {
-        return new MockResponse().setResponseCode(200).setHeader("Content-Type", "application/json").setBody(Json.write(body));
+        return new MockResponse()
+                .setResponseCode(200)
+                .setHeader("Content-Type", "application/json")
+                .setBody(Json.write(body));
     }
 
     public String url() {
@@ -79,9 +93,17 @@ public final class VnpayFake implements AutoCloseable {
     }
 
     public static Map<String, String> config(String apiUrl) {
-        return Map.of("VNPAY_TMN_CODE", TMN, "VNPAY_HASH_SECRET", SECRET, "VNPAY_API_URL", apiUrl,
-                "VNPAY_URL", "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
-                "VNPAY_RETURN_URL", "http://localhost:3000/payment/vnpay-return");
+        return Map.of(
+                "VNPAY_TMN_CODE",
+                TMN,
+                "VNPAY_HASH_SECRET",
+                SECRET,
+                "VNPAY_API_URL",
+                apiUrl,
+                "VNPAY_URL",
+                "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html",
+                "VNPAY_RETURN_URL",
+                "http://localhost:3000/payment/vnpay-return");
     }
 
     @Override

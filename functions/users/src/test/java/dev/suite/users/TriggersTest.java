@@ -56,15 +56,21 @@ class TriggersTest {
     }
 
     List<String> groups(CognitoTestUsers.TestUser u) {
-        return emu.cognito().adminListGroupsForUser(b -> b.userPoolId(emu.userPoolId()).username(u.username()))
-                .groups().stream().map(GroupType::groupName).toList();
+        return emu
+                .cognito()
+                .adminListGroupsForUser(b -> b.userPoolId(emu.userPoolId()).username(u.username()))
+                .groups()
+                .stream()
+                .map(GroupType::groupName)
+                .toList();
     }
 
     @Test
     void confirmationCreatesProfileWithStartingCreditsLedgerAndGroup() {
         var u = CognitoTestUsers.create(emu);
         ObjectNode out = Events.invoke(postConfirmation, confirmEvent(u, "PostConfirmation_ConfirmSignUp"));
-        assertEquals(u.userId(), out.get("request").get("userAttributes").get("sub").asText(), "the event comes back");
+        assertEquals(
+                u.userId(), out.get("request").get("userAttributes").get("sub").asText(), "the event comes back");
         var row = users.get(u.userId()).orElseThrow();
         assertEquals(u.email(), row.email(), "email stored lower-cased");
         assertEquals("User", row.role());
@@ -76,12 +82,15 @@ class TriggersTest {
         assertEquals(List.of("User"), groups(u));
     }
 
-    /** The deployment's first admin: ADMIN_EMAIL (the AdminEmail parameter) confirms into Admin, anyone else into User. */
+    /**
+     * The deployment's first admin: ADMIN_EMAIL (the AdminEmail parameter) confirms into Admin, anyone else into User.
+     */
     @Test
     void theConfiguredAdminEmailConfirmsIntoAdmin() {
         var first = CognitoTestUsers.create(emu);
         var other = CognitoTestUsers.create(emu);
-        PostConfirmationHandler withAdmin = new PostConfirmationHandler(config.with(Map.of("ADMIN_EMAIL", " " + first.email().toUpperCase() + " ")));
+        PostConfirmationHandler withAdmin = new PostConfirmationHandler(
+                config.with(Map.of("ADMIN_EMAIL", " " + first.email().toUpperCase() + " ")));
         Events.invoke(withAdmin, confirmEvent(first, "PostConfirmation_ConfirmSignUp"));
         Events.invoke(withAdmin, confirmEvent(other, "PostConfirmation_ConfirmSignUp"));
         assertEquals(List.of("Admin"), groups(first));
@@ -91,7 +100,11 @@ class TriggersTest {
         // the next token carries it
         var event = Events.json("cognito-pre-token-generation");
         ((ObjectNode) event.get("request").get("userAttributes")).put("sub", first.userId());
-        assertEquals("Admin", Events.invoke(preToken, event).at("/response/claimsOverrideDetails/claimsToAddOrOverride/role").asText());
+        assertEquals(
+                "Admin",
+                Events.invoke(preToken, event)
+                        .at("/response/claimsOverrideDetails/claimsToAddOrOverride/role")
+                        .asText());
     }
 
     @Test
@@ -134,11 +147,19 @@ class TriggersTest {
         ObjectNode event = Events.json("cognito-pre-token-generation");
         ((ObjectNode) event.get("request").get("userAttributes")).put("sub", u.userId());
         ObjectNode out = Events.invoke(preToken, event.deepCopy());
-        assertEquals("User", out.at("/response/claimsOverrideDetails/claimsToAddOrOverride/role").asText(), "no profile yet: User");
+        assertEquals(
+                "User",
+                out.at("/response/claimsOverrideDetails/claimsToAddOrOverride/role")
+                        .asText(),
+                "no profile yet: User");
         users.create(u.userId(), u.email(), "A", "User", 5, Instant.now());
         users.setRole(u.userId(), "Coach", Instant.now());
         out = Events.invoke(preToken, event.deepCopy());
-        assertEquals("Coach", out.at("/response/claimsOverrideDetails/claimsToAddOrOverride/role").asText());
-        assertFalse(out.at("/response/claimsOverrideDetails/claimsToAddOrOverride").has("cognito:groups"));
+        assertEquals(
+                "Coach",
+                out.at("/response/claimsOverrideDetails/claimsToAddOrOverride/role")
+                        .asText());
+        assertFalse(
+                out.at("/response/claimsOverrideDetails/claimsToAddOrOverride").has("cognito:groups"));
     }
 }

@@ -33,7 +33,12 @@ public record Caller(String userId, String email, Role role, List<String> groups
                 : Role.highest(groups);
         Object email = claims.get("email");
         Object name = claims.get("name");
-        return new Caller(sub.toString(), email == null ? null : email.toString(), role, groups, name == null ? null : name.toString());
+        return new Caller(
+                sub.toString(),
+                email == null ? null : email.toString(),
+                role,
+                groups,
+                name == null ? null : name.toString());
     }
 
     /**

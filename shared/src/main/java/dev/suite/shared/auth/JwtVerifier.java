@@ -40,7 +40,10 @@ import org.slf4j.Logger;
  */
 public final class JwtVerifier {
 
-    public enum TokenUse { id, access }
+    public enum TokenUse {
+        id,
+        access
+    }
 
     /** Thrown for any token that must not be trusted; the message is safe to log (it never holds the token). */
     public static final class InvalidTokenException extends Exception {
@@ -92,13 +95,15 @@ public final class JwtVerifier {
             Jwk jwk = keys.get(keyId);
             if (jwk != null) {
                 if (clock.millis() - fetchedAt >= TTL_MS && refreshing.compareAndSet(false, true)) {
-                    Thread t = new Thread(() -> {
-                        try {
-                            refresh();
-                        } finally {
-                            refreshing.set(false);
-                        }
-                    }, "jwks-refresh");
+                    Thread t = new Thread(
+                            () -> {
+                                try {
+                                    refresh();
+                                } finally {
+                                    refreshing.set(false);
+                                }
+                            },
+                            "jwks-refresh");
                     t.setDaemon(true);
                     t.start();
                 }
@@ -130,7 +135,10 @@ public final class JwtVerifier {
                 keys = Map.copyOf(fresh);
                 fetchedAt = clock.millis();
             } catch (JwkException | RuntimeException e) {
-                LOG.warn("JWKS refresh failed, keeping the {} last good keys: {}", keys.size(), e.getClass().getSimpleName());
+                LOG.warn(
+                        "JWKS refresh failed, keeping the {} last good keys: {}",
+                        keys.size(),
+                        e.getClass().getSimpleName());
             }
         }
     }
@@ -141,11 +149,14 @@ public final class JwtVerifier {
      */
     public static JwtVerifier fromConfig(Config config) {
         String poolId = config.require("USER_POOL_ID");
-        String issuer = config.get("JWT_ISSUER").orElse(
-                "https://cognito-idp." + Clients.region(config).id() + ".amazonaws.com/" + poolId);
+        String issuer = config.get("JWT_ISSUER")
+                .orElse("https://cognito-idp." + Clients.region(config).id() + ".amazonaws.com/" + poolId);
         URI jwks = URI.create(config.get("JWKS_URL").orElse(issuer + "/.well-known/jwks.json"));
-        Set<String> clients = Arrays.stream(config.require("USER_POOL_CLIENT_ID").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
+        Set<String> clients = Arrays.stream(
+                        config.require("USER_POOL_CLIENT_ID").split(","))
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .collect(Collectors.toSet());
         return new JwtVerifier(issuer, jwks, clients, Clock.systemUTC());
     }
 
@@ -205,10 +216,16 @@ public final class JwtVerifier {
             KeyPair throwaway = generator.generateKeyPair();
             RSAPublicKey publicKey = (RSAPublicKey) throwaway.getPublic();
             Instant now = Instant.now(clock);
-            String token = JWT.create().withKeyId("priming").withIssuer(issuer).withSubject("priming")
-                    .withAudience(clientIds.iterator().next()).withClaim("token_use", TokenUse.id.name())
-                    .withClaim("cognito:groups", List.of("User")).withClaim("email", "priming@example.invalid")
-                    .withIssuedAt(now).withExpiresAt(now.plusSeconds(60))
+            String token = JWT.create()
+                    .withKeyId("priming")
+                    .withIssuer(issuer)
+                    .withSubject("priming")
+                    .withAudience(clientIds.iterator().next())
+                    .withClaim("token_use", TokenUse.id.name())
+                    .withClaim("cognito:groups", List.of("User"))
+                    .withClaim("email", "priming@example.invalid")
+                    .withIssuedAt(now)
+                    .withExpiresAt(now.plusSeconds(60))
                     .sign(Algorithm.RSA256(publicKey, (RSAPrivateKey) throwaway.getPrivate()));
             verified(JWT.decode(token), publicKey, TokenUse.id);
         } catch (NoSuchAlgorithmException | InvalidTokenException e) {
@@ -217,7 +234,8 @@ public final class JwtVerifier {
     }
 
     /** The checks after the key is known: signature, issuer, token_use, expiry, audience; the claims as strings. */
-    private Map<String, Object> verified(DecodedJWT unverified, RSAPublicKey key, TokenUse expectedUse) throws InvalidTokenException {
+    private Map<String, Object> verified(DecodedJWT unverified, RSAPublicKey key, TokenUse expectedUse)
+            throws InvalidTokenException {
         DecodedJWT jwt;
         try {
             var verification = (JWTVerifier.BaseVerification) JWT.require(Algorithm.RSA256(key, null))
@@ -234,7 +252,9 @@ public final class JwtVerifier {
             throw new InvalidTokenException("token expired");
         }
         String audience = expectedUse == TokenUse.id
-                ? (jwt.getAudience() == null || jwt.getAudience().size() != 1 ? null : jwt.getAudience().get(0))
+                ? (jwt.getAudience() == null || jwt.getAudience().size() != 1
+                        ? null
+                        : jwt.getAudience().get(0))
                 : jwt.getClaim("client_id").asString();
         if (audience == null || !clientIds.contains(audience)) {
             throw new InvalidTokenException("token was issued for another client");

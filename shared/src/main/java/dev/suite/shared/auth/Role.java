@@ -9,7 +9,10 @@ import java.util.Optional;
  * (routes that need {@code Coach} check the role or the group itself, not an order).
  */
 public enum Role {
-    User, Coach, Staff, Admin;
+    User,
+    Coach,
+    Staff,
+    Admin;
 
     public static Optional<Role> parse(String value) {
         if (value == null) {

@@ -51,14 +51,16 @@ public final class Credits {
         return move(userId, amount, "attribute_exists(userId)", reason, ref, now);
     }
 
-    private List<TransactWriteItem> move(String userId, long delta, String condition, String reason, String ref, Instant now) {
+    private List<TransactWriteItem> move(
+            String userId, long delta, String condition, String reason, String ref, Instant now) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":d", AttributeValue.fromN(Long.toString(delta)));
         values.put(":t", AttributeValue.fromS(Times.iso(now)));
         if (condition.contains(":n")) {
             values.put(":n", AttributeValue.fromN(Long.toString(-delta)));
         }
-        Update update = Update.builder().tableName(usersTable)
+        Update update = Update.builder()
+                .tableName(usersTable)
                 .key(Map.of("userId", AttributeValue.fromS(userId)))
                 .updateExpression("SET credits = credits + :d, updatedAt = :t")
                 .conditionExpression(condition)
@@ -81,28 +83,48 @@ public final class Credits {
             item.put("ref", AttributeValue.fromS(ref));
         }
         item.put("createdAt", AttributeValue.fromS(Times.iso(now)));
-        return TransactWriteItem.builder().put(Put.builder().tableName(ledgerTable).item(item)
-                .conditionExpression("attribute_not_exists(entryId)").build()).build();
+        return TransactWriteItem.builder()
+                .put(Put.builder()
+                        .tableName(ledgerTable)
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(entryId)")
+                        .build())
+                .build();
     }
 
     public List<LedgerEntry> latest(DynamoDbClient dynamo, String userId, int limit) {
-        QueryResponse r = dynamo.query(QueryRequest.builder().tableName(ledgerTable)
+        QueryResponse r = dynamo.query(QueryRequest.builder()
+                .tableName(ledgerTable)
                 .keyConditionExpression("userId = :u")
                 .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                .scanIndexForward(false).limit(limit).build());
+                .scanIndexForward(false)
+                .limit(limit)
+                .build());
         return r.items().stream().map(Credits::entry).toList();
     }
 
     /** The sum of every ledger entry of a user: equal to the balance at all times. */
     public long ledgerSum(DynamoDbClient dynamo, String userId) {
-        return Dynamo.queryAll(from -> dynamo.query(QueryRequest.builder().tableName(ledgerTable)
-                .keyConditionExpression("userId = :u").consistentRead(true)
-                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                .exclusiveStartKey(from).build()), Integer.MAX_VALUE).stream().mapToLong(i -> Long.parseLong(i.get("delta").n())).sum();
+        return Dynamo.queryAll(
+                        from -> dynamo.query(QueryRequest.builder()
+                                .tableName(ledgerTable)
+                                .keyConditionExpression("userId = :u")
+                                .consistentRead(true)
+                                .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
+                                .exclusiveStartKey(from)
+                                .build()),
+                        Integer.MAX_VALUE)
+                .stream()
+                .mapToLong(i -> Long.parseLong(i.get("delta").n()))
+                .sum();
     }
 
     static LedgerEntry entry(Map<String, AttributeValue> item) {
-        return new LedgerEntry(item.get("entryId").s(), Long.parseLong(item.get("delta").n()), item.get("reason").s(),
-                item.containsKey("ref") ? item.get("ref").s() : null, item.get("createdAt").s());
+        return new LedgerEntry(
+                item.get("entryId").s(),
+                Long.parseLong(item.get("delta").n()),
+                item.get("reason").s(),
+                item.containsKey("ref") ? item.get("ref").s() : null,
+                item.get("createdAt").s());
     }
 }

@@ -17,11 +17,9 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * neither fail the query nor reach another partition.
  */
 public final class Cursor {
-    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, String>> MAP = new TypeReference<>() {};
 
-    private Cursor() {
-    }
+    private Cursor() {}
 
     public static String encode(Map<String, AttributeValue> lastKey) {
         if (lastKey == null || lastKey.isEmpty()) {
@@ -29,7 +27,9 @@ public final class Cursor {
         }
         Map<String, String> plain = new LinkedHashMap<>();
         lastKey.forEach((k, v) -> plain.put(k, v.n() != null ? "n:" + v.n() : "s:" + v.s()));
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(Json.write(plain).getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString(Json.write(plain).getBytes(StandardCharsets.UTF_8));
     }
 
     public static Map<String, AttributeValue> decode(String cursor, Set<String> keys, Map<String, String> fixed) {
@@ -79,7 +79,9 @@ public final class Cursor {
      * list): the same base64url wrapping, read back by {@link #unwrap}.
      */
     public static String wrap(String position) {
-        return position == null ? null : Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
+        return position == null
+                ? null
+                : Base64.getUrlEncoder().withoutPadding().encodeToString(position.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The position a {@link #wrap}ped cursor holds (null for no cursor); 400 INVALID_CURSOR for anything else. */
@@ -99,6 +101,7 @@ public final class Cursor {
 
     /** The one answer to a cursor that is not one this API gave out. */
     public static ApiException invalid() {
-        return ApiException.badRequest("INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
+        return ApiException.badRequest(
+                "INVALID_CURSOR", "cursor is not valid; pass back the nextCursor of a previous page");
     }
 }

@@ -24,11 +24,11 @@ public final class Dynamo {
     static final int BATCH_ATTEMPTS = 6;
     static final long BATCH_BACKOFF_MS = 20;
 
-    private Dynamo() {
-    }
+    private Dynamo() {}
 
     /** Items of every page (from the given start key, null for the first page), up to {@code max}. */
-    public static List<Map<String, AttributeValue>> queryAll(Function<Map<String, AttributeValue>, QueryResponse> page, int max) {
+    public static List<Map<String, AttributeValue>> queryAll(
+            Function<Map<String, AttributeValue>, QueryResponse> page, int max) {
         List<Map<String, AttributeValue>> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;
         do {
@@ -44,17 +44,25 @@ public final class Dynamo {
      * unprocessed (throttling, the 16 MB limit) are asked again with exponential backoff, up to
      * {@code BATCH_ATTEMPTS} times; then the read fails as throttled, so the route answers 503, never a partial list.
      */
-    public static List<Map<String, AttributeValue>> batchGet(DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys) {
+    public static List<Map<String, AttributeValue>> batchGet(
+            DynamoDbClient dynamo, String table, List<Map<String, AttributeValue>> keys) {
         List<Map<String, AttributeValue>> out = new ArrayList<>(keys.size());
         for (int i = 0; i < keys.size(); i += 100) {
-            Map<String, KeysAndAttributes> request = Map.of(table, KeysAndAttributes.builder()
-                    .keys(keys.subList(i, Math.min(keys.size(), i + 100))).build());
+            Map<String, KeysAndAttributes> request = Map.of(
+                    table,
+                    KeysAndAttributes.builder()
+                            .keys(keys.subList(i, Math.min(keys.size(), i + 100)))
+                            .build());
             for (int attempt = 1; !request.isEmpty(); attempt++) {
                 if (attempt > BATCH_ATTEMPTS) {
-                    throw ProvisionedThroughputExceededException.builder().statusCode(400)
+                    throw ProvisionedThroughputExceededException.builder()
+                            .statusCode(400)
                             .message("BatchGetItem left keys unprocessed after " + BATCH_ATTEMPTS + " attempts")
-                            .awsErrorDetails(AwsErrorDetails.builder().serviceName("DynamoDb")
-                                    .errorCode("ProvisionedThroughputExceededException").build()).build();
+                            .awsErrorDetails(AwsErrorDetails.builder()
+                                    .serviceName("DynamoDb")
+                                    .errorCode("ProvisionedThroughputExceededException")
+                                    .build())
+                            .build();
                 }
                 if (attempt > 1) {
                     pause(BATCH_BACKOFF_MS << (attempt - 2));
@@ -69,7 +77,13 @@ public final class Dynamo {
     }
 
     /** The write operations {@link #refusedWrite} sends. */
-    public enum Write { PUT, UPDATE, DELETE, TRANSACT_PUT, TRANSACT_UPDATE }
+    public enum Write {
+        PUT,
+        UPDATE,
+        DELETE,
+        TRANSACT_PUT,
+        TRANSACT_UPDATE
+    }
 
     /**
      * For SnapStart priming: sends one write of the given kind that DynamoDB refuses, so the SDK loads the operation's
@@ -88,16 +102,46 @@ public final class Dynamo {
         String exists = "attribute_exists(#k)";
         try {
             switch (write) {
-                case PUT -> dynamo.putItem(b -> b.tableName(table).item(key).conditionExpression(exists).expressionAttributeNames(names));
-                case UPDATE -> dynamo.updateItem(b -> b.tableName(table).key(key).updateExpression("REMOVE #p")
-                        .conditionExpression(exists).expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming")));
-                case DELETE -> dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression(exists).expressionAttributeNames(names));
-                case TRANSACT_PUT -> new Transaction<Write>().guard(TransactWriteItem.builder().put(p -> p.tableName(table)
-                        .item(key).conditionExpression(exists).expressionAttributeNames(names)).build(), write).write(dynamo);
-                case TRANSACT_UPDATE -> new Transaction<Write>().guard(TransactWriteItem.builder().update(u -> u
-                        .tableName(table).key(key).updateExpression("REMOVE #p").conditionExpression(exists)
-                        .expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming"))).build(), write)
-                        .write(dynamo);
+                case PUT ->
+                    dynamo.putItem(b -> b.tableName(table)
+                            .item(key)
+                            .conditionExpression(exists)
+                            .expressionAttributeNames(names));
+                case UPDATE ->
+                    dynamo.updateItem(b -> b.tableName(table)
+                            .key(key)
+                            .updateExpression("REMOVE #p")
+                            .conditionExpression(exists)
+                            .expressionAttributeNames(Map.of("#k", keyNames[0], "#p", "priming")));
+                case DELETE ->
+                    dynamo.deleteItem(b -> b.tableName(table)
+                            .key(key)
+                            .conditionExpression(exists)
+                            .expressionAttributeNames(names));
+                case TRANSACT_PUT ->
+                    new Transaction<Write>()
+                            .guard(
+                                    TransactWriteItem.builder()
+                                            .put(p -> p.tableName(table)
+                                                    .item(key)
+                                                    .conditionExpression(exists)
+                                                    .expressionAttributeNames(names))
+                                            .build(),
+                                    write)
+                            .write(dynamo);
+                case TRANSACT_UPDATE ->
+                    new Transaction<Write>()
+                            .guard(
+                                    TransactWriteItem.builder()
+                                            .update(u -> u.tableName(table)
+                                                    .key(key)
+                                                    .updateExpression("REMOVE #p")
+                                                    .conditionExpression(exists)
+                                                    .expressionAttributeNames(
+                                                            Map.of("#k", keyNames[0], "#p", "priming")))
+                                            .build(),
+                                    write)
+                            .write(dynamo);
                 default -> throw new IllegalArgumentException(write.name());
             }
         } catch (ConditionalCheckFailedException refused) {
@@ -116,27 +160,43 @@ public final class Dynamo {
     }
 
     /** One page of a user's rows from a user + createdAt index, newest first. */
-    public static Page<Map<String, AttributeValue>> newestFirst(DynamoDbClient dynamo, String table, String index, Set<String> pageKeys,
-                                                                String userId, int limit, String cursor) {
+    public static Page<Map<String, AttributeValue>> newestFirst(
+            DynamoDbClient dynamo,
+            String table,
+            String index,
+            Set<String> pageKeys,
+            String userId,
+            int limit,
+            String cursor) {
         Map<String, AttributeValue> start = Cursor.decode(cursor, pageKeys, Map.of("userId", userId));
-        QueryResponse r = dynamo.query(b -> b.tableName(table).indexName(index)
+        QueryResponse r = dynamo.query(b -> b.tableName(table)
+                .indexName(index)
                 .keyConditionExpression("userId = :u")
                 .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId)))
-                .scanIndexForward(false).limit(limit).exclusiveStartKey(start));
+                .scanIndexForward(false)
+                .limit(limit)
+                .exclusiveStartKey(start));
         return new Page<>(r.items(), r.hasLastEvaluatedKey() ? Cursor.encode(r.lastEvaluatedKey()) : null);
     }
 
     /** Rows of a sparse index keyed by {@code pending = "1"} whose sort key is below the cutoff. */
-    public static List<Map<String, AttributeValue>> pendingBefore(DynamoDbClient dynamo, String table,
-                                                                  String index, String sortKey, String cutoff, int max) {
-        return queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(index)
-                .keyConditionExpression("pending = :p AND " + sortKey + " < :c")
-                .expressionAttributeValues(Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(cutoff)))
-                .exclusiveStartKey(from).limit(100)), max);
+    public static List<Map<String, AttributeValue>> pendingBefore(
+            DynamoDbClient dynamo, String table, String index, String sortKey, String cutoff, int max) {
+        return queryAll(
+                from -> dynamo.query(b -> b.tableName(table)
+                        .indexName(index)
+                        .keyConditionExpression("pending = :p AND " + sortKey + " < :c")
+                        .expressionAttributeValues(
+                                Map.of(":p", AttributeValue.fromS("1"), ":c", AttributeValue.fromS(cutoff)))
+                        .exclusiveStartKey(from)
+                        .limit(100)),
+                max);
     }
 
     /** Why {@link #transact} wrote nothing: the condition on its first item failed. */
-    private enum FirstGuard { FAILED }
+    private enum FirstGuard {
+        FAILED
+    }
 
     /**
      * Writes the items in one transaction. Returns false, having written nothing, when the condition on the first

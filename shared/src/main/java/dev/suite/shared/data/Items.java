@@ -5,8 +5,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Reading and writing the attributes of DynamoDB items: the few conversions every store needs, written once. */
 public final class Items {
-    private Items() {
-    }
+    private Items() {}
 
     /** A string attribute. */
     public static AttributeValue s(String v) {

@@ -12,12 +12,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * carry {@code unreadBy} (the user id), the key of the sparse unread index.
  */
 public final class Notifications {
-    private Notifications() {
-    }
+    private Notifications() {}
 
     /** A new notification's attributes; {@code clientId} and {@code ref} may be null. */
-    public static Map<String, AttributeValue> unread(String userId, String notificationId, String type, String title, String clientId,
-                                                     String ref, String createdAt, long expiresAt) {
+    public static Map<String, AttributeValue> unread(
+            String userId,
+            String notificationId,
+            String type,
+            String title,
+            String clientId,
+            String ref,
+            String createdAt,
+            long expiresAt) {
         Map<String, AttributeValue> i = new HashMap<>();
         i.put("userId", s(userId));
         i.put("notificationId", s(notificationId));

@@ -38,8 +38,13 @@ public final class RateLimiter {
                     .updateExpression("ADD #c :one SET expiresAt = if_not_exists(expiresAt, :exp)")
                     .conditionExpression("attribute_not_exists(#c) OR #c < :limit")
                     .expressionAttributeNames(Map.of("#c", "calls"))
-                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":limit", AttributeValue.fromN(Integer.toString(limit)),
-                            ":exp", w.expires())));
+                    .expressionAttributeValues(Map.of(
+                            ":one",
+                            AttributeValue.fromN("1"),
+                            ":limit",
+                            AttributeValue.fromN(Integer.toString(limit)),
+                            ":exp",
+                            w.expires())));
         } catch (ConditionalCheckFailedException e) {
             throw w.tooMany(limit, window, what);
         }
@@ -48,7 +53,9 @@ public final class RateLimiter {
     /** Answers 429 when the key already counted {@code limit} events in the current window; counts nothing itself. */
     public void check(String key, int limit, Duration window, String what) {
         Window w = window(window);
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(w.key(key)).consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(
+                        b -> b.tableName(table).key(w.key(key)).consistentRead(true))
+                .item();
         AttributeValue calls = item == null ? null : item.get("calls");
         if (calls != null && Long.parseLong(calls.n()) >= limit) {
             throw w.tooMany(limit, window, what);
@@ -58,7 +65,8 @@ public final class RateLimiter {
     /** Counts one event (a failed login, say) for the key in the current window. */
     public void count(String key, Duration window) {
         Window w = window(window);
-        dynamo.updateItem(b -> b.tableName(table).key(w.key(key))
+        dynamo.updateItem(b -> b.tableName(table)
+                .key(w.key(key))
                 .updateExpression("ADD #c :one SET expiresAt = if_not_exists(expiresAt, :exp)")
                 .expressionAttributeNames(Map.of("#c", "calls"))
                 .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"), ":exp", w.expires())));
@@ -83,8 +91,10 @@ public final class RateLimiter {
 
         ApiException tooMany(int limit, Duration window, String what) {
             long retry = Math.max(1, (end - now + 999) / 1000);
-            return ApiException.tooManyRequests("too many " + what + "; at most " + limit + " per " + window.toSeconds() + " s, retry in "
-                    + retry + " s", retry);
+            return ApiException.tooManyRequests(
+                    "too many " + what + "; at most " + limit + " per " + window.toSeconds() + " s, retry in " + retry
+                            + " s",
+                    retry);
         }
     }
 }

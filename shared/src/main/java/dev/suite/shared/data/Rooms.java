@@ -18,8 +18,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
  * chat opens it when a user asks, coaching when an admin assigns a coach. One room id per pair, whoever opens it.
  */
 public final class Rooms {
-    private Rooms() {
-    }
+    private Rooms() {}
 
     /** The same pair always gets the same room: the id is derived from the two sorted user ids. */
     public static String directId(String a, String b) {
@@ -32,8 +31,8 @@ public final class Rooms {
         }
     }
 
-    public static Map<String, AttributeValue> roomItem(String roomId, String type, String name, String createdBy, String createdAt,
-                                                       String lastActivityAt) {
+    public static Map<String, AttributeValue> roomItem(
+            String roomId, String type, String name, String createdBy, String createdAt, String lastActivityAt) {
         Map<String, AttributeValue> r = new HashMap<>();
         r.put("roomId", AttributeValue.fromS(roomId));
         r.put("type", AttributeValue.fromS(type));
@@ -47,8 +46,15 @@ public final class Rooms {
     }
 
     public static Map<String, AttributeValue> memberItem(String roomId, String userId, String role, String joinedAt) {
-        return Map.of("roomId", AttributeValue.fromS(roomId), "userId", AttributeValue.fromS(userId), "role", AttributeValue.fromS(role),
-                "joinedAt", AttributeValue.fromS(joinedAt));
+        return Map.of(
+                "roomId",
+                AttributeValue.fromS(roomId),
+                "userId",
+                AttributeValue.fromS(userId),
+                "role",
+                AttributeValue.fromS(role),
+                "joinedAt",
+                AttributeValue.fromS(joinedAt));
     }
 
     /**
@@ -56,37 +62,77 @@ public final class Rooms {
      * {@code cap} however many joins race (rooms written before the count existed start counting from their next join).
      * Answers whether the user joined, or why not.
      */
-    public static Join join(DynamoDbClient dynamo, String roomsTable, String membersTable, String roomId, String userId, String role,
-                           String joinedAt, int cap) {
-        TransactWriteItem count = TransactWriteItem.builder().update(u -> u.tableName(roomsTable).key(Map.of("roomId", AttributeValue.fromS(roomId)))
-                .updateExpression("SET memberCount = if_not_exists(memberCount, :zero) + :one")
-                .conditionExpression("attribute_exists(roomId) AND (attribute_not_exists(memberCount) OR memberCount < :cap)")
-                .expressionAttributeValues(Map.of(":zero", AttributeValue.fromN("0"), ":one", AttributeValue.fromN("1"),
-                        ":cap", AttributeValue.fromN(Integer.toString(cap))))).build();
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName(membersTable).item(memberItem(roomId, userId, role, joinedAt))
-                .conditionExpression("attribute_not_exists(userId)")).build();
-        return new Transaction<Join>().guard(count, Join.ROOM_FULL).guard(put, Join.ALREADY_MEMBER).write(dynamo)
+    public static Join join(
+            DynamoDbClient dynamo,
+            String roomsTable,
+            String membersTable,
+            String roomId,
+            String userId,
+            String role,
+            String joinedAt,
+            int cap) {
+        TransactWriteItem count = TransactWriteItem.builder()
+                .update(u -> u.tableName(roomsTable)
+                        .key(Map.of("roomId", AttributeValue.fromS(roomId)))
+                        .updateExpression("SET memberCount = if_not_exists(memberCount, :zero) + :one")
+                        .conditionExpression(
+                                "attribute_exists(roomId) AND (attribute_not_exists(memberCount) OR memberCount < :cap)")
+                        .expressionAttributeValues(Map.of(
+                                ":zero",
+                                AttributeValue.fromN("0"),
+                                ":one",
+                                AttributeValue.fromN("1"),
+                                ":cap",
+                                AttributeValue.fromN(Integer.toString(cap)))))
+                .build();
+        TransactWriteItem put = TransactWriteItem.builder()
+                .put(p -> p.tableName(membersTable)
+                        .item(memberItem(roomId, userId, role, joinedAt))
+                        .conditionExpression("attribute_not_exists(userId)"))
+                .build();
+        return new Transaction<Join>()
+                .guard(count, Join.ROOM_FULL)
+                .guard(put, Join.ALREADY_MEMBER)
+                .write(dynamo)
                 .orElse(Join.JOINED);
     }
 
     /** What a join found: joined, the room full (or gone), or the user already a member. */
-    public enum Join { JOINED, ROOM_FULL, ALREADY_MEMBER }
+    public enum Join {
+        JOINED,
+        ROOM_FULL,
+        ALREADY_MEMBER
+    }
 
     /**
      * Opens the direct room of a pair, or reuses it: a new room and both memberships in one transaction; when the room
      * exists, whichever of the two had left is a member again. Returns the room id.
      */
-    public static String openDirect(DynamoDbClient dynamo, String roomsTable, String membersTable, String createdBy, String other,
-                                    Instant now) {
+    public static String openDirect(
+            DynamoDbClient dynamo,
+            String roomsTable,
+            String membersTable,
+            String createdBy,
+            String other,
+            Instant now) {
         String roomId = directId(createdBy, other);
         String at = Times.iso(now);
         Map<String, AttributeValue> room = new HashMap<>(roomItem(roomId, "direct", null, createdBy, at, at));
         room.put("memberCount", AttributeValue.fromN("2"));
-        boolean created = Dynamo.transact(dynamo, List.of(
-                TransactWriteItem.builder().put(p -> p.tableName(roomsTable).item(room)
-                        .conditionExpression("attribute_not_exists(roomId)")).build(),
-                TransactWriteItem.builder().put(p -> p.tableName(membersTable).item(memberItem(roomId, createdBy, "member", at))).build(),
-                TransactWriteItem.builder().put(p -> p.tableName(membersTable).item(memberItem(roomId, other, "member", at))).build()));
+        boolean created = Dynamo.transact(
+                dynamo,
+                List.of(
+                        TransactWriteItem.builder()
+                                .put(p -> p.tableName(roomsTable)
+                                        .item(room)
+                                        .conditionExpression("attribute_not_exists(roomId)"))
+                                .build(),
+                        TransactWriteItem.builder()
+                                .put(p -> p.tableName(membersTable).item(memberItem(roomId, createdBy, "member", at)))
+                                .build(),
+                        TransactWriteItem.builder()
+                                .put(p -> p.tableName(membersTable).item(memberItem(roomId, other, "member", at)))
+                                .build()));
         if (!created) {
             for (String userId : List.of(createdBy, other)) {
                 join(dynamo, roomsTable, membersTable, roomId, userId, "member", at, 2);

@@ -40,7 +40,9 @@ public final class Transaction<R> {
         return items.isEmpty();
     }
 
-    /** Writes every item, or nothing: empty when written, else the refusal of the first guard whose condition failed. */
+    /**
+     * Writes every item, or nothing: empty when written, else the refusal of the first guard whose condition failed.
+     */
     public Optional<R> write(DynamoDbClient dynamo) {
         if (items.isEmpty()) {
             return Optional.empty();
@@ -50,11 +52,12 @@ public final class Transaction<R> {
             return Optional.empty();
         } catch (TransactionCanceledException e) {
             for (int i = 0; i < e.cancellationReasons().size() && i < items.size(); i++) {
-                if ("ConditionalCheckFailed".equals(e.cancellationReasons().get(i).code())) {
+                if ("ConditionalCheckFailed"
+                        .equals(e.cancellationReasons().get(i).code())) {
                     R refusal = refusals.get(i);
                     if (refusal == null) {
-                        throw new IllegalStateException("the condition of an unguarded item failed: "
-                                + describe(items.get(i)), e);
+                        throw new IllegalStateException(
+                                "the condition of an unguarded item failed: " + describe(items.get(i)), e);
                     }
                     return Optional.of(refusal);
                 }
@@ -73,6 +76,8 @@ public final class Transaction<R> {
         if (item.delete() != null) {
             return "Delete on " + item.delete().tableName();
         }
-        return item.conditionCheck() == null ? "item" : "ConditionCheck on " + item.conditionCheck().tableName();
+        return item.conditionCheck() == null
+                ? "item"
+                : "ConditionCheck on " + item.conditionCheck().tableName();
     }
 }

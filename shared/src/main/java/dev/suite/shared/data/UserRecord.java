@@ -1,5 +1,5 @@
 package dev.suite.shared.data;
 
 /** A row of the Users table. */
-public record UserRecord(String userId, String email, String name, String role, long credits, String createdAt, String updatedAt) {
-}
+public record UserRecord(
+        String userId, String email, String name, String role, long credits, String createdAt, String updatedAt) {}

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateItemRequest;
 public final class Users {
     /** STARTING_CREDITS' default: what PostConfirmation and {@link #ensure} give a new profile. */
     public static final long DEFAULT_STARTING_CREDITS = 5;
+
     private static final Logger LOG = Log.get(Users.class);
     private final DynamoDbClient dynamo;
     private final Credits credits;
@@ -60,9 +61,16 @@ public final class Users {
             throw profileNotFound();
         }
         try {
-            if (create(caller.userId(), caller.email().trim().toLowerCase(Locale.ROOT), caller.name(), Role.User.name(),
-                    startingCredits, now)) {
-                LOG.warn("profile of {} created on first call: its PostConfirmation trigger did not create it", caller.userId());
+            if (create(
+                    caller.userId(),
+                    caller.email().trim().toLowerCase(Locale.ROOT),
+                    caller.name(),
+                    Role.User.name(),
+                    startingCredits,
+                    now)) {
+                LOG.warn(
+                        "profile of {} created on first call: its PostConfirmation trigger did not create it",
+                        caller.userId());
             }
         } catch (TransactionCanceledException e) {
             // a concurrent first call is creating the same profile: read what it wrote once it commits
@@ -83,8 +91,12 @@ public final class Users {
     }
 
     public Optional<UserRecord> get(String userId) {
-        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder().tableName(credits.usersTable())
-                .key(Map.of("userId", AttributeValue.fromS(userId))).consistentRead(true).build()).item();
+        Map<String, AttributeValue> item = dynamo.getItem(GetItemRequest.builder()
+                        .tableName(credits.usersTable())
+                        .key(Map.of("userId", AttributeValue.fromS(userId)))
+                        .consistentRead(true)
+                        .build())
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(toRecord(item));
     }
 
@@ -101,9 +113,15 @@ public final class Users {
         item.put("credits", AttributeValue.fromN(Long.toString(startingCredits)));
         item.put("createdAt", AttributeValue.fromS(Times.iso(now)));
         item.put("updatedAt", AttributeValue.fromS(Times.iso(now)));
-        TransactWriteItem putUser = TransactWriteItem.builder().put(Put.builder().tableName(credits.usersTable())
-                .item(item).conditionExpression("attribute_not_exists(userId)").build()).build();
-        List<TransactWriteItem> items = startingCredits == 0 ? List.of(putUser)
+        TransactWriteItem putUser = TransactWriteItem.builder()
+                .put(Put.builder()
+                        .tableName(credits.usersTable())
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(userId)")
+                        .build())
+                .build();
+        List<TransactWriteItem> items = startingCredits == 0
+                ? List.of(putUser)
                 : List.of(putUser, credits.ledgerPut(userId, startingCredits, "signup", null, now));
         return Dynamo.transact(dynamo, items);
     }
@@ -114,19 +132,25 @@ public final class Users {
     }
 
     public void setRole(String userId, String role, Instant now) {
-        dynamo.updateItem(UpdateItemRequest.builder().tableName(credits.usersTable())
+        dynamo.updateItem(UpdateItemRequest.builder()
+                .tableName(credits.usersTable())
                 .key(Map.of("userId", AttributeValue.fromS(userId)))
                 .updateExpression("SET #r = :r, updatedAt = :t")
                 .conditionExpression("attribute_exists(userId)")
                 .expressionAttributeNames(Map.of("#r", "role"))
-                .expressionAttributeValues(Map.of(":r", AttributeValue.fromS(role), ":t", AttributeValue.fromS(Times.iso(now))))
+                .expressionAttributeValues(
+                        Map.of(":r", AttributeValue.fromS(role), ":t", AttributeValue.fromS(Times.iso(now))))
                 .build());
     }
 
     public static UserRecord toRecord(Map<String, AttributeValue> item) {
-        return new UserRecord(Items.str(item, "userId"), Items.str(item, "email"), Items.str(item, "name"), Items.str(item, "role"),
+        return new UserRecord(
+                Items.str(item, "userId"),
+                Items.str(item, "email"),
+                Items.str(item, "name"),
+                Items.str(item, "role"),
                 item.containsKey("credits") ? Long.parseLong(item.get("credits").n()) : 0,
-                Items.str(item, "createdAt"), Items.str(item, "updatedAt"));
+                Items.str(item, "createdAt"),
+                Items.str(item, "updatedAt"));
     }
-
 }

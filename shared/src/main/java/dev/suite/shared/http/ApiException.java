@@ -47,7 +47,11 @@ public class ApiException extends RuntimeException {
     }
 
     public static ApiException tooManyRequests(String message, long retryAfterSeconds) {
-        return new ApiException(429, "TOO_MANY_REQUESTS", message, null,
+        return new ApiException(
+                429,
+                "TOO_MANY_REQUESTS",
+                message,
+                null,
                 Map.of("Retry-After", Long.toString(Math.max(1, retryAfterSeconds))));
     }
 

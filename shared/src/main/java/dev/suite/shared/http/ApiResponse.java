@@ -20,5 +20,4 @@ public record ApiResponse(int status, Object body, Map<String, String> headers) 
     public static ApiResponse redirect(String location) {
         return new ApiResponse(302, null, Map.of("Location", location));
     }
-
 }

@@ -18,8 +18,7 @@ import java.util.stream.Collectors;
 public final class Body {
     public static final int DEFAULT_MAX_BYTES = 64 * 1024;
 
-    private Body() {
-    }
+    private Body() {}
 
     public static <T> T parse(ApiRequest request, Class<T> type) {
         return parse(request, type, DEFAULT_MAX_BYTES);
@@ -34,7 +33,8 @@ public final class Body {
             throw ApiException.badRequest("BODY_REQUIRED", "a JSON object body is required");
         }
         String contentType = request.header("Content-Type");
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+        if (contentType == null
+                || !contentType.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
             throw new ApiException(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type must be application/json");
         }
         return read(body, type);
@@ -53,8 +53,8 @@ public final class Body {
         try {
             value = Json.MAPPER.readValue(body, type);
         } catch (UnrecognizedPropertyException e) {
-            throw new ApiException(400, "UNKNOWN_FIELD", "unknown field '" + e.getPropertyName() + "'",
-                    e.getPropertyName(), Map.of());
+            throw new ApiException(
+                    400, "UNKNOWN_FIELD", "unknown field '" + e.getPropertyName() + "'", e.getPropertyName(), Map.of());
         } catch (MismatchedInputException e) {
             String field = path(e);
             if (field.isEmpty()) {
@@ -63,7 +63,8 @@ public final class Body {
             throw ApiException.invalid(field, "has the wrong type");
         } catch (InputCoercionException e) {
             String field = e.getProcessor() == null ? null : currentName(e.getProcessor());
-            throw field == null ? ApiException.badRequest("MALFORMED_JSON", "a number in the body is out of range")
+            throw field == null
+                    ? ApiException.badRequest("MALFORMED_JSON", "a number in the body is out of range")
                     : ApiException.invalid(field, "is out of range");
         } catch (StreamConstraintsException e) {
             throw ApiException.badRequest("MALFORMED_JSON", "the body is nested too deeply or holds a value too large");
@@ -72,7 +73,8 @@ public final class Body {
                 throw api;
             }
             String field = path(e);
-            throw field.isEmpty() ? ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON for this route")
+            throw field.isEmpty()
+                    ? ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON for this route")
                     : ApiException.invalid(field, "is not valid (wrong type or out of range)");
         } catch (JsonProcessingException e) {
             throw ApiException.badRequest("MALFORMED_JSON", "the body is not valid JSON");

@@ -10,8 +10,7 @@ public final class Check {
     private static final Pattern EMAIL = Pattern.compile("^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]{2,}$");
     private static final Pattern ID = Pattern.compile("^[A-Za-z0-9_-]{1,64}$");
 
-    private Check() {
-    }
+    private Check() {}
 
     public static <T> T required(String field, T value) {
         if (value == null) {
@@ -35,7 +34,8 @@ public final class Check {
         String v = value.strip();
         int length = v.codePointCount(0, v.length());
         if (length < min) {
-            throw ApiException.invalid(field, min <= 1 ? "must not be blank" : "must be at least " + min + " characters");
+            throw ApiException.invalid(
+                    field, min <= 1 ? "must not be blank" : "must be at least " + min + " characters");
         }
         if (length > max) {
             throw ApiException.invalid(field, "must be at most " + max + " characters");
@@ -48,7 +48,6 @@ public final class Check {
         }
         return v;
     }
-
 
     /** Trimmed and lower-cased email address. */
     public static String email(String field, String value) {

@@ -12,7 +12,9 @@ public final class Cors {
 
     public Cors(Config config) {
         this.origins = Arrays.stream(config.get("CORS_ALLOW_ORIGINS", "").split(","))
-                .map(String::trim).filter(s -> !s.isEmpty()).toList();
+                .map(String::trim)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     public Map<String, String> headers(String requestOrigin) {
@@ -26,7 +28,9 @@ public final class Cors {
         }
         if (allowed != null) {
             h.put("Access-Control-Allow-Origin", allowed);
-            h.put("Access-Control-Allow-Headers", "Authorization,Content-Type,X-Amz-Date,X-Api-Key,X-Amz-Security-Token");
+            h.put(
+                    "Access-Control-Allow-Headers",
+                    "Authorization,Content-Type,X-Amz-Date,X-Api-Key,X-Amz-Security-Token");
             h.put("Access-Control-Allow-Methods", "GET,POST,PUT,PATCH,DELETE,OPTIONS");
         }
         return h;

@@ -41,17 +41,20 @@ public final class Dispatcher {
      * JSON, validation, SDK calls, response writing). Callers choose requests that only read: no side effects.
      */
     public Dispatcher primeWith(String name, APIGatewayProxyRequestEvent... requests) {
-        return primeWith(name, () -> { }, requests);
+        return primeWith(name, () -> {}, requests);
     }
 
     /** As {@link #primeWith(String, APIGatewayProxyRequestEvent...)}, then {@code more}: calls of the hot path no synthetic request reaches. */
     public Dispatcher primeWith(String name, Runnable more, APIGatewayProxyRequestEvent... requests) {
-        Priming.register(name, () -> {
-            for (APIGatewayProxyRequestEvent r : requests) {
-                handle(r, new SyntheticContext(name));
-            }
-            more.run();
-        }, () -> { });
+        Priming.register(
+                name,
+                () -> {
+                    for (APIGatewayProxyRequestEvent r : requests) {
+                        handle(r, new SyntheticContext(name));
+                    }
+                    more.run();
+                },
+                () -> {});
         return this;
     }
 
@@ -59,13 +62,20 @@ public final class Dispatcher {
      * A synthetic request for priming, from a caller nobody is (a fresh random id) and with no email claim, so a
      * route that creates a missing profile ({@code Users.ensure}) only reads and answers 404.
      */
-    public static APIGatewayProxyRequestEvent synthetic(String method, String resource, Map<String, String> pathParams, String body) {
+    public static APIGatewayProxyRequestEvent synthetic(
+            String method, String resource, Map<String, String> pathParams, String body) {
         APIGatewayProxyRequestEvent.ProxyRequestContext ctx = new APIGatewayProxyRequestEvent.ProxyRequestContext()
-                .withRequestId("priming").withStage("priming")
+                .withRequestId("priming")
+                .withStage("priming")
                 .withIdentity(new APIGatewayProxyRequestEvent.RequestIdentity().withSourceIp("127.0.0.1"));
         ctx.setAuthorizer(Map.of("claims", Map.of("sub", "priming-" + UUID.randomUUID(), "cognito:groups", "User")));
-        return new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource).withPath(resource)
-                .withPathParameters(pathParams).withBody(body).withRequestContext(ctx)
+        return new APIGatewayProxyRequestEvent()
+                .withHttpMethod(method)
+                .withResource(resource)
+                .withPath(resource)
+                .withPathParameters(pathParams)
+                .withBody(body)
+                .withRequestContext(ctx)
                 .withHeaders(Map.of("Content-Type", "application/json"));
     }
 
@@ -90,18 +100,39 @@ public final class Dispatcher {
                 return error(e.status(), e.code(), e.getMessage(), e.field(), requestId, headers);
             } catch (AwsServiceException e) {
                 if (e.isThrottlingException() || contended(e)) {
-                    LOG.warn("throttled by {} on {} {}", e.awsErrorDetails() == null ? "AWS" : e.awsErrorDetails().serviceName(),
-                            request.method(), request.resource());
+                    LOG.warn(
+                            "throttled by {} on {} {}",
+                            e.awsErrorDetails() == null
+                                    ? "AWS"
+                                    : e.awsErrorDetails().serviceName(),
+                            request.method(),
+                            request.resource());
                     headers.put("Retry-After", "1");
                     return error(503, "SERVICE_BUSY", "the service is busy, retry shortly", null, requestId, headers);
                 }
-                LOG.error("AWS call failed on {} {}: {} {}", request.method(), request.resource(), e.statusCode(),
-                        e.awsErrorDetails() == null ? e.getClass().getSimpleName() : e.awsErrorDetails().errorCode());
+                LOG.error(
+                        "AWS call failed on {} {}: {} {}",
+                        request.method(),
+                        request.resource(),
+                        e.statusCode(),
+                        e.awsErrorDetails() == null
+                                ? e.getClass().getSimpleName()
+                                : e.awsErrorDetails().errorCode());
                 return error(500, "INTERNAL", "an unexpected error occurred", null, requestId, headers);
             } catch (SdkClientException e) {
-                LOG.error("AWS client failure on {} {}: {}", request.method(), request.resource(), e.getClass().getSimpleName());
+                LOG.error(
+                        "AWS client failure on {} {}: {}",
+                        request.method(),
+                        request.resource(),
+                        e.getClass().getSimpleName());
                 headers.put("Retry-After", "1");
-                return error(503, "SERVICE_UNAVAILABLE", "a backing service is unavailable, retry shortly", null, requestId, headers);
+                return error(
+                        503,
+                        "SERVICE_UNAVAILABLE",
+                        "a backing service is unavailable, retry shortly",
+                        null,
+                        requestId,
+                        headers);
             } catch (RuntimeException e) {
                 LOG.error("unexpected failure on " + request.method() + " " + request.resource(), e);
                 return error(500, "INTERNAL", "an unexpected error occurred", null, requestId, headers);
@@ -112,14 +143,18 @@ public final class Dispatcher {
     /** A transaction cancelled by a conflicting write or throttling: nothing was written, the client may retry. */
     static boolean contended(AwsServiceException e) {
         if (e instanceof TransactionCanceledException t && t.hasCancellationReasons()) {
-            return t.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code())
-                    || "ThrottlingError".equals(r.code()) || "ProvisionedThroughputExceeded".equals(r.code()));
+            return t.cancellationReasons().stream()
+                    .anyMatch(r -> "TransactionConflict".equals(r.code())
+                            || "ThrottlingError".equals(r.code())
+                            || "ProvisionedThroughputExceeded".equals(r.code()));
         }
         return e instanceof TransactionConflictException;
     }
 
     static String requestId(APIGatewayProxyRequestEvent event, Context context) {
-        if (event != null && event.getRequestContext() != null && event.getRequestContext().getRequestId() != null) {
+        if (event != null
+                && event.getRequestContext() != null
+                && event.getRequestContext().getRequestId() != null) {
             return event.getRequestContext().getRequestId();
         }
         if (context != null && context.getAwsRequestId() != null) {
@@ -139,8 +174,8 @@ public final class Dispatcher {
         return out;
     }
 
-    public static APIGatewayProxyResponseEvent error(int status, String code, String message, String field,
-                                                     String requestId, Map<String, String> headers) {
+    public static APIGatewayProxyResponseEvent error(
+            int status, String code, String message, String field, String requestId, Map<String, String> headers) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("code", code);
         error.put("message", message);

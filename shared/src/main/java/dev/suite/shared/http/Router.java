@@ -16,7 +16,8 @@ public final class Router {
     private final Map<String, Map<String, Route>> routes = new LinkedHashMap<>();
 
     public Router add(String method, String resource, Route route) {
-        Route previous = routes.computeIfAbsent(resource, r -> new LinkedHashMap<>()).put(method.toUpperCase(), route);
+        Route previous =
+                routes.computeIfAbsent(resource, r -> new LinkedHashMap<>()).put(method.toUpperCase(), route);
         if (previous != null) {
             throw new IllegalStateException("route declared twice: " + method + " " + resource);
         }
@@ -30,8 +31,12 @@ public final class Router {
         }
         Route route = byMethod.get(request.method());
         if (route == null) {
-            throw new ApiException(405, "METHOD_NOT_ALLOWED", request.method() + " is not allowed on " + request.resource(),
-                    null, Map.of("Allow", String.join(", ", byMethod.keySet())));
+            throw new ApiException(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    request.method() + " is not allowed on " + request.resource(),
+                    null,
+                    Map.of("Allow", String.join(", ", byMethod.keySet())));
         }
         return route.handle(request);
     }

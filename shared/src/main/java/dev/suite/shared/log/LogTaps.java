@@ -18,8 +18,7 @@ import org.apache.logging.log4j.core.config.Property;
  */
 public final class LogTaps {
     /** A log line as written: time, level name, logger, formatted message, MDC (correlation_id, user_id, ...). */
-    public record Line(Instant at, String level, String logger, String message, Map<String, String> context) {
-    }
+    public record Line(Instant at, String level, String logger, String message, Map<String, String> context) {}
 
     /** Receives every line; must not log itself. */
     public interface Tap {
@@ -29,8 +28,7 @@ public final class LogTaps {
     private static final String APPENDER = "LogTaps";
     private static final List<Tap> TAPS = new CopyOnWriteArrayList<>();
 
-    private LogTaps() {
-    }
+    private LogTaps() {}
 
     public static synchronized void add(Tap tap) {
         TAPS.add(tap);
@@ -67,8 +65,13 @@ public final class LogTaps {
 
         @Override
         public void append(LogEvent event) {
-            Line line = new Line(Instant.ofEpochSecond(event.getInstant().getEpochSecond(), event.getInstant().getNanoOfSecond()),
-                    event.getLevel().name(), event.getLoggerName(), event.getMessage().getFormattedMessage(),
+            Line line = new Line(
+                    Instant.ofEpochSecond(
+                            event.getInstant().getEpochSecond(),
+                            event.getInstant().getNanoOfSecond()),
+                    event.getLevel().name(),
+                    event.getLoggerName(),
+                    event.getMessage().getFormattedMessage(),
                     Map.copyOf(event.getContextData().toMap()));
             for (Tap t : TAPS) {
                 t.line(line);

@@ -49,17 +49,20 @@ public final class Connections {
 
     /** Records a connection, then adds it to its user's item (creating the item for the user's first connection). */
     public void open(String connectionId, String userId, Instant now) {
-        AttributeValue expires = AttributeValue.fromN(Long.toString(now.plus(LIFETIME).getEpochSecond()));
-        dynamo.putItem(b -> b.tableName(table).item(Map.of(
-                "connectionId", AttributeValue.fromS(connectionId),
-                "userId", AttributeValue.fromS(userId),
-                "connectedAt", AttributeValue.fromS(Times.iso(now)),
-                "expiresAt", expires)));
+        AttributeValue expires =
+                AttributeValue.fromN(Long.toString(now.plus(LIFETIME).getEpochSecond()));
+        dynamo.putItem(b -> b.tableName(table)
+                .item(Map.of(
+                        "connectionId", AttributeValue.fromS(connectionId),
+                        "userId", AttributeValue.fromS(userId),
+                        "connectedAt", AttributeValue.fromS(Times.iso(now)),
+                        "expiresAt", expires)));
         Map<String, AttributeValue> key = userKey(userId);
         for (int attempt = 1; ; attempt++) {
             try {
                 // the map exists: add this connection to it
-                dynamo.updateItem(b -> b.tableName(table).key(key)
+                dynamo.updateItem(b -> b.tableName(table)
+                        .key(key)
                         .updateExpression("SET connections.#id = :exp")
                         .conditionExpression("attribute_exists(connections)")
                         .expressionAttributeNames(Map.of("#id", connectionId))
@@ -68,10 +71,12 @@ public final class Connections {
             } catch (ConditionalCheckFailedException noMap) {
                 try {
                     // no map yet: create it with this connection, unless another open just did
-                    dynamo.updateItem(b -> b.tableName(table).key(key)
+                    dynamo.updateItem(b -> b.tableName(table)
+                            .key(key)
                             .updateExpression("SET connections = :m")
                             .conditionExpression("attribute_not_exists(connections)")
-                            .expressionAttributeValues(Map.of(":m", AttributeValue.fromM(Map.of(connectionId, expires)))));
+                            .expressionAttributeValues(
+                                    Map.of(":m", AttributeValue.fromM(Map.of(connectionId, expires)))));
                     return;
                 } catch (ConditionalCheckFailedException created) {
                     if (attempt >= OPEN_ATTEMPTS) {
@@ -90,12 +95,15 @@ public final class Connections {
 
     /** Forgets a connection: its row, and its entry in its user's item. */
     public void close(String connectionId) {
-        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table).key(Map.of("connectionId", AttributeValue.fromS(connectionId)))
-                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table)
+                        .key(Map.of("connectionId", AttributeValue.fromS(connectionId)))
+                        .returnValues(ReturnValue.ALL_OLD))
+                .attributes();
         AttributeValue userId = old == null ? null : old.get("userId");
         if (userId != null) {
             try {
-                dynamo.updateItem(b -> b.tableName(table).key(userKey(userId.s()))
+                dynamo.updateItem(b -> b.tableName(table)
+                        .key(userKey(userId.s()))
                         .updateExpression("REMOVE connections.#id")
                         .conditionExpression("attribute_exists(connections)")
                         .expressionAttributeNames(Map.of("#id", connectionId)));
@@ -129,8 +137,12 @@ public final class Connections {
 
     /** Whether any item is past its TTL (one page of the purge's own scan, read only: what priming warms). */
     public boolean anyExpired(Instant now) {
-        return dynamo.scan(b -> b.tableName(table).filterExpression("expiresAt < :now").limit(1)
-                .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond()))))).hasItems();
+        return dynamo.scan(b -> b.tableName(table)
+                        .filterExpression("expiresAt < :now")
+                        .limit(1)
+                        .expressionAttributeValues(
+                                Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())))))
+                .hasItems();
     }
 
     /**
@@ -143,9 +155,13 @@ public final class Connections {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse r = dynamo.scan(b -> b.tableName(table).filterExpression("expiresAt < :now OR begins_with(connectionId, :user)")
-                    .expressionAttributeValues(Map.of(":now", AttributeValue.fromN(Long.toString(now.getEpochSecond())),
-                            ":user", AttributeValue.fromS(USER_PREFIX)))
+            ScanResponse r = dynamo.scan(b -> b.tableName(table)
+                    .filterExpression("expiresAt < :now OR begins_with(connectionId, :user)")
+                    .expressionAttributeValues(Map.of(
+                            ":now",
+                            AttributeValue.fromN(Long.toString(now.getEpochSecond())),
+                            ":user",
+                            AttributeValue.fromS(USER_PREFIX)))
                     .exclusiveStartKey(from));
             for (Map<String, AttributeValue> i : r.items()) {
                 String id = i.get("connectionId").s();
@@ -173,7 +189,9 @@ public final class Connections {
         Map<String, AttributeValue> key = Map.of("connectionId", item.get("connectionId"));
         try {
             if (expired.size() == map.m().size()) {
-                dynamo.deleteItem(b -> b.tableName(table).key(key).conditionExpression("attribute_not_exists(connections) OR connections = :m")
+                dynamo.deleteItem(b -> b.tableName(table)
+                        .key(key)
+                        .conditionExpression("attribute_not_exists(connections) OR connections = :m")
                         .expressionAttributeValues(Map.of(":m", map)));
             } else if (!expired.isEmpty()) {
                 Map<String, String> names = new LinkedHashMap<>();
@@ -184,10 +202,17 @@ public final class Connections {
                     values.put(":e" + e, map.m().get(expired.get(e)));
                     conditions.add("connections.#e" + e + " = :e" + e);
                 }
-                dynamo.updateItem(b -> b.tableName(table).key(key)
-                        .updateExpression("REMOVE " + String.join(", ", names.keySet().stream().map(n -> "connections." + n).toList()))
+                dynamo.updateItem(b -> b.tableName(table)
+                        .key(key)
+                        .updateExpression("REMOVE "
+                                + String.join(
+                                        ", ",
+                                        names.keySet().stream()
+                                                .map(n -> "connections." + n)
+                                                .toList()))
                         .conditionExpression(String.join(" AND ", conditions))
-                        .expressionAttributeNames(names).expressionAttributeValues(values));
+                        .expressionAttributeNames(names)
+                        .expressionAttributeValues(values));
             }
         } catch (ConditionalCheckFailedException changed) {
             // the user opened or closed a connection since the scan: the next purge looks again

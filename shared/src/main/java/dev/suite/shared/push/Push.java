@@ -60,7 +60,8 @@ public final class Push {
         if (endpoint.isEmpty()) {
             return 0;
         }
-        ApiGatewayManagementApiClient client = clients.computeIfAbsent(endpoint.get(), e -> Clients.managementApi(config, e));
+        ApiGatewayManagementApiClient client =
+                clients.computeIfAbsent(endpoint.get(), e -> Clients.managementApi(config, e));
         List<String> ids = connections.ofUser(userId, now);
         forEach(ids, id -> {
             try {
@@ -109,7 +110,9 @@ public final class Push {
                     try {
                         call.accept(id);
                     } catch (RuntimeException e) {
-                        LOG.warn("a push to a connection failed: {}", e.getClass().getSimpleName());
+                        LOG.warn(
+                                "a push to a connection failed: {}",
+                                e.getClass().getSimpleName());
                     } finally {
                         inFlight.release();
                     }

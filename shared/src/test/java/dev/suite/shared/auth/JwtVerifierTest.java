@@ -45,8 +45,7 @@ class JwtVerifierTest {
     static Tokens tokens;
     static String sub = UUID.randomUUID().toString();
 
-    record Tokens(String idToken, String accessToken) {
-    }
+    record Tokens(String idToken, String accessToken) {}
 
     /** A pool of our own: an RSA key served as a JWKS on loopback, tokens shaped as Cognito issues them. */
     @BeforeAll
@@ -71,10 +70,23 @@ class JwtVerifierTest {
         Instant exp = Instant.now().plus(Duration.ofHours(1));
         Algorithm rs = Algorithm.RSA256(publicKey, privateKey);
         tokens = new Tokens(
-                JWT.create().withKeyId("k1").withIssuer(issuer).withSubject(sub).withAudience(CLIENT)
-                        .withClaim("token_use", "id").withClaim("email", "jwt@example.com").withExpiresAt(exp).sign(rs),
-                JWT.create().withKeyId("k1").withIssuer(issuer).withSubject(sub).withClaim("client_id", CLIENT)
-                        .withClaim("token_use", "access").withExpiresAt(exp).sign(rs));
+                JWT.create()
+                        .withKeyId("k1")
+                        .withIssuer(issuer)
+                        .withSubject(sub)
+                        .withAudience(CLIENT)
+                        .withClaim("token_use", "id")
+                        .withClaim("email", "jwt@example.com")
+                        .withExpiresAt(exp)
+                        .sign(rs),
+                JWT.create()
+                        .withKeyId("k1")
+                        .withIssuer(issuer)
+                        .withSubject(sub)
+                        .withClaim("client_id", CLIENT)
+                        .withClaim("token_use", "access")
+                        .withExpiresAt(exp)
+                        .sign(rs));
     }
 
     @AfterAll
@@ -85,7 +97,8 @@ class JwtVerifierTest {
     static String jwksJson(RSAPublicKey key) {
         Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
         return "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"use\":\"sig\",\"alg\":\"RS256\",\"n\":\""
-                + b64.encodeToString(unsigned(key.getModulus())) + "\",\"e\":\"" + b64.encodeToString(unsigned(key.getPublicExponent()))
+                + b64.encodeToString(unsigned(key.getModulus())) + "\",\"e\":\""
+                + b64.encodeToString(unsigned(key.getPublicExponent()))
                 + "\"}]}";
     }
 
@@ -115,8 +128,12 @@ class JwtVerifierTest {
         gen.initialize(2048);
         var pair = gen.generateKeyPair();
         var decoded = JWT.decode(tokens.idToken());
-        String forged = JWT.create().withKeyId(decoded.getKeyId()).withIssuer(decoded.getIssuer())
-                .withSubject(sub).withAudience(CLIENT).withClaim("token_use", "id")
+        String forged = JWT.create()
+                .withKeyId(decoded.getKeyId())
+                .withIssuer(decoded.getIssuer())
+                .withSubject(sub)
+                .withAudience(CLIENT)
+                .withClaim("token_use", "id")
                 .withExpiresAt(decoded.getExpiresAtAsInstant())
                 .sign(Algorithm.RSA256((RSAPublicKey) pair.getPublic(), (RSAPrivateKey) pair.getPrivate()));
         assertThrows(InvalidTokenException.class, () -> verifier.verify(forged, TokenUse.id));
@@ -127,46 +144,52 @@ class JwtVerifierTest {
         String[] parts = tokens.idToken().split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replace(sub, UUID.randomUUID().toString());
-        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8))
-                + "." + parts[2];
+        String tampered = parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(payload.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
         assertThrows(InvalidTokenException.class, () -> verifier.verify(tampered, TokenUse.id));
     }
 
     @Test
     void expiredTokenFails() {
-        JwtVerifier later = new JwtVerifier(verifier.issuer(), jwksUri, Set.of(CLIENT),
-                Clock.offset(Clock.systemUTC(), Duration.ofDays(2)));
+        JwtVerifier later = new JwtVerifier(
+                verifier.issuer(), jwksUri, Set.of(CLIENT), Clock.offset(Clock.systemUTC(), Duration.ofDays(2)));
         assertThrows(InvalidTokenException.class, () -> later.verify(tokens.idToken(), TokenUse.id));
     }
 
     @Test
     void algNoneFails() {
         String[] parts = tokens.idToken().split("\\.");
-        String header = Base64.getUrlEncoder().withoutPadding().encodeToString(
-                "{\"alg\":\"none\",\"kid\":\"k1\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        String header = Base64.getUrlEncoder()
+                .withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"kid\":\"k1\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
         assertThrows(InvalidTokenException.class, () -> verifier.verify(header + "." + parts[1] + ".", TokenUse.id));
     }
 
     @Test
     void symmetricAlgorithmWithThePublicKeyFails() {
         var decoded = JWT.decode(tokens.idToken());
-        String hs = JWT.create().withKeyId(decoded.getKeyId()).withIssuer(decoded.getIssuer()).withSubject(sub)
-                .withAudience(CLIENT).withClaim("token_use", "id").withExpiresAt(decoded.getExpiresAtAsInstant())
+        String hs = JWT.create()
+                .withKeyId(decoded.getKeyId())
+                .withIssuer(decoded.getIssuer())
+                .withSubject(sub)
+                .withAudience(CLIENT)
+                .withClaim("token_use", "id")
+                .withExpiresAt(decoded.getExpiresAtAsInstant())
                 .sign(Algorithm.HMAC256("public-key-material"));
         assertThrows(InvalidTokenException.class, () -> verifier.verify(hs, TokenUse.id));
     }
 
     @Test
     void wrongIssuerFails() {
-        JwtVerifier other = new JwtVerifier("http://localhost:1/other-pool", jwksUri,
-                Set.of(CLIENT), Clock.systemUTC());
+        JwtVerifier other =
+                new JwtVerifier("http://localhost:1/other-pool", jwksUri, Set.of(CLIENT), Clock.systemUTC());
         assertThrows(InvalidTokenException.class, () -> other.verify(tokens.idToken(), TokenUse.id));
     }
 
     @Test
     void wrongAudienceFails() {
-        JwtVerifier other = new JwtVerifier(verifier.issuer(), jwksUri, Set.of("another-client"),
-                Clock.systemUTC());
+        JwtVerifier other = new JwtVerifier(verifier.issuer(), jwksUri, Set.of("another-client"), Clock.systemUTC());
         assertThrows(InvalidTokenException.class, () -> other.verify(tokens.idToken(), TokenUse.id));
         assertThrows(InvalidTokenException.class, () -> other.verify(tokens.accessToken(), TokenUse.access));
     }
@@ -219,7 +242,8 @@ class JwtVerifierTest {
                     Thread.currentThread().interrupt();
                 }
                 fetches.incrementAndGet();
-                byte[] body = (failing ? "{\"message\":\"unavailable\"}" : jwksJson(publicKey)).getBytes(StandardCharsets.UTF_8);
+                byte[] body = (failing ? "{\"message\":\"unavailable\"}" : jwksJson(publicKey))
+                        .getBytes(StandardCharsets.UTF_8);
                 exchange.sendResponseHeaders(failing ? 503 : 200, body.length);
                 exchange.getResponseBody().write(body);
                 exchange.close();
@@ -238,8 +262,14 @@ class JwtVerifierTest {
     }
 
     static String longLived() {
-        return JWT.create().withKeyId("k1").withIssuer(issuer).withSubject(sub).withAudience(CLIENT).withClaim("token_use", "id")
-                .withExpiresAt(Instant.now().plus(Duration.ofDays(30))).sign(Algorithm.RSA256(publicKey, privateKey));
+        return JWT.create()
+                .withKeyId("k1")
+                .withIssuer(issuer)
+                .withSubject(sub)
+                .withAudience(CLIENT)
+                .withClaim("token_use", "id")
+                .withExpiresAt(Instant.now().plus(Duration.ofDays(30)))
+                .sign(Algorithm.RSA256(publicKey, privateKey));
     }
 
     @Test
@@ -257,8 +287,14 @@ class JwtVerifierTest {
             }
             assertTrue(endpoint.fetches.get() >= 2, "a refresh was tried");
             // an unknown key id during the outage does not wipe the known ones either
-            String unknownKid = JWT.create().withKeyId("k2").withIssuer(issuer).withSubject(sub).withAudience(CLIENT)
-                    .withClaim("token_use", "id").withExpiresAt(Instant.now().plus(Duration.ofDays(1))).sign(Algorithm.RSA256(publicKey, privateKey));
+            String unknownKid = JWT.create()
+                    .withKeyId("k2")
+                    .withIssuer(issuer)
+                    .withSubject(sub)
+                    .withAudience(CLIENT)
+                    .withClaim("token_use", "id")
+                    .withExpiresAt(Instant.now().plus(Duration.ofDays(1)))
+                    .sign(Algorithm.RSA256(publicKey, privateKey));
             clock.advance(Duration.ofMinutes(2));
             assertThrows(InvalidTokenException.class, () -> v.verify(unknownKid, TokenUse.id));
             assertEquals(sub, v.verify(token, TokenUse.id).get("sub"));

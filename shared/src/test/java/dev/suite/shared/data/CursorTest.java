@@ -11,8 +11,13 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 class CursorTest {
-    final Map<String, AttributeValue> key = Map.of("userId", AttributeValue.fromS("u1"), "createdAt", AttributeValue.fromS("2026"),
-            "n", AttributeValue.fromN("5"));
+    final Map<String, AttributeValue> key = Map.of(
+            "userId",
+            AttributeValue.fromS("u1"),
+            "createdAt",
+            AttributeValue.fromS("2026"),
+            "n",
+            AttributeValue.fromN("5"));
 
     @Test
     void roundTrips() {
@@ -25,8 +30,13 @@ class CursorTest {
     @Test
     void refusesOtherPartitionsAndGarbage() {
         String c = Cursor.encode(key);
-        assertEquals("INVALID_CURSOR", assertThrows(ApiException.class,
-                () -> Cursor.decode(c, Set.of("userId", "createdAt", "n"), Map.of("userId", "someone-else"))).code());
+        assertEquals(
+                "INVALID_CURSOR",
+                assertThrows(
+                                ApiException.class,
+                                () -> Cursor.decode(
+                                        c, Set.of("userId", "createdAt", "n"), Map.of("userId", "someone-else")))
+                        .code());
         assertThrows(ApiException.class, () -> Cursor.decode(c, Set.of("userId"), Map.of()));
         assertThrows(ApiException.class, () -> Cursor.decode("not base64 !!", Set.of("userId"), Map.of()));
         assertThrows(ApiException.class, () -> Cursor.decode("e30", Set.of("userId"), Map.of()));

@@ -17,7 +17,10 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledExcepti
 
 /** How a transaction's refusal is named: by the guard that declared it, never by its position. No emulator. */
 class TransactionRulesTest {
-    enum Refusal { TOKEN_USED, GYM_FULL }
+    enum Refusal {
+        TOKEN_USED,
+        GYM_FULL
+    }
 
     /** A DynamoDB client that cancels every transaction with the given reason codes ("None" where an item passed). */
     static DynamoDbClient cancelling(List<TransactWriteItemsRequest> seen, String... codes) {
@@ -32,7 +35,10 @@ class TransactionRulesTest {
                 for (String c : codes) {
                     reasons.add(CancellationReason.builder().code(c).build());
                 }
-                throw TransactionCanceledException.builder().cancellationReasons(reasons).message("cancelled").build();
+                throw TransactionCanceledException.builder()
+                        .cancellationReasons(reasons)
+                        .message("cancelled")
+                        .build();
             }
 
             @Override
@@ -48,34 +54,45 @@ class TransactionRulesTest {
     }
 
     static TransactWriteItem put(String table) {
-        return TransactWriteItem.builder().put(p -> p.tableName(table).conditionExpression("attribute_not_exists(id)"))
+        return TransactWriteItem.builder()
+                .put(p -> p.tableName(table).conditionExpression("attribute_not_exists(id)"))
                 .build();
     }
 
     @Test
     void aWrittenTransactionAnswersNoRefusalAndSendsEveryItemInOrder() {
         List<TransactWriteItemsRequest> seen = new ArrayList<>();
-        Optional<Refusal> r = new Transaction<Refusal>().guard(put("Tokens"), Refusal.TOKEN_USED).add(put("Visits"))
+        Optional<Refusal> r = new Transaction<Refusal>()
+                .guard(put("Tokens"), Refusal.TOKEN_USED)
+                .add(put("Visits"))
                 .write(cancelling(seen));
         assertTrue(r.isEmpty());
-        assertEquals(List.of("Tokens", "Visits"), seen.get(0).transactItems().stream().map(i -> i.put().tableName())
-                .toList());
+        assertEquals(
+                List.of("Tokens", "Visits"),
+                seen.get(0).transactItems().stream()
+                        .map(i -> i.put().tableName())
+                        .toList());
     }
 
     @Test
     void theFailedGuardNamesItsRefusalWhereverItStands() {
-        Transaction<Refusal> t = new Transaction<Refusal>().add(put("Visits")).guard(put("Tokens"), Refusal.TOKEN_USED)
+        Transaction<Refusal> t = new Transaction<Refusal>()
+                .add(put("Visits"))
+                .guard(put("Tokens"), Refusal.TOKEN_USED)
                 .guard(put("Gyms"), Refusal.GYM_FULL);
-        assertEquals(Optional.of(Refusal.GYM_FULL),
+        assertEquals(
+                Optional.of(Refusal.GYM_FULL),
                 t.write(cancelling(new ArrayList<>(), "None", "None", "ConditionalCheckFailed")));
-        assertEquals(Optional.of(Refusal.TOKEN_USED),
+        assertEquals(
+                Optional.of(Refusal.TOKEN_USED),
                 t.write(cancelling(new ArrayList<>(), "None", "ConditionalCheckFailed", "None")));
     }
 
     @Test
     void anUnguardedItemsFailedConditionIsABugNotAnAnswer() {
         Transaction<Refusal> t = new Transaction<Refusal>().add(put("Visits")).guard(put("Tokens"), Refusal.TOKEN_USED);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class,
                 () -> t.write(cancelling(new ArrayList<>(), "ConditionalCheckFailed", "None")));
         assertTrue(e.getMessage().contains("Put on Visits"), e.getMessage());
     }
@@ -83,7 +100,8 @@ class TransactionRulesTest {
     @Test
     void aConflictIsNotARefusalAndIsThrownAsTheSdkThrewIt() {
         Transaction<Refusal> t = new Transaction<Refusal>().guard(put("Tokens"), Refusal.TOKEN_USED);
-        TransactionCanceledException e = assertThrows(TransactionCanceledException.class,
+        TransactionCanceledException e = assertThrows(
+                TransactionCanceledException.class,
                 () -> t.write(cancelling(new ArrayList<>(), "TransactionConflict")));
         assertEquals("TransactionConflict", e.cancellationReasons().get(0).code());
     }

@@ -13,7 +13,8 @@ class RouterTest {
             .add("DELETE", "/images/{imageId}", r -> ApiResponse.ok(r.pathParam("imageId")));
 
     static ApiRequest req(String method, String resource) {
-        return new ApiRequest(new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource), "r");
+        return new ApiRequest(
+                new APIGatewayProxyRequestEvent().withHttpMethod(method).withResource(resource), "r");
     }
 
     @Test
@@ -24,7 +25,10 @@ class RouterTest {
 
     @Test
     void unknownResourceIs404AndOtherMethodIs405() {
-        assertEquals(404, assertThrows(ApiException.class, () -> router.dispatch(req("GET", "/nope"))).status());
+        assertEquals(
+                404,
+                assertThrows(ApiException.class, () -> router.dispatch(req("GET", "/nope")))
+                        .status());
         ApiException e = assertThrows(ApiException.class, () -> router.dispatch(req("POST", "/images")));
         assertEquals(405, e.status());
         assertEquals("GET", e.headers().get("Allow"));
@@ -32,6 +36,8 @@ class RouterTest {
 
     @Test
     void aRouteCannotBeDeclaredTwice() {
-        assertThrows(IllegalStateException.class, () -> new Router().add("GET", "/a", r -> null).add("get", "/a", r -> null));
+        assertThrows(
+                IllegalStateException.class,
+                () -> new Router().add("GET", "/a", r -> null).add("get", "/a", r -> null));
     }
 }

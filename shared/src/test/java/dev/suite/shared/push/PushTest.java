@@ -45,8 +45,11 @@ class PushTest {
             maxInFlight.accumulateAndGet(now, Math::max);
             try {
                 x.getRequestBody().readAllBytes();
-                String id = x.getRequestURI().getPath().substring(x.getRequestURI().getPath().lastIndexOf('/') + 1);
-                int attempt = posts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+                String id = x.getRequestURI()
+                        .getPath()
+                        .substring(x.getRequestURI().getPath().lastIndexOf('/') + 1);
+                int attempt =
+                        posts.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
                 Thread.sleep(30);
                 int status = id.startsWith("gone-") ? 410 : id.startsWith("flaky-") && attempt == 1 ? 500 : 200;
                 byte[] body = (status == 200 ? "" : "{\"message\":\"x\"}").getBytes(StandardCharsets.UTF_8);
@@ -76,7 +79,9 @@ class PushTest {
     /** A DynamoDB client that only records which connection rows Connections.close deletes. */
     DynamoDbClient recordingDeletes() {
         InvocationHandler h = (proxy, method, args) -> {
-            if (method.isDefault() && method.getParameterCount() == 1 && Consumer.class.equals(method.getParameterTypes()[0])) {
+            if (method.isDefault()
+                    && method.getParameterCount() == 1
+                    && Consumer.class.equals(method.getParameterTypes()[0])) {
                 return InvocationHandler.invokeDefault(proxy, method, args);
             }
             if (method.getName().equals("deleteItem") && args[0] instanceof DeleteItemRequest r) {
@@ -85,14 +90,24 @@ class PushTest {
             }
             throw new AssertionError("unexpected DynamoDB call " + method.getName());
         };
-        return (DynamoDbClient) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DynamoDbClient.class}, h);
+        return (DynamoDbClient)
+                Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {DynamoDbClient.class}, h);
     }
 
     @Test
     void postsToEveryConnectionAtMostTheConfiguredNumberAtATime() {
         String endpoint = "http://127.0.0.1:" + api.getAddress().getPort() + "/dev";
-        Config config = new Config(Map.of("AWS_REGION", "eu-west-1", "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret",
-                "WEBSOCKET_MANAGEMENT_ENDPOINT", endpoint, "FANOUT_CONCURRENCY", Integer.toString(CONCURRENCY)));
+        Config config = new Config(Map.of(
+                "AWS_REGION",
+                "eu-west-1",
+                "AWS_ACCESS_KEY_ID",
+                "AKIDEXAMPLE",
+                "AWS_SECRET_ACCESS_KEY",
+                "secret",
+                "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                endpoint,
+                "FANOUT_CONCURRENCY",
+                Integer.toString(CONCURRENCY)));
         Push push = new Push(config, new Connections(recordingDeletes(), "Connections"));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -101,10 +116,14 @@ class PushTest {
         int delivered = push.send(push.client("unused", "unused"), ids, "{\"type\":\"message\"}");
 
         assertEquals(36, delivered, "every live and flaky connection took the frame");
-        assertEquals(Set.of("gone-0", "gone-10", "gone-20", "gone-30"), closed, "410 Gone deletes that connection, and only it");
+        assertEquals(
+                Set.of("gone-0", "gone-10", "gone-20", "gone-30"),
+                closed,
+                "410 Gone deletes that connection, and only it");
         assertEquals(2, posts.get("flaky-1").get(), "a 500 is retried by the SDK");
         assertEquals(1, posts.get("live-2").get());
-        assertTrue(maxInFlight.get() <= CONCURRENCY, "at most FANOUT_CONCURRENCY posts in flight: " + maxInFlight.get());
+        assertTrue(
+                maxInFlight.get() <= CONCURRENCY, "at most FANOUT_CONCURRENCY posts in flight: " + maxInFlight.get());
         assertTrue(maxInFlight.get() > 1, "posts run concurrently: " + maxInFlight.get());
     }
 }

@@ -33,11 +33,19 @@ public final class ChatAuthorizerHandler implements RequestHandler<Map<String, O
         this.verifier = verifier;
         // Priming refuses a malformed token (a Deny), then fetches the pool's keys and verifies a token of a throwaway
         // key against that key only (JwtVerifier.prime): what is trusted does not change.
-        Priming.register("ChatAuthorizerHandler", () -> {
-            handleRequest(Map.of("methodArn", "priming", "queryStringParameters", Map.of("token", "priming.not.a-token")),
-                    new SyntheticContext("priming"));
-            verifier.prime();
-        }, () -> { });
+        Priming.register(
+                "ChatAuthorizerHandler",
+                () -> {
+                    handleRequest(
+                            Map.of(
+                                    "methodArn",
+                                    "priming",
+                                    "queryStringParameters",
+                                    Map.of("token", "priming.not.a-token")),
+                            new SyntheticContext("priming"));
+                    verifier.prime();
+                },
+                () -> {});
     }
 
     @Override
@@ -48,7 +56,8 @@ public final class ChatAuthorizerHandler implements RequestHandler<Map<String, O
         Object token = query == null ? null : query.get("token");
         return Log.around(context, context == null ? null : context.getAwsRequestId(), () -> {
             try {
-                Map<String, Object> claims = verifier.verify(token == null ? null : token.toString(), JwtVerifier.TokenUse.id);
+                Map<String, Object> claims =
+                        verifier.verify(token == null ? null : token.toString(), JwtVerifier.TokenUse.id);
                 String sub = String.valueOf(claims.get("sub"));
                 Map<String, Object> ctx = new LinkedHashMap<>();
                 ctx.put("userId", sub);

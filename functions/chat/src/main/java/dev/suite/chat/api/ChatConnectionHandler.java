@@ -14,7 +14,8 @@ import java.time.Clock;
 import java.time.Instant;
 
 /** $connect (the authorizer already verified the token) stores the connection with a TTL; $disconnect deletes it. */
-public final class ChatConnectionHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public final class ChatConnectionHandler
+        implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private final Connections connections;
     private final Clock clock;
 
@@ -31,10 +32,13 @@ public final class ChatConnectionHandler implements RequestHandler<APIGatewayV2W
         this.clock = clock;
         // Priming disconnects a connection that never existed (a DeleteItem of nothing), then sends $connect's writes
         // refused by their condition: nothing written.
-        Priming.register("ChatConnectionHandler", () -> {
-            handleRequest(WebSocketEvents.synthetic("$disconnect", null), new SyntheticContext("priming"));
-            connections.primeOpen();
-        }, () -> { });
+        Priming.register(
+                "ChatConnectionHandler",
+                () -> {
+                    handleRequest(WebSocketEvents.synthetic("$disconnect", null), new SyntheticContext("priming"));
+                    connections.primeOpen();
+                },
+                () -> {});
     }
 
     @Override

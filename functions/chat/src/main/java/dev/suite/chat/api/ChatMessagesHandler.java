@@ -24,7 +24,8 @@ import org.slf4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** WebSocket message routes: sendMessage, typing, and $default (an error frame; the connection stays open). */
-public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
+public final class ChatMessagesHandler
+        implements RequestHandler<APIGatewayV2WebSocketEvent, APIGatewayV2WebSocketResponse> {
     private static final Logger LOG = Log.get(ChatMessagesHandler.class);
     private final Messaging messaging;
     private final Push push;
@@ -42,8 +43,13 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
     }
 
     private ChatMessagesHandler(Config config, DynamoDbClient dynamo, Push push) {
-        this(new Messaging(ChatStore.from(dynamo, config),
-                Attachments.from(config, Clock.systemUTC()), push, Clock.systemUTC()), push);
+        this(
+                new Messaging(
+                        ChatStore.from(dynamo, config),
+                        Attachments.from(config, Clock.systemUTC()),
+                        push,
+                        Clock.systemUTC()),
+                push);
     }
 
     /** The collaborators, for tests and the local runtime. */
@@ -52,11 +58,15 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         this.push = push;
         // Priming: a typing frame from nobody to no room: JSON, membership read, an error frame to a connection
         // that does not exist (410), which deletes nothing. Then the DynamoDB operations of a sent message, refused.
-        Priming.register("ChatMessagesHandler", () -> {
-            handleRequest(WebSocketEvents.synthetic("typing", "{\"action\":\"typing\",\"roomId\":\"priming\"}"),
-                    new SyntheticContext("priming"));
-            messaging.primeSend();
-        }, () -> { });
+        Priming.register(
+                "ChatMessagesHandler",
+                () -> {
+                    handleRequest(
+                            WebSocketEvents.synthetic("typing", "{\"action\":\"typing\",\"roomId\":\"priming\"}"),
+                            new SyntheticContext("priming"));
+                    messaging.primeSend();
+                },
+                () -> {});
     }
 
     @Override
@@ -64,7 +74,8 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         var ctx = event.getRequestContext();
         return Log.around(context, ctx.getRequestId(), () -> {
             String userId = userId(ctx.getAuthorizer());
-            Messaging.Origin origin = new Messaging.Origin(userId, ctx.getConnectionId(), push.client(ctx.getDomainName(), ctx.getStage()));
+            Messaging.Origin origin = new Messaging.Origin(
+                    userId, ctx.getConnectionId(), push.client(ctx.getDomainName(), ctx.getStage()));
             Log.user(userId);
             try {
                 if (userId == null) {
@@ -77,13 +88,15 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
                     case "typing" -> messaging.typing(origin, Body.read(frame, Messaging.Typing.class));
                     default -> {
                         Body.read(frame, ObjectNode.class); // a frame that is not a JSON object is malformed first
-                        throw ApiException.badRequest("UNKNOWN_ACTION",
+                        throw ApiException.badRequest(
+                                "UNKNOWN_ACTION",
                                 "unknown action; send {\"action\":\"sendMessage\",...} or {\"action\":\"typing\",\"roomId\":...}");
                     }
                 }
             } catch (ApiException e) {
                 // a frame that is not JSON is a malformed frame, whatever the body parser calls it
-                messaging.error(origin, "MALFORMED_JSON".equals(e.code()) ? "MALFORMED_FRAME" : e.code(), e.getMessage());
+                messaging.error(
+                        origin, "MALFORMED_JSON".equals(e.code()) ? "MALFORMED_FRAME" : e.code(), e.getMessage());
             } catch (RuntimeException e) {
                 LOG.error("message route failed", e);
                 messaging.error(origin, "INTERNAL", "the message could not be handled; retry");
@@ -112,5 +125,4 @@ public final class ChatMessagesHandler implements RequestHandler<APIGatewayV2Web
         }
         return body.getBytes(StandardCharsets.UTF_8);
     }
-
 }

@@ -26,7 +26,8 @@ import java.util.TreeSet;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /** Chat REST routes: rooms, history, members, attachments. */
-public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class ChatRoomsHandler
+        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private final Dispatcher gateway;
 
     record NewRoom(String type, String name, List<String> memberIds) implements Validated<NewRoom> {
@@ -50,7 +51,9 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
     record NewMember(String userId, String role) implements Validated<NewMember> {
         @Override
         public NewMember validated() {
-            return new NewMember(Check.id("userId", userId), role == null ? "member" : Check.oneOf("role", role, List.of("member", "admin")));
+            return new NewMember(
+                    Check.id("userId", userId),
+                    role == null ? "member" : Check.oneOf("role", role, List.of("member", "admin")));
         }
     }
 
@@ -61,14 +64,19 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
         }
     }
 
-    record NewAttachment(String roomId, String fileName, String contentType, Long size) implements Validated<NewAttachment> {
+    record NewAttachment(String roomId, String fileName, String contentType, Long size)
+            implements Validated<NewAttachment> {
         @Override
         public NewAttachment validated() {
             String file = Attachments.fileName("fileName", fileName);
             String type = Check.required("contentType", contentType).toLowerCase(Locale.ROOT);
             if (!Attachments.TYPES.contains(type)) {
-                throw new ApiException(415, "UNSUPPORTED_ATTACHMENT_TYPE", "contentType must be one of " + String.join(", ",
-                        new TreeSet<>(Attachments.TYPES)), "contentType", Map.of());
+                throw new ApiException(
+                        415,
+                        "UNSUPPORTED_ATTACHMENT_TYPE",
+                        "contentType must be one of " + String.join(", ", new TreeSet<>(Attachments.TYPES)),
+                        "contentType",
+                        Map.of());
             }
             long bytes = Check.required("size", size);
             if (bytes < 1 || bytes > Attachments.MAX_BYTES) {
@@ -87,8 +95,12 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
     }
 
     public static ChatService service(Config config, DynamoDbClient dynamo) {
-        return new ChatService(ChatStore.from(dynamo, config), Users.from(dynamo, config),
-                Attachments.from(config, Clock.systemUTC()), Clock.systemUTC(), config.getInt("ROOM_MEMBER_CAP", 1000));
+        return new ChatService(
+                ChatStore.from(dynamo, config),
+                Users.from(dynamo, config),
+                Attachments.from(config, Clock.systemUTC()),
+                Clock.systemUTC(),
+                config.getInt("ROOM_MEMBER_CAP", 1000));
     }
 
     /** The optional Idempotency-Key header: 1 to 64 letters, digits, '-' or '_' (a UUID fits). */
@@ -102,41 +114,62 @@ public final class ChatRoomsHandler implements RequestHandler<APIGatewayProxyReq
                 .add("POST", "/chat/rooms", r -> {
                     String me = r.caller().userId();
                     NewRoom room = Body.parse(r, NewRoom.class);
-                    ChatService.Created c = room.type().equals("direct") ? chat.createDirect(me, room.memberIds().get(0))
+                    ChatService.Created c = room.type().equals("direct")
+                            ? chat.createDirect(me, room.memberIds().get(0))
                             : chat.createGroup(me, room.name(), room.memberIds(), idempotencyKey(r));
                     return c.created() ? ApiResponse.created(c.room()) : ApiResponse.ok(c.room());
                 })
-                .add("GET", "/chat/rooms", r -> ApiResponse.ok(chat.myRooms(r.caller().userId(),
-                        Check.intParam("limit", r.query("limit"), 1, 100, 20), r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/chat/rooms",
+                        r -> ApiResponse.ok(chat.myRooms(
+                                r.caller().userId(),
+                                Check.intParam("limit", r.query("limit"), 1, 100, 20),
+                                r.query("cursor"))))
                 .add("GET", "/chat/rooms/{roomId}/messages", r -> {
                     String before = r.query("before") != null ? r.query("before") : r.query("cursor");
-                    return ApiResponse.ok(chat.history(r.caller().userId(), Check.id("roomId", r.pathParam("roomId")),
-                            before == null ? null : Check.id("before", before), Check.intParam("limit", r.query("limit"), 1, 100, 50)));
+                    return ApiResponse.ok(chat.history(
+                            r.caller().userId(),
+                            Check.id("roomId", r.pathParam("roomId")),
+                            before == null ? null : Check.id("before", before),
+                            Check.intParam("limit", r.query("limit"), 1, 100, 50)));
                 })
                 .add("POST", "/chat/rooms/{roomId}/members", r -> {
                     String me = r.caller().userId();
                     NewMember m = Body.parse(r, NewMember.class);
-                    return ApiResponse.created(chat.addMember(me, Check.id("roomId", r.pathParam("roomId")), m.userId(), m.role()));
+                    return ApiResponse.created(
+                            chat.addMember(me, Check.id("roomId", r.pathParam("roomId")), m.userId(), m.role()));
                 })
                 .add("PUT", "/chat/rooms/{roomId}/members/{userId}", r -> {
                     String me = r.caller().userId();
                     RoleChange c = Body.parse(r, RoleChange.class);
-                    return ApiResponse.ok(chat.changeRole(me, Check.id("roomId", r.pathParam("roomId")),
-                            Check.id("userId", r.pathParam("userId")), c.role()));
+                    return ApiResponse.ok(chat.changeRole(
+                            me,
+                            Check.id("roomId", r.pathParam("roomId")),
+                            Check.id("userId", r.pathParam("userId")),
+                            c.role()));
                 })
                 .add("DELETE", "/chat/rooms/{roomId}/members/{userId}", r -> {
-                    chat.removeMember(r.caller().userId(), Check.id("roomId", r.pathParam("roomId")), Check.id("userId", r.pathParam("userId")));
+                    chat.removeMember(
+                            r.caller().userId(),
+                            Check.id("roomId", r.pathParam("roomId")),
+                            Check.id("userId", r.pathParam("userId")));
                     return ApiResponse.noContent();
                 })
                 .add("POST", "/chat/attachments", r -> {
                     String me = r.caller().userId();
                     NewAttachment a = Body.parse(r, NewAttachment.class);
-                    return ApiResponse.created(chat.attachment(me, a.roomId(), a.fileName(), a.contentType(), a.size()));
+                    return ApiResponse.created(
+                            chat.attachment(me, a.roomId(), a.fileName(), a.contentType(), a.size()));
                 });
-        // Priming: a caller nobody is lists no rooms, so the rooms' BatchGetItem is primed apart (rooms that cannot exist).
-        this.gateway = new Dispatcher(config, router).primeWith("ChatRoomsHandler", chat::primeRooms,
-                Dispatcher.synthetic("GET", "/chat/rooms", null, null),
-                Dispatcher.synthetic("POST", "/chat/rooms", null, "{\"type\":\"direct\",\"memberIds\":[]}"));
+        // Priming: a caller nobody is lists no rooms, so the rooms' BatchGetItem is primed apart (rooms that cannot
+        // exist).
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "ChatRoomsHandler",
+                        chat::primeRooms,
+                        Dispatcher.synthetic("GET", "/chat/rooms", null, null),
+                        Dispatcher.synthetic("POST", "/chat/rooms", null, "{\"type\":\"direct\",\"memberIds\":[]}"));
     }
 
     @Override

@@ -27,12 +27,14 @@ public final class ConnectionPurgeHandler implements RequestHandler<Map<String, 
     public ConnectionPurgeHandler(Connections connections, Clock clock) {
         this.connections = connections;
         this.clock = clock;
-        Priming.register("ConnectionPurgeHandler", () -> connections.anyExpired(Instant.EPOCH), () -> { });
+        Priming.register("ConnectionPurgeHandler", () -> connections.anyExpired(Instant.EPOCH), () -> {});
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return Log.around(context, context == null ? null : context.getAwsRequestId(),
+        return Log.around(
+                context,
+                context == null ? null : context.getAwsRequestId(),
                 () -> Map.of("removed", connections.purgeExpired(Instant.now(clock))));
     }
 }

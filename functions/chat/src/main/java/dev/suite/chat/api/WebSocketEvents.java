@@ -6,8 +6,7 @@ import java.util.UUID;
 
 /** Synthetic WebSocket events for priming. */
 final class WebSocketEvents {
-    private WebSocketEvents() {
-    }
+    private WebSocketEvents() {}
 
     static APIGatewayV2WebSocketEvent synthetic(String routeKey, String body) {
         APIGatewayV2WebSocketEvent.RequestContext ctx = new APIGatewayV2WebSocketEvent.RequestContext();

@@ -21,8 +21,18 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /** Chat files and voice notes: presigned PUTs under the room's prefix, presigned GETs for members. */
 public final class Attachments {
     public static final long MAX_BYTES = 25L * 1024 * 1024;
-    public static final Set<String> TYPES = Set.of("image/png", "image/jpeg", "image/gif", "image/webp",
-            "audio/webm", "audio/ogg", "audio/mpeg", "audio/mp4", "audio/wav", "application/pdf", "text/plain");
+    public static final Set<String> TYPES = Set.of(
+            "image/png",
+            "image/jpeg",
+            "image/gif",
+            "image/webp",
+            "audio/webm",
+            "audio/ogg",
+            "audio/mpeg",
+            "audio/mp4",
+            "audio/wav",
+            "application/pdf",
+            "text/plain");
 
     private final Supplier<S3Client> s3;
     private final Supplier<S3Presigner> presigner;
@@ -30,7 +40,8 @@ public final class Attachments {
     private final Duration ttl;
     private final Clock clock;
 
-    public Attachments(Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String bucket, Duration ttl, Clock clock) {
+    public Attachments(
+            Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String bucket, Duration ttl, Clock clock) {
         this.s3 = s3;
         this.presigner = presigner;
         this.bucket = bucket;
@@ -40,8 +51,12 @@ public final class Attachments {
 
     /** From the environment: S3 and its presigner built when first needed, MEDIA_BUCKET, PRESIGN_TTL_MINUTES. */
     public static Attachments from(Config config, Clock clock) {
-        return new Attachments(Lazy.of(() -> Clients.s3(config)), Lazy.of(() -> Clients.presigner(config)), config.require("MEDIA_BUCKET"),
-                Clients.presignTtl(config), clock);
+        return new Attachments(
+                Lazy.of(() -> Clients.s3(config)),
+                Lazy.of(() -> Clients.presigner(config)),
+                config.require("MEDIA_BUCKET"),
+                Clients.presignTtl(config),
+                clock);
     }
 
     public static String prefix(String roomId) {
@@ -63,13 +78,20 @@ public final class Attachments {
     public Views.Upload upload(String roomId, String fileName, String contentType, long size) {
         String key = prefix(roomId) + Ids.next() + "/" + fileName;
         String url = Presigned.put(presigner.get(), bucket, key, contentType, size, ttl);
-        return new Views.Upload(key, url, "PUT", Map.of("Content-Type", contentType, "Content-Length", Long.toString(size)),
+        return new Views.Upload(
+                key,
+                url,
+                "PUT",
+                Map.of("Content-Type", contentType, "Content-Length", Long.toString(size)),
                 Times.iso(Instant.now(clock).plus(ttl)));
     }
 
-    /** A key of the shape upload gives out: the room's prefix, an id, '/', a file name that passes the upload's rule. */
+    /**
+     * A key of the shape upload gives out: the room's prefix, an id, '/', a file name that passes the upload's rule.
+     */
     public static void checkKey(String roomId, String key) {
-        String rest = key.startsWith(prefix(roomId)) ? key.substring(prefix(roomId).length()) : "";
+        String rest =
+                key.startsWith(prefix(roomId)) ? key.substring(prefix(roomId).length()) : "";
         int slash = rest.indexOf('/');
         if (slash < 1 || !rest.substring(0, slash).matches("[A-Za-z0-9_-]{1,64}")) {
             throw ApiException.invalid("attachmentKey", "must be a key from POST /chat/attachments for this room");

@@ -39,8 +39,7 @@ public final class ChatService {
         this.memberCap = memberCap;
     }
 
-    public record Created(boolean created, Views.Room room) {
-    }
+    public record Created(boolean created, Views.Room room) {}
 
     public Created createDirect(String caller, String other) {
         if (caller.equals(other)) {
@@ -49,7 +48,8 @@ public final class ChatService {
         requireUser(other);
         String roomId = directId(caller, other);
         String now = Times.iso(Instant.now(clock));
-        List<ChatStore.Member> members = List.of(new ChatStore.Member(roomId, caller, "member", now),
+        List<ChatStore.Member> members = List.of(
+                new ChatStore.Member(roomId, caller, "member", now),
                 new ChatStore.Member(roomId, other, "member", now));
         boolean created = store.createRoom(new ChatStore.Room(roomId, "direct", null, caller, now, now), members);
         if (!created) {
@@ -59,7 +59,9 @@ public final class ChatService {
         return new Created(created, Views.room(store.room(roomId).orElseThrow(), store.members(roomId)));
     }
 
-    /** The same pair always gets the same room (the id rule is shared with coaching, which opens coach-client rooms). */
+    /**
+     * The same pair always gets the same room (the id rule is shared with coaching, which opens coach-client rooms).
+     */
     static String directId(String a, String b) {
         return Rooms.directId(a, b);
     }
@@ -72,7 +74,8 @@ public final class ChatService {
         Set<String> others = new LinkedHashSet<>(memberIds);
         others.remove(caller);
         if (others.size() > MAX_INITIAL_MEMBERS) {
-            throw ApiException.invalid("memberIds", "at most " + MAX_INITIAL_MEMBERS + " initial members; add more later");
+            throw ApiException.invalid(
+                    "memberIds", "at most " + MAX_INITIAL_MEMBERS + " initial members; add more later");
         }
         others.forEach(this::requireUser);
         String now = Times.iso(Instant.now(clock));
@@ -92,7 +95,8 @@ public final class ChatService {
     /** My rooms, most recently active first; the cursor is the position after the last room of the page. */
     public Page<Views.RoomSummary> myRooms(String caller, int limit, String cursor) {
         List<ChatStore.Room> rooms = new ArrayList<>(store.rooms(store.roomsOf(caller, MAX_ROOMS_LISTED)));
-        rooms.sort(Comparator.comparing(ChatStore.Room::lastActivityAt, Comparator.reverseOrder()).thenComparing(ChatStore.Room::roomId));
+        rooms.sort(Comparator.comparing(ChatStore.Room::lastActivityAt, Comparator.reverseOrder())
+                .thenComparing(ChatStore.Room::roomId));
         int from = 0;
         if (cursor != null && !cursor.isEmpty()) {
             String[] after = decodeCursor(cursor);
@@ -107,7 +111,8 @@ public final class ChatService {
             }
         }
         int to = Math.min(rooms.size(), from + limit);
-        List<Views.RoomSummary> items = rooms.subList(from, to).stream().map(Views::summary).toList();
+        List<Views.RoomSummary> items =
+                rooms.subList(from, to).stream().map(Views::summary).toList();
         String next = to < rooms.size() ? encodeCursor(rooms.get(to - 1)) : null;
         return new Page<>(items, next);
     }
@@ -124,7 +129,10 @@ public final class ChatService {
         return parts;
     }
 
-    /** For SnapStart priming: the rooms' read {@link #myRooms} makes for a caller with rooms, of a room that cannot exist. */
+    /**
+     * For SnapStart priming: the rooms' read {@link #myRooms} makes for a caller with rooms, of a room that cannot
+     * exist.
+     */
     public void primeRooms() {
         store.rooms(List.of("priming#" + UUID.randomUUID()));
         attachments.prime();
@@ -140,10 +148,13 @@ public final class ChatService {
         ChatStore.Member me = membership(roomId, caller);
         MemberRules.add(me.role(), role);
         requireUser(userId);
-        switch (store.addMember(new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))), memberCap)) {
+        switch (store.addMember(
+                new ChatStore.Member(room.roomId(), userId, role, Times.iso(Instant.now(clock))), memberCap)) {
             case ALREADY_MEMBER -> throw ApiException.conflict("ALREADY_MEMBER", "this user is already a member");
-            case ROOM_FULL -> throw ApiException.conflict("ROOM_FULL", "this room has its " + memberCap + " members; remove one first");
-            default -> { }
+            case ROOM_FULL ->
+                throw ApiException.conflict(
+                        "ROOM_FULL", "this room has its " + memberCap + " members; remove one first");
+            default -> {}
         }
         return new Views.Membership(roomId, userId, role);
     }
@@ -157,7 +168,7 @@ public final class ChatService {
             switch (store.transferOwnership(roomId, caller, userId)) {
                 case NOT_A_MEMBER -> throw ApiException.notFound("member");
                 case NOT_THE_OWNER -> throw ApiException.forbidden("only the owner changes roles");
-                default -> { }
+                default -> {}
             }
         } else if (!store.setRole(roomId, userId, role)) {
             throw ApiException.notFound("member");
@@ -174,7 +185,11 @@ public final class ChatService {
             return;
         }
         boolean direct = room.type().equals("direct");
-        String targetRole = direct ? null : store.member(roomId, userId).orElseThrow(() -> ApiException.notFound("member")).role();
+        String targetRole = direct
+                ? null
+                : store.member(roomId, userId)
+                        .orElseThrow(() -> ApiException.notFound("member"))
+                        .role();
         MemberRules.remove(me.role(), targetRole, direct);
         store.removeMember(roomId, userId);
     }

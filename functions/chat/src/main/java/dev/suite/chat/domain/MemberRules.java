@@ -11,8 +11,7 @@ public final class MemberRules {
     public static final String ADMIN = "admin";
     public static final String MEMBER = "member";
 
-    private MemberRules() {
-    }
+    private MemberRules() {}
 
     /** The owner and admins add members; only the owner adds admins. */
     public static void add(String actorRole, String newRole) {
@@ -30,7 +29,8 @@ public final class MemberRules {
             throw ApiException.forbidden("only the owner changes roles");
         }
         if (self) {
-            throw ApiException.conflict("OWNER_ROLE", "hand ownership to another member instead of changing your own role");
+            throw ApiException.conflict(
+                    "OWNER_ROLE", "hand ownership to another member instead of changing your own role");
         }
     }
 
@@ -48,7 +48,10 @@ public final class MemberRules {
         }
         boolean allowed = OWNER.equals(actorRole) || (ADMIN.equals(actorRole) && MEMBER.equals(targetRole));
         if (!allowed) {
-            throw ApiException.forbidden(ADMIN.equals(actorRole) ? "an admin removes members only" : "only the owner or an admin removes members");
+            throw ApiException.forbidden(
+                    ADMIN.equals(actorRole)
+                            ? "an admin removes members only"
+                            : "only the owner or an admin removes members");
         }
     }
 }

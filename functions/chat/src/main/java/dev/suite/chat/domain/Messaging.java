@@ -35,11 +35,11 @@ public final class Messaging {
     }
 
     /** Where the frame came from. */
-    public record Origin(String userId, String connectionId, ApiGatewayManagementApiClient client) {
-    }
+    public record Origin(String userId, String connectionId, ApiGatewayManagementApiClient client) {}
 
     /** The sendMessage frame: text up to 4,000 characters, blank only when an attachment is carried. */
-    public record Send(String action, String roomId, String text, String attachmentKey, String clientMessageId) implements Validated<Send> {
+    public record Send(String action, String roomId, String text, String attachmentKey, String clientMessageId)
+            implements Validated<Send> {
         @Override
         public Send validated() {
             String t = text == null || text.isBlank() ? null : Check.multiline("text", text, 1, MAX_TEXT);
@@ -69,15 +69,17 @@ public final class Messaging {
         }
         String attachmentType = key == null ? null : attachments.check(roomId, key);
         Instant now = Instant.now(clock);
-        ChatStore.Message message = new ChatStore.Message(roomId, Ids.at(now), from.userId(), text, key, attachmentType,
-                clientMessageId, Times.iso(now));
-        ChatStore.Stored stored = store.store(message, now.plus(Duration.ofDays(1)).getEpochSecond());
+        ChatStore.Message message = new ChatStore.Message(
+                roomId, Ids.at(now), from.userId(), text, key, attachmentType, clientMessageId, Times.iso(now));
+        ChatStore.Stored stored =
+                store.store(message, now.plus(Duration.ofDays(1)).getEpochSecond());
         if (stored.fresh()) {
             store.touch(roomId, now);
             Metrics.count(Metrics.MESSAGES_SENT, 1);
         }
         if (!stored.delivered()) {
-            // Stored first, then fanned out; a fan-out that fails leaves the message undelivered, and the client's retry
+            // Stored first, then fanned out; a fan-out that fails leaves the message undelivered, and the client's
+            // retry
             // (same clientMessageId) fans it out again: at least once, clients dedupe on messageId.
             List<String> targets = memberConnections(roomId, null, now);
             targets.remove(from.connectionId());
@@ -88,7 +90,11 @@ public final class Messaging {
             LOG.info("message fanned out to {}/{} connections in {} ms", delivered, targets.size(), tookMs);
             Metrics.millis(Metrics.FANOUT_LATENCY, tookMs);
         }
-        Views.Ack ack = new Views.Ack("ack", clientMessageId, stored.message().messageId(), stored.message().createdAt());
+        Views.Ack ack = new Views.Ack(
+                "ack",
+                clientMessageId,
+                stored.message().messageId(),
+                stored.message().createdAt());
         push.send(from.client(), List.of(from.connectionId()), Json.write(ack));
     }
 
@@ -110,8 +116,12 @@ public final class Messaging {
 
     /** Open connections of every member (but {@code except}). */
     List<String> memberConnections(String roomId, String except, Instant now) {
-        return push.connectionsOf(store.members(roomId).stream().map(ChatStore.Member::userId)
-                .filter(u -> !u.equals(except)).toList(), now);
+        return push.connectionsOf(
+                store.members(roomId).stream()
+                        .map(ChatStore.Member::userId)
+                        .filter(u -> !u.equals(except))
+                        .toList(),
+                now);
     }
 
     /** An error frame for the one connection; the connection stays open. */

@@ -11,7 +11,10 @@ import dev.suite.shared.Priming;
 import java.util.Map;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** The daily job: notifies each coach about clients at risk (no entry for AT_RISK_IDLE_DAYS days, or a slip in 24 hours). */
+/**
+ * The daily job: notifies each coach about clients at risk (no entry for AT_RISK_IDLE_DAYS days, or a slip in 24
+ * hours).
+ */
 public final class AtRiskJobHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final CoachingService coaching;
 
@@ -33,7 +36,7 @@ public final class AtRiskJobHandler implements RequestHandler<Map<String, Object
      */
     public AtRiskJobHandler(CoachingService coaching, CoachingStore store) {
         this.coaching = coaching;
-        Priming.register("AtRiskJobHandler", coaching::primeAtRisk, () -> { });
+        Priming.register("AtRiskJobHandler", coaching::primeAtRisk, () -> {});
     }
 
     @Override

@@ -37,13 +37,23 @@ import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** Coaching REST routes: quit profile, progress, summary, achievements, coach assignment, caseload, notes, notifications. */
-public final class CoachingHandler implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+/**
+ * Coaching REST routes: quit profile, progress, summary, achievements, coach assignment, caseload, notes,
+ * notifications.
+ */
+public final class CoachingHandler
+        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     private static final Logger LOG = Log.get(CoachingHandler.class);
     private static final Pattern CURRENCY = Pattern.compile("^[A-Z]{3}$");
     private final Dispatcher gateway;
 
-    record ProfileBody(String quitDate, Integer cigarettesPerDay, Long packPrice, Integer packSize, String currency, String timezone)
+    record ProfileBody(
+            String quitDate,
+            Integer cigarettesPerDay,
+            Long packPrice,
+            Integer packSize,
+            String currency,
+            String timezone)
             implements Validated<ProfileBody> {
         @Override
         public ProfileBody validated() {
@@ -51,11 +61,14 @@ public final class CoachingHandler implements RequestHandler<APIGatewayProxyRequ
             Check.range("cigarettesPerDay", cigarettesPerDay, 1, 200);
             long price = Check.required("packPrice", packPrice);
             if (price < 0 || price > 1_000_000_000L) {
-                throw ApiException.invalid("packPrice", "must be between 0 and 1000000000 (minor units of the currency)");
+                throw ApiException.invalid(
+                        "packPrice", "must be between 0 and 1000000000 (minor units of the currency)");
             }
             int size = packSize == null ? 20 : Check.range("packSize", packSize, 1, 100);
             String cur = currency == null ? "VND" : currency;
-            if (!CURRENCY.matcher(cur).matches() || Currency.getAvailableCurrencies().stream().noneMatch(c -> c.getCurrencyCode().equals(cur))) {
+            if (!CURRENCY.matcher(cur).matches()
+                    || Currency.getAvailableCurrencies().stream()
+                            .noneMatch(c -> c.getCurrencyCode().equals(cur))) {
                 throw ApiException.invalid("currency", "must be an ISO 4217 currency code such as VND or USD");
             }
             EntryRules.zone("timezone", timezone);
@@ -63,7 +76,8 @@ public final class CoachingHandler implements RequestHandler<APIGatewayProxyRequ
         }
     }
 
-    record EntryBody(Integer smoked, Integer cravings, Integer mood, List<String> triggers, String note) implements Validated<EntryBody> {
+    record EntryBody(Integer smoked, Integer cravings, Integer mood, List<String> triggers, String note)
+            implements Validated<EntryBody> {
         @Override
         public EntryBody validated() {
             Check.range("smoked", smoked, 0, 200);
@@ -106,15 +120,24 @@ public final class CoachingHandler implements RequestHandler<APIGatewayProxyRequ
         this(config, service(config, Clients.dynamo(config)));
     }
 
-    /** The service wired to the environment's tables, pushing frames through the WebSocket API's management endpoint. */
+    /**
+     * The service wired to the environment's tables, pushing frames through the WebSocket API's management endpoint.
+     */
     public static CoachingService service(Config config, DynamoDbClient dynamo) {
         return service(config, dynamo, live(config, dynamo));
     }
 
     public static CoachingService service(Config config, DynamoDbClient dynamo, Live live) {
-        return new CoachingService(CoachingStore.from(dynamo, config), NotificationStore.from(dynamo, config), Users.from(dynamo, config), live,
-                Clock.systemUTC(), new CoachingService.Settings(config.getInt("ENTRY_MAX_DAYS_BACK", 7), config.getInt("AT_RISK_IDLE_DAYS", 2),
-                config.getInt("NOTIFICATION_TTL_DAYS", 90)));
+        return new CoachingService(
+                CoachingStore.from(dynamo, config),
+                NotificationStore.from(dynamo, config),
+                Users.from(dynamo, config),
+                live,
+                Clock.systemUTC(),
+                new CoachingService.Settings(
+                        config.getInt("ENTRY_MAX_DAYS_BACK", 7),
+                        config.getInt("AT_RISK_IDLE_DAYS", 2),
+                        config.getInt("NOTIFICATION_TTL_DAYS", 90)));
     }
 
     /** Frames through the shared push piece; a failed push is logged and lost (what it announces is stored). */
@@ -137,59 +160,117 @@ public final class CoachingHandler implements RequestHandler<APIGatewayProxyRequ
         Router router = new Router()
                 .add("PUT", "/quit/profile", r -> {
                     ProfileBody b = Body.parse(r, ProfileBody.class);
-                    CoachingService.Stored s = coaching.putProfile(r.caller().userId(), LocalDate.parse(b.quitDate()), b.cigarettesPerDay(),
-                            b.packPrice(), b.packSize(), b.currency(), ZoneId.of(b.timezone()));
+                    CoachingService.Stored s = coaching.putProfile(
+                            r.caller().userId(),
+                            LocalDate.parse(b.quitDate()),
+                            b.cigarettesPerDay(),
+                            b.packPrice(),
+                            b.packSize(),
+                            b.currency(),
+                            ZoneId.of(b.timezone()));
                     return s.created() ? ApiResponse.created(s.profile()) : ApiResponse.ok(s.profile());
                 })
-                .add("GET", "/quit/profile", r -> ApiResponse.ok(coaching.profile(r.caller().userId())))
+                .add(
+                        "GET",
+                        "/quit/profile",
+                        r -> ApiResponse.ok(coaching.profile(r.caller().userId())))
                 .add("PUT", "/progress/entries/{date}", r -> {
                     String me = r.caller().userId();
                     LocalDate date = EntryRules.date("date", r.pathParam("date"));
                     EntryBody b = Body.parse(r, EntryBody.class);
-                    CoachingService.Saved s = coaching.saveEntry(me, date, b.smoked(), b.cravings(), b.mood(), b.triggers(), b.note());
+                    CoachingService.Saved s =
+                            coaching.saveEntry(me, date, b.smoked(), b.cravings(), b.mood(), b.triggers(), b.note());
                     return s.created() ? ApiResponse.created(s.entry()) : ApiResponse.ok(s.entry());
                 })
-                .add("GET", "/progress/entries", r -> ApiResponse.ok(coaching.entries(r.caller().userId(), r.query("from"), r.query("to"),
-                        limit(r, 100, 50), r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/progress/entries",
+                        r -> ApiResponse.ok(coaching.entries(
+                                r.caller().userId(),
+                                r.query("from"),
+                                r.query("to"),
+                                limit(r, 100, 50),
+                                r.query("cursor"))))
                 .add("DELETE", "/progress/entries/{date}", r -> {
                     coaching.deleteEntry(r.caller().userId(), EntryRules.date("date", r.pathParam("date")));
                     return ApiResponse.noContent();
                 })
-                .add("GET", "/progress/summary", r -> ApiResponse.ok(coaching.summary(r.caller().userId())))
-                .add("GET", "/achievements", r -> ApiResponse.ok(coaching.achievements(r.caller().userId())))
+                .add(
+                        "GET",
+                        "/progress/summary",
+                        r -> ApiResponse.ok(coaching.summary(r.caller().userId())))
+                .add(
+                        "GET",
+                        "/achievements",
+                        r -> ApiResponse.ok(coaching.achievements(r.caller().userId())))
                 .add("PUT", "/admin/users/{userId}/coach", r -> {
                     var caller = r.caller();
                     String client = Check.id("userId", r.pathParam("userId"));
                     if (!caller.isAdmin()) {
                         throw ApiException.forbidden("only an Admin assigns coaches");
                     }
-                    return ApiResponse.ok(coaching.assign(caller, client, Body.parse(r, CoachBody.class).coachId()));
+                    return ApiResponse.ok(coaching.assign(
+                            caller, client, Body.parse(r, CoachBody.class).coachId()));
                 })
                 .add("DELETE", "/admin/users/{userId}/coach", r -> {
                     coaching.unassign(r.caller(), Check.id("userId", r.pathParam("userId")));
                     return ApiResponse.noContent();
                 })
-                .add("GET", "/me/coach", r -> ApiResponse.ok(coaching.myCoach(r.caller().userId())))
-                .add("GET", "/coach/clients", r -> ApiResponse.ok(coaching.clients(r.caller(), limit(r, 50, 20), r.query("cursor"))))
-                .add("GET", "/coach/clients/{userId}/progress", r -> ApiResponse.ok(coaching.clientProgress(r.caller(),
-                        Check.id("userId", r.pathParam("userId")), r.query("from"), r.query("to"), limit(r, 100, 50), r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/me/coach",
+                        r -> ApiResponse.ok(coaching.myCoach(r.caller().userId())))
+                .add(
+                        "GET",
+                        "/coach/clients",
+                        r -> ApiResponse.ok(coaching.clients(r.caller(), limit(r, 50, 20), r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/coach/clients/{userId}/progress",
+                        r -> ApiResponse.ok(coaching.clientProgress(
+                                r.caller(),
+                                Check.id("userId", r.pathParam("userId")),
+                                r.query("from"),
+                                r.query("to"),
+                                limit(r, 100, 50),
+                                r.query("cursor"))))
                 .add("POST", "/coach/clients/{userId}/notes", r -> {
                     var caller = r.caller();
                     String client = Check.id("userId", r.pathParam("userId"));
-                    return ApiResponse.created(coaching.addNote(caller, client, Body.parse(r, NoteBody.class).text()));
+                    return ApiResponse.created(coaching.addNote(
+                            caller, client, Body.parse(r, NoteBody.class).text()));
                 })
-                .add("GET", "/coach/clients/{userId}/notes", r -> ApiResponse.ok(coaching.notes(r.caller(), Check.id("userId", r.pathParam("userId")),
-                        limit(r, 100, 50), r.query("cursor"))))
-                .add("GET", "/notifications", r -> ApiResponse.ok(coaching.notifications(r.caller().userId(), limit(r, 100, 50), r.query("cursor"))))
-                .add("POST", "/notifications/{id}/read", r -> ApiResponse.ok(coaching.read(r.caller().userId(), Check.id("id", r.pathParam("id")))))
-                .add("POST", "/notifications/read-all", r -> ApiResponse.ok(coaching.readAll(r.caller().userId())));
-        this.gateway = new Dispatcher(config, router).primeWith("CoachingHandler",
-                Dispatcher.synthetic("GET", "/quit/profile", null, null),
-                Dispatcher.synthetic("GET", "/progress/entries", null, null),
-                Dispatcher.synthetic("GET", "/achievements", null, null),
-                Dispatcher.synthetic("GET", "/notifications", null, null),
-                Dispatcher.synthetic("GET", "/me/coach", null, null),
-                Dispatcher.synthetic("PUT", "/progress/entries/{date}", Map.of("date", "2000-01-01"), "{\"smoked\":0}"));
+                .add(
+                        "GET",
+                        "/coach/clients/{userId}/notes",
+                        r -> ApiResponse.ok(coaching.notes(
+                                r.caller(),
+                                Check.id("userId", r.pathParam("userId")),
+                                limit(r, 100, 50),
+                                r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/notifications",
+                        r -> ApiResponse.ok(
+                                coaching.notifications(r.caller().userId(), limit(r, 100, 50), r.query("cursor"))))
+                .add(
+                        "POST",
+                        "/notifications/{id}/read",
+                        r -> ApiResponse.ok(coaching.read(r.caller().userId(), Check.id("id", r.pathParam("id")))))
+                .add(
+                        "POST",
+                        "/notifications/read-all",
+                        r -> ApiResponse.ok(coaching.readAll(r.caller().userId())));
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "CoachingHandler",
+                        Dispatcher.synthetic("GET", "/quit/profile", null, null),
+                        Dispatcher.synthetic("GET", "/progress/entries", null, null),
+                        Dispatcher.synthetic("GET", "/achievements", null, null),
+                        Dispatcher.synthetic("GET", "/notifications", null, null),
+                        Dispatcher.synthetic("GET", "/me/coach", null, null),
+                        Dispatcher.synthetic(
+                                "PUT", "/progress/entries/{date}", Map.of("date", "2000-01-01"), "{\"smoked\":0}"));
     }
 
     private static int limit(ApiRequest r, int max, int fallback) {

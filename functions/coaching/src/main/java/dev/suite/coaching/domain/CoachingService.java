@@ -34,9 +34,11 @@ public final class CoachingService {
     public static final int MAX_RANGE_DAYS = 366;
     /** The most notifications one {@code POST /notifications/read-all} marks, and how many updates run at once. */
     public static final int READ_ALL_MAX = 1000;
+
     static final int READ_ALL_PARALLEL = 10;
     /** After this, {@code read-all} starts no more updates (API Gateway gives up at 29 s). */
     static final Duration READ_ALL_BUDGET = Duration.ofSeconds(15);
+
     private final CoachingStore store;
     private final NotificationStore notifications;
     private final Users users;
@@ -52,16 +54,19 @@ public final class CoachingService {
     }
 
     /** What a save answers: whether the date had no entry before, and the entry with the new summary. */
-    public record Saved(boolean created, Views.SavedEntry entry) {
-    }
+    public record Saved(boolean created, Views.SavedEntry entry) {}
 
-    public record Stored(boolean created, Views.Profile profile) {
-    }
+    public record Stored(boolean created, Views.Profile profile) {}
 
-    public record RiskRun(int clients, int atRisk, int notified) {
-    }
+    public record RiskRun(int clients, int atRisk, int notified) {}
 
-    public CoachingService(CoachingStore store, NotificationStore notifications, Users users, Live live, Clock clock, Settings settings) {
+    public CoachingService(
+            CoachingStore store,
+            NotificationStore notifications,
+            Users users,
+            Live live,
+            Clock clock,
+            Settings settings) {
         this.store = store;
         this.notifications = notifications;
         this.users = users;
@@ -72,33 +77,51 @@ public final class CoachingService {
 
     // ------------------------------------------------------------ quit profile
 
-    public Stored putProfile(String userId, LocalDate quitDate, int cigarettesPerDay, long packPrice, int packSize, String currency, ZoneId zone) {
+    public Stored putProfile(
+            String userId,
+            LocalDate quitDate,
+            int cigarettesPerDay,
+            long packPrice,
+            int packSize,
+            String currency,
+            ZoneId zone) {
         Instant now = clock.instant();
         LocalDate today = Progress.localDate(now, zone);
         if (quitDate.isAfter(today.plusDays(365)) || quitDate.isBefore(today.minusYears(100))) {
             throw ApiException.invalid("quitDate", "must be within the last 100 years and at most 365 days ahead");
         }
-        QuitProfile p = new QuitProfile(userId, quitDate, cigarettesPerDay, packPrice, packSize, currency, zone, Times.iso(now));
+        QuitProfile p = new QuitProfile(
+                userId, quitDate, cigarettesPerDay, packPrice, packSize, currency, zone, Times.iso(now));
         return new Stored(store.putProfile(p), Views.profile(p));
     }
 
     public Views.Profile profile(String userId) {
-        return Views.profile(store.profile(userId).orElseThrow(() -> new ApiException(404, "QUIT_PROFILE_NOT_FOUND",
-                "no quit profile yet: PUT /quit/profile first")));
+        return Views.profile(store.profile(userId)
+                .orElseThrow(() -> new ApiException(
+                        404, "QUIT_PROFILE_NOT_FOUND", "no quit profile yet: PUT /quit/profile first")));
     }
 
     private QuitProfile requireProfile(String userId) {
-        return store.profile(userId).orElseThrow(() -> ApiException.conflict("QUIT_PROFILE_REQUIRED",
-                "set the quit profile (PUT /quit/profile) before logging progress"));
+        return store.profile(userId)
+                .orElseThrow(() -> ApiException.conflict(
+                        "QUIT_PROFILE_REQUIRED", "set the quit profile (PUT /quit/profile) before logging progress"));
     }
 
     // ------------------------------------------------------------ entries and summary
 
-    public Saved saveEntry(String userId, LocalDate date, int smoked, Integer cravings, Integer mood, List<String> triggers, String note) {
+    public Saved saveEntry(
+            String userId,
+            LocalDate date,
+            int smoked,
+            Integer cravings,
+            Integer mood,
+            List<String> triggers,
+            String note) {
         QuitProfile profile = requireProfile(userId);
         Instant now = clock.instant();
         EntryRules.checkDate(date, profile, now, settings.maxDaysBack());
-        Entry entry = new Entry(date, smoked, cravings, mood, triggers == null ? List.of() : triggers, note, Times.iso(now));
+        Entry entry =
+                new Entry(date, smoked, cravings, mood, triggers == null ? List.of() : triggers, note, Times.iso(now));
         Optional<Entry> previous = store.saveEntry(userId, entry);
         List<Entry> all = store.entries(userId);
         Progress.Summary summary = Progress.summarize(profile, all, now);
@@ -106,23 +129,38 @@ public final class CoachingService {
         // a coach whose role ended (their assignments end with it) gets nothing, even from a row not yet removed
         Optional<CoachingStore.Assignment> coach = store.assignment(userId).filter(a -> isCoach(a.coachId()));
         if (coach.isPresent() && entry.slip() && previous.map(p -> !p.slip()).orElse(true)) {
-            NotificationStore.Notification slip = notification(coach.get().coachId(), "slip",
-                    name(userId) + " logged a slip on " + date + " (" + smoked + (smoked == 1 ? " cigarette)" : " cigarettes)"), userId,
-                    date.toString(), now);
-            // once per coach, client and date however often the date toggles between slip and not, or is deleted and saved again
-            if (store.once("coaching-slip#" + slip.userId() + "#" + userId + "#" + date, Instant.ofEpochSecond(slip.expiresAt()),
+            NotificationStore.Notification slip = notification(
+                    coach.get().coachId(),
+                    "slip",
+                    name(userId) + " logged a slip on " + date + " (" + smoked
+                            + (smoked == 1 ? " cigarette)" : " cigarettes)"),
+                    userId,
+                    date.toString(),
+                    now);
+            // once per coach, client and date however often the date toggles between slip and not, or is deleted and
+            // saved again
+            if (store.once(
+                    "coaching-slip#" + slip.userId() + "#" + userId + "#" + date,
+                    Instant.ofEpochSecond(slip.expiresAt()),
                     notifications.put(slip))) {
                 toPush.add(slip);
             }
         }
-        coach.ifPresent(a -> live.send(a.coachId(), new Views.ProgressFrame("progress", userId, date.toString(), summary)));
+        coach.ifPresent(
+                a -> live.send(a.coachId(), new Views.ProgressFrame("progress", userId, date.toString(), summary)));
         toPush.forEach(this::push);
-        return new Saved(previous.isEmpty(), new Views.SavedEntry(date.toString(), smoked, cravings, mood, entry.triggers(), note,
-                entry.savedAt(), summary));
+        return new Saved(
+                previous.isEmpty(),
+                new Views.SavedEntry(
+                        date.toString(), smoked, cravings, mood, entry.triggers(), note, entry.savedAt(), summary));
     }
 
-    /** Awards each achievement the summary reached and the user does not hold yet; each is awarded once however saves race. */
-    private List<NotificationStore.Notification> awardAchievements(String userId, Progress.Summary summary, Instant now) {
+    /**
+     * Awards each achievement the summary reached and the user does not hold yet; each is awarded once however saves
+     * race.
+     */
+    private List<NotificationStore.Notification> awardAchievements(
+            String userId, Progress.Summary summary, Instant now) {
         Set<String> held = new HashSet<>();
         store.earned(userId).forEach(e -> held.add(e.achievementId()));
         List<NotificationStore.Notification> out = new ArrayList<>();
@@ -130,7 +168,8 @@ public final class CoachingService {
             if (held.contains(a.id())) {
                 continue;
             }
-            NotificationStore.Notification n = notification(userId, "achievement", "Achievement: " + a.title(), null, a.id(), now);
+            NotificationStore.Notification n =
+                    notification(userId, "achievement", "Achievement: " + a.title(), null, a.id(), now);
             if (store.award(userId, a.id(), Times.iso(now), notifications.put(n))) {
                 out.add(n);
             }
@@ -150,7 +189,9 @@ public final class CoachingService {
         return store.entries(userId, range[0], range[1], limit, cursor).map(Views::entry);
     }
 
-    /** The from..to query of a list of entries: both dates inclusive, to defaults to today, from to 29 days before to. */
+    /**
+     * The from..to query of a list of entries: both dates inclusive, to defaults to today, from to 29 days before to.
+     */
     static LocalDate[] range(String from, String to, LocalDate today) {
         LocalDate end = to == null || to.isEmpty() ? today : EntryRules.date("to", to);
         LocalDate start = from == null || from.isEmpty() ? end.minusDays(29) : EntryRules.date("from", from);
@@ -176,13 +217,15 @@ public final class CoachingService {
         Set<String> listed = new HashSet<>();
         for (Achievements.Achievement a : Achievements.all(currency)) {
             listed.add(a.id());
-            Views.AchievementView v = new Views.AchievementView(a.id(), a.kind(), a.threshold(), a.currency(), a.title(), held.get(a.id()));
+            Views.AchievementView v = new Views.AchievementView(
+                    a.id(), a.kind(), a.threshold(), a.currency(), a.title(), held.get(a.id()));
             (held.containsKey(a.id()) ? earned : next).add(v);
         }
         // money achievements of a currency the user no longer uses stay earned
         held.forEach((id, at) -> {
             if (!listed.contains(id)) {
-                earned.add(new Views.AchievementView(id, id.startsWith("streak-") ? "streak" : "money", 0, null, id, at));
+                earned.add(
+                        new Views.AchievementView(id, id.startsWith("streak-") ? "streak" : "money", 0, null, id, at));
             }
         });
         return new Views.AchievementList(earned, next);
@@ -202,7 +245,9 @@ public final class CoachingService {
         }
         Optional<CoachingStore.Assignment> before = store.assignment(clientId);
         Instant now = clock.instant();
-        String assignedAt = before.filter(b -> b.coachId().equals(coachId)).map(CoachingStore.Assignment::assignedAt).orElse(Times.iso(now));
+        String assignedAt = before.filter(b -> b.coachId().equals(coachId))
+                .map(CoachingStore.Assignment::assignedAt)
+                .orElse(Times.iso(now));
         String roomId = store.assign(clientId, coachId, now, assignedAt);
         if (!isCoach(coachId)) {
             // the role ended while this was written, after its end removed the coach's assignments: take this one back
@@ -210,8 +255,10 @@ public final class CoachingService {
             throw notACoach(coachId);
         }
         if (before.isEmpty() || !before.get().coachId().equals(coachId)) {
-            NotificationStore.Notification toCoach = notification(coachId, "assignment", "New client: " + display(client), clientId, roomId, now);
-            NotificationStore.Notification toClient = notification(clientId, "assignment", "Your coach is " + display(coach), null, roomId, now);
+            NotificationStore.Notification toCoach =
+                    notification(coachId, "assignment", "New client: " + display(client), clientId, roomId, now);
+            NotificationStore.Notification toClient =
+                    notification(clientId, "assignment", "Your coach is " + display(coach), null, roomId, now);
             notifications.store(toCoach);
             notifications.store(toClient);
             push(toCoach);
@@ -246,20 +293,36 @@ public final class CoachingService {
         return store.clientsOf(coach.userId(), limit, cursor).map(a -> {
             Optional<QuitProfile> profile = store.profile(a.clientId());
             List<Entry> entries = store.entries(a.clientId());
-            Progress.Summary s = profile.map(p -> Progress.summarize(p, entries, now)).orElse(null);
-            RiskRules.Risk risk = RiskRules.assess(profile.orElse(null), entries, assignedOn(a, profile.orElse(null)), now, settings.idleDays());
-            return new Views.Client(a.clientId(), name(a.clientId()), s == null ? null : s.currentStreak(), s == null ? null : s.lastEntryDate(),
-                    risk.atRisk(), risk.reason(), unread.getOrDefault(a.clientId(), 0), a.roomId(), a.assignedAt());
+            Progress.Summary s =
+                    profile.map(p -> Progress.summarize(p, entries, now)).orElse(null);
+            RiskRules.Risk risk = RiskRules.assess(
+                    profile.orElse(null), entries, assignedOn(a, profile.orElse(null)), now, settings.idleDays());
+            return new Views.Client(
+                    a.clientId(),
+                    name(a.clientId()),
+                    s == null ? null : s.currentStreak(),
+                    s == null ? null : s.lastEntryDate(),
+                    risk.atRisk(),
+                    risk.reason(),
+                    unread.getOrDefault(a.clientId(), 0),
+                    a.roomId(),
+                    a.assignedAt());
         });
     }
 
-    public Views.ClientProgress clientProgress(Caller coach, String clientId, String from, String to, int limit, String cursor) {
+    public Views.ClientProgress clientProgress(
+            Caller coach, String clientId, String from, String to, int limit, String cursor) {
         ownClient(coach, clientId);
         Optional<QuitProfile> profile = store.profile(clientId);
         Instant now = clock.instant();
-        Progress.Summary summary = profile.map(p -> Progress.summarize(p, store.entries(clientId), now)).orElse(null);
-        LocalDate[] range = range(from, to, Progress.localDate(now, profile.map(QuitProfile::timezone).orElse(ZoneOffset.UTC)));
-        Page<Views.EntryView> page = store.entries(clientId, range[0], range[1], limit, cursor).map(Views::entry);
+        Progress.Summary summary = profile.map(p -> Progress.summarize(p, store.entries(clientId), now))
+                .orElse(null);
+        LocalDate[] range = range(
+                from,
+                to,
+                Progress.localDate(now, profile.map(QuitProfile::timezone).orElse(ZoneOffset.UTC)));
+        Page<Views.EntryView> page =
+                store.entries(clientId, range[0], range[1], limit, cursor).map(Views::entry);
         return new Views.ClientProgress(clientId, summary, page.items(), page.nextCursor());
     }
 
@@ -296,14 +359,20 @@ public final class CoachingService {
      */
     public Views.ReadAll readAll(String userId) {
         List<NotificationStore.Notification> unread = notifications.unread(userId, READ_ALL_MAX + 1);
-        List<String> ids = unread.stream().limit(READ_ALL_MAX).map(NotificationStore.Notification::notificationId).toList();
+        List<String> ids = unread.stream()
+                .limit(READ_ALL_MAX)
+                .map(NotificationStore.Notification::notificationId)
+                .toList();
         int marked = notifications.markRead(userId, ids, READ_ALL_PARALLEL, READ_ALL_BUDGET);
         return new Views.ReadAll(marked, unread.size() > marked);
     }
 
     // ------------------------------------------------------------ the daily at-risk run
 
-    /** Notifies each coach about clients at risk, at most once per coach, client and client's local day however often it runs. */
+    /**
+     * Notifies each coach about clients at risk, at most once per coach, client and client's local day however often it
+     * runs.
+     */
     public RiskRun atRisk() {
         Instant now = clock.instant();
         int[] counts = new int[3];
@@ -314,18 +383,32 @@ public final class CoachingService {
                 return;
             }
             Optional<QuitProfile> profile = store.profile(a.clientId());
-            RiskRules.Risk risk = RiskRules.assess(profile.orElse(null), store.entries(a.clientId()), assignedOn(a, profile.orElse(null)), now,
+            RiskRules.Risk risk = RiskRules.assess(
+                    profile.orElse(null),
+                    store.entries(a.clientId()),
+                    assignedOn(a, profile.orElse(null)),
+                    now,
                     settings.idleDays());
             if (!risk.atRisk()) {
                 return;
             }
             counts[1]++;
-            LocalDate day = Progress.localDate(now, profile.map(QuitProfile::timezone).orElse(ZoneOffset.UTC));
-            String why = risk.reason().equals("slip") ? "logged a slip in the last 24 hours"
+            LocalDate day =
+                    Progress.localDate(now, profile.map(QuitProfile::timezone).orElse(ZoneOffset.UTC));
+            String why = risk.reason().equals("slip")
+                    ? "logged a slip in the last 24 hours"
                     : "has not logged progress for " + settings.idleDays() + " days or more";
-            NotificationStore.Notification n = notification(a.coachId(), "at-risk", name(a.clientId()) + " may need support: " + why,
-                    a.clientId(), day.toString(), now);
-            if (store.once("coaching-at-risk#" + a.coachId() + "#" + a.clientId() + "#" + day, now.plus(Duration.ofDays(3)), notifications.put(n))) {
+            NotificationStore.Notification n = notification(
+                    a.coachId(),
+                    "at-risk",
+                    name(a.clientId()) + " may need support: " + why,
+                    a.clientId(),
+                    day.toString(),
+                    now);
+            if (store.once(
+                    "coaching-at-risk#" + a.coachId() + "#" + a.clientId() + "#" + day,
+                    now.plus(Duration.ofDays(3)),
+                    notifications.put(n))) {
                 counts[2]++;
                 push(n);
             }
@@ -344,8 +427,13 @@ public final class CoachingService {
         String nobody = "priming#" + UUID.randomUUID();
         Optional<QuitProfile> profile = store.profile(nobody);
         RiskRules.assess(profile.orElse(null), store.entries(nobody), null, now, settings.idleDays());
-        NotificationStore.Notification n = notification(nobody, "at-risk", name(nobody) + " may need support", nobody,
-                Progress.localDate(now, ZoneOffset.UTC).toString(), now);
+        NotificationStore.Notification n = notification(
+                nobody,
+                "at-risk",
+                name(nobody) + " may need support",
+                nobody,
+                Progress.localDate(now, ZoneOffset.UTC).toString(),
+                now);
         notifications.put(n);
         store.primeAtRisk();
         push(n);
@@ -354,11 +442,22 @@ public final class CoachingService {
     // ------------------------------------------------------------ helpers
 
     private static LocalDate assignedOn(CoachingStore.Assignment a, QuitProfile p) {
-        return a.assignedAt() == null ? null : Progress.localDate(Instant.parse(a.assignedAt()), p == null ? ZoneOffset.UTC : p.timezone());
+        return a.assignedAt() == null
+                ? null
+                : Progress.localDate(Instant.parse(a.assignedAt()), p == null ? ZoneOffset.UTC : p.timezone());
     }
 
-    private NotificationStore.Notification notification(String userId, String type, String title, String clientId, String ref, Instant now) {
-        return new NotificationStore.Notification(userId, Ids.at(now), type, title, clientId, ref, false, Times.iso(now),
+    private NotificationStore.Notification notification(
+            String userId, String type, String title, String clientId, String ref, Instant now) {
+        return new NotificationStore.Notification(
+                userId,
+                Ids.at(now),
+                type,
+                title,
+                clientId,
+                ref,
+                false,
+                Times.iso(now),
                 now.plus(Duration.ofDays(settings.notificationTtlDays())).getEpochSecond());
     }
 
@@ -396,7 +495,10 @@ public final class CoachingService {
 
     /** Whether the user's current role (the Users table, read consistently) is Coach. */
     private boolean isCoach(String userId) {
-        return users.get(userId).map(UserRecord::role).filter(Role.Coach.name()::equals).isPresent();
+        return users.get(userId)
+                .map(UserRecord::role)
+                .filter(Role.Coach.name()::equals)
+                .isPresent();
     }
 
     private static ApiException notACoach(String coachId) {
@@ -406,7 +508,9 @@ public final class CoachingService {
     /** The coach's own client, or 404: another coach's client and an unknown user look the same. */
     private void ownClient(Caller coach, String clientId) {
         requireCoach(coach);
-        if (store.assignment(clientId).filter(a -> a.coachId().equals(coach.userId())).isEmpty()) {
+        if (store.assignment(clientId)
+                .filter(a -> a.coachId().equals(coach.userId()))
+                .isEmpty()) {
             throw ApiException.notFound("client");
         }
     }

@@ -11,13 +11,13 @@ import java.util.regex.Pattern;
 /** Which local dates an entry may be saved for, and the fields of an entry and a profile. */
 public final class EntryRules {
     /** What a craving or slip can be tagged with. */
-    public static final List<String> TRIGGERS = List.of("stress", "alcohol", "coffee", "after-meal", "social", "boredom", "work",
-            "driving", "waking-up", "other");
+    public static final List<String> TRIGGERS = List.of(
+            "stress", "alcohol", "coffee", "after-meal", "social", "boredom", "work", "driving", "waking-up", "other");
+
     public static final int DEFAULT_MAX_DAYS_BACK = 7;
     private static final Pattern DATE = Pattern.compile("^\\d{4}-\\d{2}-\\d{2}$");
 
-    private EntryRules() {
-    }
+    private EntryRules() {}
 
     /** A calendar date written yyyy-MM-dd; 400 naming the field otherwise. */
     public static LocalDate date(String field, String raw) {
@@ -46,14 +46,17 @@ public final class EntryRules {
     public static void checkDate(LocalDate date, QuitProfile profile, Instant now, int maxDaysBack) {
         LocalDate today = Progress.localDate(now, profile.timezone());
         if (date.isAfter(today)) {
-            throw ApiException.badRequest("DATE_IN_FUTURE", date + " is after today (" + today + " in " + profile.timezone() + ")");
+            throw ApiException.badRequest(
+                    "DATE_IN_FUTURE", date + " is after today (" + today + " in " + profile.timezone() + ")");
         }
         if (date.isBefore(profile.quitDate())) {
             throw ApiException.badRequest("BEFORE_QUIT_DATE", date + " is before the quit date " + profile.quitDate());
         }
         if (date.isBefore(today.minusDays(maxDaysBack))) {
-            throw ApiException.badRequest("DATE_TOO_OLD", "entries can be saved for the last " + maxDaysBack + " days only (from "
-                    + today.minusDays(maxDaysBack) + ")");
+            throw ApiException.badRequest(
+                    "DATE_TOO_OLD",
+                    "entries can be saved for the last " + maxDaysBack + " days only (from "
+                            + today.minusDays(maxDaysBack) + ")");
         }
     }
 }

@@ -23,15 +23,19 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class Progress {
-    private Progress() {
-    }
+    private Progress() {}
 
-    public record Money(long amount, String currency) {
-    }
+    public record Money(long amount, String currency) {}
 
-    public record Summary(int smokeFreeDays, int currentStreak, int longestStreak, long cigarettesAvoided, Money moneySaved,
-                          String lastEntryDate, HealthMilestones.Status nextMilestone, List<HealthMilestones.Status> healthMilestones) {
-    }
+    public record Summary(
+            int smokeFreeDays,
+            int currentStreak,
+            int longestStreak,
+            long cigarettesAvoided,
+            Money moneySaved,
+            String lastEntryDate,
+            HealthMilestones.Status nextMilestone,
+            List<HealthMilestones.Status> healthMilestones) {}
 
     /** The user's local date at an instant: what an entry saved then is about when the client sends "today". */
     public static LocalDate localDate(Instant at, ZoneId zone) {
@@ -67,12 +71,21 @@ public final class Progress {
         }
         int current = currentStreak(days, today);
         long saved = Math.floorDiv(Math.multiplyExact(avoided, profile.packPrice()), profile.packSize());
-        Instant lastCigarette = lastSlip == null ? profile.quitDate().atStartOfDay(zone).toInstant()
+        Instant lastCigarette = lastSlip == null
+                ? profile.quitDate().atStartOfDay(zone).toInstant()
                 : min(lastSlip.plusDays(1).atStartOfDay(zone).toInstant(), now);
         List<HealthMilestones.Status> milestones = HealthMilestones.since(lastCigarette, zone, now);
-        HealthMilestones.Status next = milestones.stream().filter(m -> !m.reached()).findFirst().orElse(null);
-        return new Summary(smokeFree, current, longest, avoided, new Money(saved, profile.currency()),
-                days.isEmpty() ? null : days.lastKey().toString(), next, milestones);
+        HealthMilestones.Status next =
+                milestones.stream().filter(m -> !m.reached()).findFirst().orElse(null);
+        return new Summary(
+                smokeFree,
+                current,
+                longest,
+                avoided,
+                new Money(saved, profile.currency()),
+                days.isEmpty() ? null : days.lastKey().toString(),
+                next,
+                milestones);
     }
 
     static int currentStreak(NavigableMap<LocalDate, Entry> days, LocalDate today) {

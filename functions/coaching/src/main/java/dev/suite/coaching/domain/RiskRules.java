@@ -12,15 +12,16 @@ import java.util.List;
 public final class RiskRules {
     public static final int DEFAULT_IDLE_DAYS = 2;
 
-    public record Risk(boolean atRisk, String reason) {
-    }
+    public record Risk(boolean atRisk, String reason) {}
 
-    private RiskRules() {
-    }
+    private RiskRules() {}
 
-    public static Risk assess(QuitProfile profile, List<Entry> entries, LocalDate assignedOn, Instant now, int idleDays) {
+    public static Risk assess(
+            QuitProfile profile, List<Entry> entries, LocalDate assignedOn, Instant now, int idleDays) {
         for (Entry e : entries) {
-            if (e.slip() && e.savedAt() != null && Duration.between(Instant.parse(e.savedAt()), now).compareTo(Duration.ofHours(24)) <= 0) {
+            if (e.slip()
+                    && e.savedAt() != null
+                    && Duration.between(Instant.parse(e.savedAt()), now).compareTo(Duration.ofHours(24)) <= 0) {
                 return new Risk(true, "slip");
             }
         }
@@ -28,7 +29,8 @@ public final class RiskRules {
             return new Risk(false, null);
         }
         LocalDate today = Progress.localDate(now, profile.timezone());
-        LocalDate last = entries.stream().map(Entry::date).max(LocalDate::compareTo).orElse(null);
+        LocalDate last =
+                entries.stream().map(Entry::date).max(LocalDate::compareTo).orElse(null);
         LocalDate since = last != null ? last : later(profile.quitDate(), assignedOn);
         if (!since.isAfter(today.minusDays(idleDays))) {
             return new Risk(true, "no-entry");

@@ -33,9 +33,16 @@ public final class NotificationStore {
     private final DynamoDbClient dynamo;
     private final String table;
 
-    public record Notification(String userId, String notificationId, String type, String title, String clientId, String ref,
-                               boolean read, String createdAt, long expiresAt) {
-    }
+    public record Notification(
+            String userId,
+            String notificationId,
+            String type,
+            String title,
+            String clientId,
+            String ref,
+            boolean read,
+            String createdAt,
+            long expiresAt) {}
 
     public NotificationStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
@@ -48,8 +55,15 @@ public final class NotificationStore {
 
     /** The write of a new (unread) notification, to put alone or inside a transaction. */
     public TransactWriteItem put(Notification n) {
-        Map<String, AttributeValue> i = Notifications.unread(n.userId(), n.notificationId(), n.type(), n.title(), n.clientId(), n.ref(),
-                n.createdAt(), n.expiresAt());
+        Map<String, AttributeValue> i = Notifications.unread(
+                n.userId(),
+                n.notificationId(),
+                n.type(),
+                n.title(),
+                n.clientId(),
+                n.ref(),
+                n.createdAt(),
+                n.expiresAt());
         return TransactWriteItem.builder().put(p -> p.tableName(table).item(i)).build();
     }
 
@@ -58,25 +72,42 @@ public final class NotificationStore {
     }
 
     public Page<Notification> list(String userId, int limit, String cursor) {
-        Map<String, AttributeValue> start = Cursor.decode(cursor, Set.of("userId", "notificationId"), Map.of("userId", userId));
-        QueryResponse r = dynamo.query(b -> b.tableName(table).keyConditionExpression("userId = :u")
-                .expressionAttributeValues(Map.of(":u", s(userId))).scanIndexForward(false).limit(limit).exclusiveStartKey(start));
-        return new Page<>(r.items().stream().map(NotificationStore::notification).toList(), CoachingStore.next(r));
+        Map<String, AttributeValue> start =
+                Cursor.decode(cursor, Set.of("userId", "notificationId"), Map.of("userId", userId));
+        QueryResponse r = dynamo.query(b -> b.tableName(table)
+                .keyConditionExpression("userId = :u")
+                .expressionAttributeValues(Map.of(":u", s(userId)))
+                .scanIndexForward(false)
+                .limit(limit)
+                .exclusiveStartKey(start));
+        return new Page<>(
+                r.items().stream().map(NotificationStore::notification).toList(), CoachingStore.next(r));
     }
 
     /** Unread notifications of a user (at most {@code max}), newest first. */
     public List<Notification> unread(String userId, int max) {
-        return Dynamo.queryAll(from -> dynamo.query(b -> b.tableName(table).indexName(UNREAD_INDEX).keyConditionExpression("unreadBy = :u")
-                .expressionAttributeValues(Map.of(":u", s(userId))).scanIndexForward(false).exclusiveStartKey(from)), max)
-                .stream().map(NotificationStore::notification).toList();
+        return Dynamo.queryAll(
+                        from -> dynamo.query(b -> b.tableName(table)
+                                .indexName(UNREAD_INDEX)
+                                .keyConditionExpression("unreadBy = :u")
+                                .expressionAttributeValues(Map.of(":u", s(userId)))
+                                .scanIndexForward(false)
+                                .exclusiveStartKey(from)),
+                        max)
+                .stream()
+                .map(NotificationStore::notification)
+                .toList();
     }
 
     /** Marks one read; false when the user has no such notification. */
     public boolean markRead(String userId, String notificationId) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of("userId", s(userId), "notificationId", s(notificationId)))
-                    .updateExpression("SET #r = :t REMOVE unreadBy").conditionExpression("attribute_exists(notificationId)")
-                    .expressionAttributeNames(Map.of("#r", "read")).expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("userId", s(userId), "notificationId", s(notificationId)))
+                    .updateExpression("SET #r = :t REMOVE unreadBy")
+                    .conditionExpression("attribute_exists(notificationId)")
+                    .expressionAttributeNames(Map.of("#r", "read"))
+                    .expressionAttributeValues(Map.of(":t", AttributeValue.fromBool(true))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -119,9 +150,15 @@ public final class NotificationStore {
     private static Notification notification(Map<String, AttributeValue> i) {
         AttributeValue read = i.get("read");
         AttributeValue exp = i.get("expiresAt");
-        return new Notification(str(i, "userId"), str(i, "notificationId"), str(i, "type"),
-                str(i, "title"), str(i, "clientId"), str(i, "ref"),
-                read != null && Boolean.TRUE.equals(read.bool()), str(i, "createdAt"), exp == null ? 0 : Long.parseLong(exp.n()));
+        return new Notification(
+                str(i, "userId"),
+                str(i, "notificationId"),
+                str(i, "type"),
+                str(i, "title"),
+                str(i, "clientId"),
+                str(i, "ref"),
+                read != null && Boolean.TRUE.equals(read.bool()),
+                str(i, "createdAt"),
+                exp == null ? 0 : Long.parseLong(exp.n()));
     }
-
 }

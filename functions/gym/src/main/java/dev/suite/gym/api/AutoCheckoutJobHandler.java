@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 
-/** The scheduled job: closes visits open longer than VISIT_MAX_HOURS and keeps occupancy equal to the members inside. */
+/**
+ * The scheduled job: closes visits open longer than VISIT_MAX_HOURS and keeps occupancy equal to the members inside.
+ */
 public final class AutoCheckoutJobHandler implements RequestHandler<Map<String, Object>, Map<String, Object>> {
     private final AutoCheckout job;
 
@@ -23,7 +25,10 @@ public final class AutoCheckoutJobHandler implements RequestHandler<Map<String, 
     }
 
     public AutoCheckoutJobHandler(Config config) {
-        this(CheckinStore.from(Clients.dynamo(config), config), Duration.ofHours(config.getInt("VISIT_MAX_HOURS", 6)), Clock.systemUTC());
+        this(
+                CheckinStore.from(Clients.dynamo(config), config),
+                Duration.ofHours(config.getInt("VISIT_MAX_HOURS", 6)),
+                Clock.systemUTC());
     }
 
     /**
@@ -33,14 +38,17 @@ public final class AutoCheckoutJobHandler implements RequestHandler<Map<String, 
      */
     public AutoCheckoutJobHandler(CheckinStore door, Duration maxVisit, Clock clock) {
         this.job = new AutoCheckout(door, maxVisit, clock);
-        Priming.register("AutoCheckoutJobHandler", () -> {
-            door.everyoneInside();
-            door.occupancies();
-            Instant now = Instant.now(clock);
-            String nobody = "priming#" + UUID.randomUUID();
-            door.checkOut(new CheckinStore.Presence(nobody, nobody, nobody, now.toString()), now, "auto");
-            door.correctOccupancy(nobody, 0, 0);
-        }, () -> { });
+        Priming.register(
+                "AutoCheckoutJobHandler",
+                () -> {
+                    door.everyoneInside();
+                    door.occupancies();
+                    Instant now = Instant.now(clock);
+                    String nobody = "priming#" + UUID.randomUUID();
+                    door.checkOut(new CheckinStore.Presence(nobody, nobody, nobody, now.toString()), now, "auto");
+                    door.correctOccupancy(nobody, 0, 0);
+                },
+                () -> {});
     }
 
     @Override

@@ -42,8 +42,11 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
     record GymBody(String name, Integer capacity, String timezone, String address) implements Validated<GymBody> {
         @Override
         public GymBody validated() {
-            return new GymBody(Check.text("name", name, 1, 100), Check.range("capacity", capacity, 1, GymRules.MAX_CAPACITY),
-                    GymRules.zone("timezone", timezone), address == null ? null : Check.text("address", address, 1, 300));
+            return new GymBody(
+                    Check.text("name", name, 1, 100),
+                    Check.range("capacity", capacity, 1, GymRules.MAX_CAPACITY),
+                    GymRules.zone("timezone", timezone),
+                    address == null ? null : Check.text("address", address, 1, 300));
         }
     }
 
@@ -53,16 +56,21 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
             if (name == null && capacity == null && timezone == null && address == null) {
                 throw ApiException.invalid("name", "give at least one of name, capacity, timezone, address");
             }
-            return new GymPatch(name == null ? null : Check.text("name", name, 1, 100),
+            return new GymPatch(
+                    name == null ? null : Check.text("name", name, 1, 100),
                     capacity == null ? null : Check.range("capacity", capacity, 1, GymRules.MAX_CAPACITY),
-                    timezone == null ? null : GymRules.zone("timezone", timezone), address == null ? null : Check.text("address", address, 1, 300));
+                    timezone == null ? null : GymRules.zone("timezone", timezone),
+                    address == null ? null : Check.text("address", address, 1, 300));
         }
     }
 
     record PlanBody(String name, Integer days, Long amount, String currency) implements Validated<PlanBody> {
         @Override
         public PlanBody validated() {
-            return new PlanBody(Check.text("name", name, 1, 100), Check.range("days", days, 1, 3660), GymRules.amount("amount", amount),
+            return new PlanBody(
+                    Check.text("name", name, 1, 100),
+                    Check.range("days", days, 1, 3660),
+                    GymRules.amount("amount", amount),
                     GymRules.currency("currency", currency));
         }
     }
@@ -72,7 +80,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
         @Override
         public PlanPatch validated() {
             if (name == null && active == null) {
-                throw ApiException.invalid("name", "give name or active (the price of a plan never changes: create a new plan)");
+                throw ApiException.invalid(
+                        "name", "give name or active (the price of a plan never changes: create a new plan)");
             }
             return new PlanPatch(name == null ? null : Check.text("name", name, 1, 100), active);
         }
@@ -106,7 +115,9 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
     record MachineBody(String name, String description) implements Validated<MachineBody> {
         @Override
         public MachineBody validated() {
-            return new MachineBody(Check.text("name", name, 1, 100), description == null ? null : Check.multiline("description", description, 1, 2000));
+            return new MachineBody(
+                    Check.text("name", name, 1, 100),
+                    description == null ? null : Check.multiline("description", description, 1, 2000));
         }
     }
 
@@ -116,7 +127,8 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
             if (name == null && description == null) {
                 throw ApiException.invalid("name", "give name or description");
             }
-            return new MachinePatch(name == null ? null : Check.text("name", name, 1, 100),
+            return new MachinePatch(
+                    name == null ? null : Check.text("name", name, 1, 100),
                     description == null ? null : Check.multiline("description", description, 1, 2000));
         }
     }
@@ -144,25 +156,47 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
     }
 
     private GymHandler(Config config, GymService gyms, DynamoDbClient dynamo) {
-        this(config, gyms, sales(config, dynamo, StripeSessions.from(config), Clock.systemUTC()), machines(config, dynamo, gyms, Clock.systemUTC()));
+        this(
+                config,
+                gyms,
+                sales(config, dynamo, StripeSessions.from(config), Clock.systemUTC()),
+                machines(config, dynamo, gyms, Clock.systemUTC()));
     }
 
     /** Machines wired to the environment's table and media bucket. */
     public static Machines machines(Config config, DynamoDbClient dynamo, GymService gyms, Clock clock) {
-        return new Machines(MachineStore.from(dynamo, config), gyms, Lazy.of(() -> Clients.s3(config)),
-                Lazy.of(() -> Clients.presigner(config)), config.require("MEDIA_BUCKET"), Clients.presignTtl(config), clock);
+        return new Machines(
+                MachineStore.from(dynamo, config),
+                gyms,
+                Lazy.of(() -> Clients.s3(config)),
+                Lazy.of(() -> Clients.presigner(config)),
+                config.require("MEDIA_BUCKET"),
+                Clients.presignTtl(config),
+                clock);
     }
 
-    /** Membership sales wired to the environment's tables, the given Stripe sessions and the per-user checkout limit. */
+    /**
+     * Membership sales wired to the environment's tables, the given Stripe sessions and the per-user checkout limit.
+     */
     public static MembershipSales sales(Config config, DynamoDbClient dynamo, StripeSessions stripe, Clock clock) {
-        return new MembershipSales(GymStore.from(dynamo, config), PurchaseStore.from(dynamo, config), stripe, RateLimiter.from(dynamo, config),
-                config.getInt("CHECKOUT_LIMIT_PER_USER_PER_MINUTE", MembershipSales.DEFAULT_LIMIT_PER_MINUTE), clock);
+        return new MembershipSales(
+                GymStore.from(dynamo, config),
+                PurchaseStore.from(dynamo, config),
+                stripe,
+                RateLimiter.from(dynamo, config),
+                config.getInt("CHECKOUT_LIMIT_PER_USER_PER_MINUTE", MembershipSales.DEFAULT_LIMIT_PER_MINUTE),
+                clock);
     }
 
     /** The service wired to the environment's tables and check-in key. */
     public static GymService service(Config config, DynamoDbClient dynamo, Clock clock) {
-        return new GymService(GymStore.from(dynamo, config), CheckinStore.from(dynamo, config), StaffStore.from(dynamo, config),
-                new CheckinTokens(Secrets.supplier(config, "CHECKIN_TOKEN_KEY"), config.getInt("CHECKIN_CODE_TTL_SECONDS", CheckinTokens.MAX_TTL_SECONDS)),
+        return new GymService(
+                GymStore.from(dynamo, config),
+                CheckinStore.from(dynamo, config),
+                StaffStore.from(dynamo, config),
+                new CheckinTokens(
+                        Secrets.supplier(config, "CHECKIN_TOKEN_KEY"),
+                        config.getInt("CHECKIN_CODE_TTL_SECONDS", CheckinTokens.MAX_TTL_SECONDS)),
                 clock);
     }
 
@@ -171,17 +205,20 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 .add("POST", "/admin/gyms", r -> {
                     var caller = r.caller();
                     GymBody b = Body.parse(r, GymBody.class);
-                    return ApiResponse.created(gyms.createGym(caller, b.name(), b.capacity(), b.timezone(), b.address()));
+                    return ApiResponse.created(
+                            gyms.createGym(caller, b.name(), b.capacity(), b.timezone(), b.address()));
                 })
                 .add("PATCH", "/admin/gyms/{gymId}", r -> {
                     var caller = r.caller();
                     String gymId = Check.id("gymId", r.pathParam("gymId"));
                     GymPatch b = Body.parse(r, GymPatch.class);
-                    return ApiResponse.ok(gyms.updateGym(caller, gymId, b.name(), b.capacity(), b.timezone(), b.address()));
+                    return ApiResponse.ok(
+                            gyms.updateGym(caller, gymId, b.name(), b.capacity(), b.timezone(), b.address()));
                 })
                 .add("GET", "/gyms", r -> {
                     r.caller();
-                    return ApiResponse.ok(gyms.gyms(Check.intParam("limit", r.query("limit"), 1, 100, 50), r.query("cursor")));
+                    return ApiResponse.ok(
+                            gyms.gyms(Check.intParam("limit", r.query("limit"), 1, 100, 50), r.query("cursor")));
                 })
                 .add("GET", "/gyms/{gymId}", r -> {
                     r.caller();
@@ -190,20 +227,29 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 .add("GET", "/admin/gyms/{gymId}/staff", r -> {
                     var caller = r.caller();
                     String gymId = Check.id("gymId", r.pathParam("gymId"));
-                    return ApiResponse.ok(gyms.staffOf(caller, gymId, Check.intParam("limit", r.query("limit"), 1, 100, 50), r.query("cursor")));
+                    return ApiResponse.ok(gyms.staffOf(
+                            caller, gymId, Check.intParam("limit", r.query("limit"), 1, 100, 50), r.query("cursor")));
                 })
                 .add("PUT", "/admin/gyms/{gymId}/staff/{userId}", r -> {
                     var caller = r.caller();
-                    return ApiResponse.ok(gyms.assignStaff(caller, Check.id("gymId", r.pathParam("gymId")), Check.id("userId", r.pathParam("userId"))));
+                    return ApiResponse.ok(gyms.assignStaff(
+                            caller,
+                            Check.id("gymId", r.pathParam("gymId")),
+                            Check.id("userId", r.pathParam("userId"))));
                 })
                 .add("DELETE", "/admin/gyms/{gymId}/staff/{userId}", r -> {
-                    gyms.unassignStaff(r.caller(), Check.id("gymId", r.pathParam("gymId")), Check.id("userId", r.pathParam("userId")));
+                    gyms.unassignStaff(
+                            r.caller(),
+                            Check.id("gymId", r.pathParam("gymId")),
+                            Check.id("userId", r.pathParam("userId")));
                     return ApiResponse.noContent();
                 })
                 .add("GET", "/admin/gyms/{gymId}/attendance", r -> {
                     var caller = r.caller();
                     String gymId = Check.id("gymId", r.pathParam("gymId"));
-                    String groupBy = r.query("groupBy") == null ? "day" : Check.oneOf("groupBy", r.query("groupBy"), List.of("day", "hour"));
+                    String groupBy = r.query("groupBy") == null
+                            ? "day"
+                            : Check.oneOf("groupBy", r.query("groupBy"), List.of("day", "hour"));
                     return ApiResponse.ok(gyms.attendance(caller, gymId, r.query("from"), r.query("to"), groupBy));
                 })
                 .add("POST", "/admin/gyms/{gymId}/machines", r -> {
@@ -230,7 +276,9 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                 })
                 .add("GET", "/gyms/{gymId}/machines", r -> {
                     r.caller();
-                    return ApiResponse.ok(machines.ofGym(Check.id("gymId", r.pathParam("gymId")), Check.intParam("limit", r.query("limit"), 1, 100, 50),
+                    return ApiResponse.ok(machines.ofGym(
+                            Check.id("gymId", r.pathParam("gymId")),
+                            Check.intParam("limit", r.query("limit"), 1, 100, 50),
                             r.query("cursor")));
                 })
                 .add("GET", "/membership/plans", r -> ApiResponse.ok(gyms.plans(r.caller())))
@@ -245,37 +293,57 @@ public final class GymHandler implements RequestHandler<APIGatewayProxyRequestEv
                     PlanPatch b = Body.parse(r, PlanPatch.class);
                     return ApiResponse.ok(gyms.updatePlan(caller, planId, b.name(), b.active()));
                 })
-                .add("GET", "/me/membership", r -> ApiResponse.ok(gyms.membership(r.caller().userId())))
-                .add("GET", "/me/visits", r -> ApiResponse.ok(gyms.visits(r.caller().userId(), Check.intParam("limit", r.query("limit"), 1, 100, 50),
-                        r.query("cursor"))))
-                .add("GET", "/me/membership/purchases", r -> ApiResponse.ok(sales.purchases(r.caller().userId(),
-                        Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/me/membership",
+                        r -> ApiResponse.ok(gyms.membership(r.caller().userId())))
+                .add(
+                        "GET",
+                        "/me/visits",
+                        r -> ApiResponse.ok(gyms.visits(
+                                r.caller().userId(),
+                                Check.intParam("limit", r.query("limit"), 1, 100, 50),
+                                r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/me/membership/purchases",
+                        r -> ApiResponse.ok(sales.purchases(
+                                r.caller().userId(),
+                                Check.intParam("limit", r.query("limit"), 1, 50, 20),
+                                r.query("cursor"))))
                 .add("POST", "/membership/checkout", r -> {
                     String me = r.caller().userId();
-                    MembershipSales.Checkout c = sales.checkout(me, Body.parse(r, CheckoutPlan.class).planId());
+                    MembershipSales.Checkout c =
+                            sales.checkout(me, Body.parse(r, CheckoutPlan.class).planId());
                     return c.reused() ? ApiResponse.ok(c.body()) : ApiResponse.created(c.body());
                 })
                 .add("POST", "/me/checkin-token", r -> {
                     String me = r.caller().userId();
-                    CheckinTokens.Issued t = gyms.token(me, Body.parse(r, TokenBody.class).gymId());
-                    return ApiResponse.created(Map.of("token", t.token(), "expiresAt", t.expiresAt().toString()));
+                    CheckinTokens.Issued t =
+                            gyms.token(me, Body.parse(r, TokenBody.class).gymId());
+                    return ApiResponse.created(Map.of(
+                            "token", t.token(), "expiresAt", t.expiresAt().toString()));
                 })
                 .add("POST", "/staff/checkins", r -> {
                     var caller = r.caller();
-                    return ApiResponse.created(gyms.checkIn(caller, Body.parse(r, ScanBody.class).token()));
+                    return ApiResponse.created(
+                            gyms.checkIn(caller, Body.parse(r, ScanBody.class).token()));
                 })
                 .add("POST", "/staff/checkouts", r -> {
                     var caller = r.caller();
                     CheckoutBody b = Body.parse(r, CheckoutBody.class);
                     return ApiResponse.ok(gyms.checkOut(caller, b.userId(), b.gymId()));
                 });
-        this.gateway = new Dispatcher(config, router).primeWith("GymHandler", machines::prime,
-                Dispatcher.synthetic("GET", "/gyms", null, null),
-                Dispatcher.synthetic("GET", "/gyms/{gymId}", Map.of("gymId", "priming"), null),
-                Dispatcher.synthetic("GET", "/membership/plans", null, null),
-                Dispatcher.synthetic("GET", "/me/membership", null, null),
-                Dispatcher.synthetic("GET", "/me/membership/purchases", null, null),
-                Dispatcher.synthetic("GET", "/me/visits", null, null));
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "GymHandler",
+                        machines::prime,
+                        Dispatcher.synthetic("GET", "/gyms", null, null),
+                        Dispatcher.synthetic("GET", "/gyms/{gymId}", Map.of("gymId", "priming"), null),
+                        Dispatcher.synthetic("GET", "/membership/plans", null, null),
+                        Dispatcher.synthetic("GET", "/me/membership", null, null),
+                        Dispatcher.synthetic("GET", "/me/membership/purchases", null, null),
+                        Dispatcher.synthetic("GET", "/me/visits", null, null));
     }
 
     @Override

@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * secret (never the Stripe secret key that creates charges, nor the check-in key) and may write only the purchase,
  * membership and processed-event rows a fulfilment changes.
  */
-public final class StripeWebhookFunction implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
+public final class StripeWebhookFunction
+        implements RequestHandler<APIGatewayProxyRequestEvent, APIGatewayProxyResponseEvent> {
     static final int MAX_BYTES = 512 * 1024;
     private final Dispatcher gateway;
 
@@ -40,8 +41,11 @@ public final class StripeWebhookFunction implements RequestHandler<APIGatewayPro
 
     /** The fulfilment wired to the environment's tables and webhook secret. */
     public static StripeFulfilment fulfilment(Config config, DynamoDbClient dynamo, Clock clock) {
-        return new StripeFulfilment(CheckinStore.membershipsOnly(dynamo, config), PurchaseStore.from(dynamo, config),
-                new StripeEvents(Secrets.supplier(config, "STRIPE_WEBHOOK_SECRET"), clock), clock);
+        return new StripeFulfilment(
+                CheckinStore.membershipsOnly(dynamo, config),
+                PurchaseStore.from(dynamo, config),
+                new StripeEvents(Secrets.supplier(config, "STRIPE_WEBHOOK_SECRET"), clock),
+                clock);
     }
 
     public StripeWebhookFunction(Config config, StripeFulfilment fulfilment) {
@@ -52,15 +56,22 @@ public final class StripeWebhookFunction implements RequestHandler<APIGatewayPro
             }
             return ApiResponse.ok(fulfilment.webhook(body, r.header("Stripe-Signature")));
         });
-        this.gateway = new Dispatcher(config, router).primeWith("StripeWebhookFunction", StripeWebhookFunction::primeVerification,
-                Dispatcher.synthetic("POST", "/payments/stripe/webhook", null, "{}"));
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "StripeWebhookFunction",
+                        StripeWebhookFunction::primeVerification,
+                        Dispatcher.synthetic("POST", "/payments/stripe/webhook", null, "{}"));
     }
 
-    /** stripe-java's verification and typed session model, on an event signed with a throwaway secret: no I/O, no secret read. */
+    /**
+     * stripe-java's verification and typed session model, on an event signed with a throwaway secret: no I/O, no secret
+     * read.
+     */
     private static void primeVerification() {
         String secret = "whsec_priming";
         long now = Instant.now().getEpochSecond();
-        String payload = "{\"id\":\"evt_priming\",\"object\":\"event\",\"api_version\":\"" + StripeSessions.API_VERSION + "\",\"type\":"
+        String payload = "{\"id\":\"evt_priming\",\"object\":\"event\",\"api_version\":\"" + StripeSessions.API_VERSION
+                + "\",\"type\":"
                 + "\"checkout.session.completed\",\"data\":{\"object\":{\"id\":\"cs_priming\",\"object\":\"checkout.session\",\"mode\":\"payment\","
                 + "\"payment_status\":\"paid\",\"amount_total\":1,\"currency\":\"usd\",\"client_reference_id\":\"priming\"}}}";
         try {

@@ -23,8 +23,7 @@ public final class Attendance {
     public static final int MAX_DAYS = 92;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH");
 
-    private Attendance() {
-    }
+    private Attendance() {}
 
     /** The requested local-date range, inclusive: default the 7 days to today; at most MAX_DAYS. */
     public record Range(LocalDate from, LocalDate to, ZoneId zone) {
@@ -58,7 +57,10 @@ public final class Attendance {
         }
     }
 
-    /** {@code {from, to, timezone, groupBy, total, buckets:[{key, visits}], peakHours:[{hour, visits}]}} for the check-ins in range. */
+    /**
+     * {@code {from, to, timezone, groupBy, total, buckets:[{key, visits}], peakHours:[{hour, visits}]}} for the
+     * check-ins in range.
+     */
     public static Map<String, Object> summarize(Range range, String groupBy, List<Instant> checkIns) {
         Map<String, Integer> buckets = new TreeMap<>();
         int[] hours = new int[24];
@@ -85,7 +87,8 @@ public final class Attendance {
                 peaks.add(Map.of("hour", h, "visits", hours[h]));
             }
         }
-        peaks.sort(Comparator.<Map<String, Object>>comparingInt(m -> -(Integer) m.get("visits")).thenComparingInt(m -> (Integer) m.get("hour")));
+        peaks.sort(Comparator.<Map<String, Object>>comparingInt(m -> -(Integer) m.get("visits"))
+                .thenComparingInt(m -> (Integer) m.get("hour")));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("from", range.from().toString());
         out.put("to", range.to().toString());

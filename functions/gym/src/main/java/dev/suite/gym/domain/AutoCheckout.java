@@ -38,7 +38,10 @@ public final class AutoCheckout {
                 try {
                     closed += door.checkOut(p, now, "auto") ? 1 : 0;
                 } catch (RuntimeException e) {
-                    LOG.warn("closing visit {} failed: {}", p.visitId(), e.getClass().getSimpleName());
+                    LOG.warn(
+                            "closing visit {} failed: {}",
+                            p.visitId(),
+                            e.getClass().getSimpleName());
                 }
             }
         }

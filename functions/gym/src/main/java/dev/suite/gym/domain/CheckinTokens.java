@@ -26,12 +26,10 @@ public final class CheckinTokens {
     private final int ttlSeconds;
 
     /** What a token carries. */
-    public record Claims(String userId, String gymId, Instant expiresAt, String tokenId) {
-    }
+    public record Claims(String userId, String gymId, Instant expiresAt, String tokenId) {}
 
     /** A token issued to a member. */
-    public record Issued(String token, Instant expiresAt, String tokenId) {
-    }
+    public record Issued(String token, Instant expiresAt, String tokenId) {}
 
     public CheckinTokens(Supplier<String> key, int ttlSeconds) {
         this.key = key;
@@ -50,11 +48,15 @@ public final class CheckinTokens {
         RANDOM.nextBytes(random);
         String tokenId = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
         Instant expires = now.plusSeconds(ttlSeconds);
-        String payload = b64(("v1|" + userId + "|" + gymId + "|" + expires.getEpochSecond() + "|" + tokenId).getBytes(StandardCharsets.UTF_8));
+        String payload = b64(("v1|" + userId + "|" + gymId + "|" + expires.getEpochSecond() + "|" + tokenId)
+                .getBytes(StandardCharsets.UTF_8));
         return new Issued(payload + "." + b64(sign(payload)), Instant.ofEpochSecond(expires.getEpochSecond()), tokenId);
     }
 
-    /** The claims of a token signed with our key and not expired at {@code now}; else 400 INVALID_TOKEN or TOKEN_EXPIRED. */
+    /**
+     * The claims of a token signed with our key and not expired at {@code now}; else 400 INVALID_TOKEN or
+     * TOKEN_EXPIRED.
+     */
     public Claims verify(String token, Instant now) {
         if (token == null || token.length() > 1024) {
             throw invalid();
@@ -113,6 +115,7 @@ public final class CheckinTokens {
     }
 
     private static ApiException invalid() {
-        return ApiException.badRequest("INVALID_TOKEN", "not a check-in code of this gym; ask the member to show a fresh one");
+        return ApiException.badRequest(
+                "INVALID_TOKEN", "not a check-in code of this gym; ask the member to show a fresh one");
     }
 }

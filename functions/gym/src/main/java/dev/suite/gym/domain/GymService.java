@@ -50,7 +50,10 @@ public final class GymService {
     private void requireStaffOf(Caller c, String gymId) {
         requireStaff(c);
         if (c.role() != Role.Admin && !staff.assigned(gymId, c.userId())) {
-            throw new ApiException(403, "NOT_GYM_STAFF", "you are not on the staff of this gym; an Admin assigns staff with PUT /admin/gyms/{gymId}/staff/{userId}");
+            throw new ApiException(
+                    403,
+                    "NOT_GYM_STAFF",
+                    "you are not on the staff of this gym; an Admin assigns staff with PUT /admin/gyms/{gymId}/staff/{userId}");
         }
     }
 
@@ -66,7 +69,13 @@ public final class GymService {
 
     public Gym updateGym(Caller c, String gymId, String name, Integer capacity, String timezone, String address) {
         requireAdmin(c);
-        return gyms.updateGym(gymId, name, capacity, timezone, address, Instant.now(clock).toString())
+        return gyms.updateGym(
+                        gymId,
+                        name,
+                        capacity,
+                        timezone,
+                        address,
+                        Instant.now(clock).toString())
                 .orElseThrow(() -> ApiException.notFound("gym"));
     }
 
@@ -91,15 +100,20 @@ public final class GymService {
 
     // ------------------------------------------------------------ staff
 
-    /** Assigns a Staff account to the gym (Admin); 409 {@code NOT_STAFF} when the account's current role is not Staff. */
+    /**
+     * Assigns a Staff account to the gym (Admin); 409 {@code NOT_STAFF} when the account's current role is not Staff.
+     */
     public StaffStore.Assignment assignStaff(Caller c, String gymId, String userId) {
         requireAdmin(c);
         gym(gymId);
         var user = staff.user(userId).orElseThrow(() -> ApiException.notFound("user"));
         if (!Role.Staff.name().equals(user.role())) {
-            throw ApiException.conflict("NOT_STAFF", "the user's role is " + user.role() + "; make them Staff first (PUT /admin/users/{userId}/role)");
+            throw ApiException.conflict(
+                    "NOT_STAFF",
+                    "the user's role is " + user.role() + "; make them Staff first (PUT /admin/users/{userId}/role)");
         }
-        StaffStore.Assignment a = new StaffStore.Assignment(gymId, userId, user.name(), Instant.now(clock).toString(), c.userId());
+        StaffStore.Assignment a = new StaffStore.Assignment(
+                gymId, userId, user.name(), Instant.now(clock).toString(), c.userId());
         staff.assign(a);
         return a;
     }
@@ -129,13 +143,15 @@ public final class GymService {
 
     public Plan updatePlan(Caller c, String planId, String name, Boolean active) {
         requireAdmin(c);
-        return gyms.updatePlan(planId, name, active, Instant.now(clock).toString()).orElseThrow(() -> ApiException.notFound("plan"));
+        return gyms.updatePlan(planId, name, active, Instant.now(clock).toString())
+                .orElseThrow(() -> ApiException.notFound("plan"));
     }
 
     /** Plans on sale; an Admin also sees the inactive ones. */
     public Page<Plan> plans(Caller c) {
         List<Plan> all = gyms.plans();
-        return new Page<>(c.role() == Role.Admin ? all : all.stream().filter(Plan::active).toList(), null);
+        return new Page<>(
+                c.role() == Role.Admin ? all : all.stream().filter(Plan::active).toList(), null);
     }
 
     // ------------------------------------------------------------ membership and the door
@@ -168,12 +184,17 @@ public final class GymService {
         Gym g = gym(claims.gymId());
         requireStaffOf(desk, g.gymId());
         String visitId = Ids.at(now);
-        switch (door.checkIn(claims.tokenId(), claims.expiresAt(), claims.userId(), g.gymId(), visitId, desk.userId(), now)) {
-            case TOKEN_USED -> throw ApiException.conflict("TOKEN_USED", "this check-in code was already scanned; ask the member for a fresh one");
-            case MEMBERSHIP_EXPIRED -> throw new ApiException(403, "MEMBERSHIP_EXPIRED", "the member has no active membership");
-            case ALREADY_INSIDE -> throw ApiException.conflict("ALREADY_INSIDE", "the member is already checked in; check them out first");
+        switch (door.checkIn(
+                claims.tokenId(), claims.expiresAt(), claims.userId(), g.gymId(), visitId, desk.userId(), now)) {
+            case TOKEN_USED ->
+                throw ApiException.conflict(
+                        "TOKEN_USED", "this check-in code was already scanned; ask the member for a fresh one");
+            case MEMBERSHIP_EXPIRED ->
+                throw new ApiException(403, "MEMBERSHIP_EXPIRED", "the member has no active membership");
+            case ALREADY_INSIDE ->
+                throw ApiException.conflict("ALREADY_INSIDE", "the member is already checked in; check them out first");
             case GYM_FULL -> throw ApiException.conflict("GYM_FULL", "the gym is at capacity (" + g.capacity() + ")");
-            default -> { }
+            default -> {}
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("visitId", visitId);
@@ -188,7 +209,8 @@ public final class GymService {
     public Map<String, Object> checkOut(Caller desk, String userId, String gymId) {
         requireStaffOf(desk, gymId);
         Instant now = Instant.now(clock);
-        CheckinStore.Presence p = door.presence(userId).filter(x -> x.gymId().equals(gymId))
+        CheckinStore.Presence p = door.presence(userId)
+                .filter(x -> x.gymId().equals(gymId))
                 .orElseThrow(() -> new ApiException(404, "NOT_INSIDE", "the member is not checked in at this gym"));
         if (!door.checkOut(p, now, desk.userId())) {
             throw new ApiException(404, "NOT_INSIDE", "the member is not checked in at this gym");

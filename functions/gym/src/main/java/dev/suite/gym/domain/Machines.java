@@ -26,7 +26,8 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
  */
 public final class Machines {
     public static final long MAX_IMAGE_BYTES = 5L * 1024 * 1024;
-    public static final Map<String, String> TYPES = Map.of("image/jpeg", "jpg", "image/png", "png", "image/webp", "webp");
+    public static final Map<String, String> TYPES =
+            Map.of("image/jpeg", "jpg", "image/png", "png", "image/webp", "webp");
     private static final Logger LOG = Log.get(Machines.class);
     private final MachineStore machines;
     private final GymService gyms;
@@ -36,7 +37,14 @@ public final class Machines {
     private final Duration ttl;
     private final Clock clock;
 
-    public Machines(MachineStore machines, GymService gyms, Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String bucket, Duration ttl, Clock clock) {
+    public Machines(
+            MachineStore machines,
+            GymService gyms,
+            Supplier<S3Client> s3,
+            Supplier<S3Presigner> presigner,
+            String bucket,
+            Duration ttl,
+            Clock clock) {
         this.machines = machines;
         this.gyms = gyms;
         this.s3 = s3;
@@ -77,7 +85,10 @@ public final class Machines {
             try {
                 s3.get().deleteObject(b -> b.bucket(bucket).key(m.imageKey()));
             } catch (SdkException e) {
-                LOG.warn("deleting the image of machine {} failed: {}", machineId, e.getClass().getSimpleName());
+                LOG.warn(
+                        "deleting the image of machine {} failed: {}",
+                        machineId,
+                        e.getClass().getSimpleName());
             }
         }
     }
@@ -87,10 +98,12 @@ public final class Machines {
         GymService.requireAdmin(c);
         String ext = TYPES.get(contentType);
         if (ext == null) {
-            throw new ApiException(415, "UNSUPPORTED_IMAGE_TYPE", "a machine image is image/jpeg, image/png or image/webp");
+            throw new ApiException(
+                    415, "UNSUPPORTED_IMAGE_TYPE", "a machine image is image/jpeg, image/png or image/webp");
         }
         if (size < 1 || size > MAX_IMAGE_BYTES) {
-            throw new ApiException(413, "IMAGE_TOO_LARGE", "a machine image is 1 byte to 5 MB (" + MAX_IMAGE_BYTES + " bytes)");
+            throw new ApiException(
+                    413, "IMAGE_TOO_LARGE", "a machine image is 1 byte to 5 MB (" + MAX_IMAGE_BYTES + " bytes)");
         }
         Machine m = machines.get(machineId).orElseThrow(() -> ApiException.notFound("machine"));
         String key = "machines/" + m.machineId() + "/" + Ids.next() + "." + ext;
@@ -103,7 +116,10 @@ public final class Machines {
             try {
                 s3.get().deleteObject(b -> b.bucket(bucket).key(m.imageKey()));
             } catch (SdkException e) {
-                LOG.warn("deleting the old image of machine {} failed: {}", machineId, e.getClass().getSimpleName());
+                LOG.warn(
+                        "deleting the old image of machine {} failed: {}",
+                        machineId,
+                        e.getClass().getSimpleName());
             }
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -126,8 +142,7 @@ public final class Machines {
         out.put("gymId", m.gymId());
         out.put("name", m.name());
         out.put("description", m.description());
-        out.put("imageUrl", m.imageKey() == null ? null
-                : Presigned.get(presigner.get(), bucket, m.imageKey(), ttl));
+        out.put("imageUrl", m.imageKey() == null ? null : Presigned.get(presigner.get(), bucket, m.imageKey(), ttl));
         out.put("createdAt", m.createdAt());
         out.put("updatedAt", m.updatedAt());
         return out;

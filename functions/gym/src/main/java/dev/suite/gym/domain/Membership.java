@@ -12,7 +12,10 @@ public record Membership(String userId, Instant expiresAt) {
         return now.isBefore(expiresAt) ? "ACTIVE" : "EXPIRED";
     }
 
-    /** The new expiry after buying {@code days}: counted from the later of now and the current expiry, so nothing paid is lost. */
+    /**
+     * The new expiry after buying {@code days}: counted from the later of now and the current expiry, so nothing paid
+     * is lost.
+     */
     public static Instant extended(Instant current, Instant now, int days) {
         Instant from = current != null && current.isAfter(now) ? current : now;
         return from.plusSeconds(days * 86_400L);

@@ -24,6 +24,7 @@ public final class MembershipSales {
     static final Duration REUSE_MARGIN = Duration.ofMinutes(30);
     /** How many of the buyer's newest purchases are searched for an open one. */
     static final int REUSE_SEARCH = 20;
+
     public static final int DEFAULT_LIMIT_PER_MINUTE = 5;
     private final GymStore gyms;
     private final PurchaseStore purchases;
@@ -33,10 +34,15 @@ public final class MembershipSales {
     private final Clock clock;
 
     /** A checkout's answer, and whether it reused an open session (200) or opened one (201). */
-    public record Checkout(Map<String, Object> body, boolean reused) {
-    }
+    public record Checkout(Map<String, Object> body, boolean reused) {}
 
-    public MembershipSales(GymStore gyms, PurchaseStore purchases, StripeSessions stripe, RateLimiter limiter, int limitPerMinute, Clock clock) {
+    public MembershipSales(
+            GymStore gyms,
+            PurchaseStore purchases,
+            StripeSessions stripe,
+            RateLimiter limiter,
+            int limitPerMinute,
+            Clock clock) {
         this.gyms = gyms;
         this.purchases = purchases;
         this.stripe = stripe;
@@ -48,17 +54,35 @@ public final class MembershipSales {
     public Checkout checkout(String userId, String planId) {
         Plan plan = gyms.plan(planId).orElseThrow(() -> ApiException.notFound("plan"));
         if (!plan.active()) {
-            throw ApiException.conflict("PLAN_INACTIVE", "this plan is no longer sold; pick another from GET /membership/plans");
+            throw ApiException.conflict(
+                    "PLAN_INACTIVE", "this plan is no longer sold; pick another from GET /membership/plans");
         }
         Instant now = Instant.now(clock);
         var open = purchases.openPending(userId, planId, now.plus(REUSE_MARGIN), REUSE_SEARCH);
         if (open.isPresent()) {
-            return new Checkout(answer(open.get().checkoutUrl(), open.get().sessionId(), open.get().expiresAt(), true), true);
+            return new Checkout(
+                    answer(
+                            open.get().checkoutUrl(),
+                            open.get().sessionId(),
+                            open.get().expiresAt(),
+                            true),
+                    true);
         }
         limiter.hit("checkout#" + userId, limitPerMinute, Duration.ofMinutes(1), "checkouts");
         StripeSessions.Created s = stripe.create(plan, userId, Ids.next());
-        purchases.create(new Purchase(s.sessionId(), userId, plan.planId(), plan.name(), plan.days(), plan.amount(), plan.currency(), "PENDING",
-                now.toString(), null, s.expiresAt().toString(), s.url()));
+        purchases.create(new Purchase(
+                s.sessionId(),
+                userId,
+                plan.planId(),
+                plan.name(),
+                plan.days(),
+                plan.amount(),
+                plan.currency(),
+                "PENDING",
+                now.toString(),
+                null,
+                s.expiresAt().toString(),
+                s.url()));
         return new Checkout(answer(s.url(), s.sessionId(), s.expiresAt().toString(), false), false);
     }
 

@@ -52,15 +52,24 @@ public final class StripeFulfilment {
             throw ApiException.invalid("id", "a Stripe event has an id and a type");
         }
         String result = switch (type) {
-            case "checkout.session.completed", "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed" -> {
-                Session session = StripeEvents.object(event).filter(Session.class::isInstance).map(Session.class::cast).orElse(null);
-                if (session == null || session.getId() == null || !ID.matcher(session.getId()).matches()) {
+            case "checkout.session.completed",
+                    "checkout.session.async_payment_succeeded",
+                    "checkout.session.async_payment_failed" -> {
+                Session session = StripeEvents.object(event)
+                        .filter(Session.class::isInstance)
+                        .map(Session.class::cast)
+                        .orElse(null);
+                if (session == null
+                        || session.getId() == null
+                        || !ID.matcher(session.getId()).matches()) {
                     yield "unknown-session";
                 }
                 if (type.endsWith("async_payment_failed")) {
                     yield purchases.fail(eventId, type, session.getId(), now) ? "failed" : "already-settled";
                 }
-                yield type.endsWith("completed") && !"paid".equals(session.getPaymentStatus()) ? "awaiting-payment" : fulfil(eventId, type, session, now);
+                yield type.endsWith("completed") && !"paid".equals(session.getPaymentStatus())
+                        ? "awaiting-payment"
+                        : fulfil(eventId, type, session, now);
             }
             default -> "ignored";
         };
@@ -79,7 +88,9 @@ public final class StripeFulfilment {
         if (!p.userId().equals(session.getClientReferenceId())) {
             return "user-mismatch";
         }
-        if (session.getAmountTotal() == null || session.getCurrency() == null || session.getAmountTotal() != p.amount()
+        if (session.getAmountTotal() == null
+                || session.getCurrency() == null
+                || session.getAmountTotal() != p.amount()
                 || !session.getCurrency().equalsIgnoreCase(p.currency())) {
             return "amount-mismatch";
         }
@@ -89,14 +100,24 @@ public final class StripeFulfilment {
     private String fulfil(String eventId, String type, Session session, Instant now) {
         Purchase p = purchases.purchase(session.getId()).orElse(null);
         if (p == null) {
-            LOG.error("stripe session {} is paid but has no purchase row: not fulfilled (settle it by hand in Stripe's dashboard)", session.getId());
+            LOG.error(
+                    "stripe session {} is paid but has no purchase row: not fulfilled (settle it by hand in Stripe's dashboard)",
+                    session.getId());
             return "unknown-session";
         }
         String mismatch = mismatch(session, p);
         if (mismatch != null) {
-            LOG.error("stripe session {} ({} mode, user {}, {} {}) does not match its purchase ({} {} of {}): {}, not fulfilled", session.getId(),
-                    session.getMode(), session.getClientReferenceId(), session.getAmountTotal(), session.getCurrency(), p.amount(), p.currency(),
-                    p.userId(), mismatch);
+            LOG.error(
+                    "stripe session {} ({} mode, user {}, {} {}) does not match its purchase ({} {} of {}): {}, not fulfilled",
+                    session.getId(),
+                    session.getMode(),
+                    session.getClientReferenceId(),
+                    session.getAmountTotal(),
+                    session.getCurrency(),
+                    p.amount(),
+                    p.currency(),
+                    p.userId(),
+                    mismatch);
             return mismatch;
         }
         for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {

@@ -36,7 +36,8 @@ public final class StripeEvents {
             throw invalid();
         }
         try {
-            return Webhook.constructEvent(new String(body, StandardCharsets.UTF_8), signature, secret.get(), TOLERANCE_SECONDS, clock);
+            return Webhook.constructEvent(
+                    new String(body, StandardCharsets.UTF_8), signature, secret.get(), TOLERANCE_SECONDS, clock);
         } catch (SignatureVerificationException e) {
             throw invalid();
         } catch (RuntimeException e) { // gson's parse errors: the body is read before its signature is checked
@@ -54,8 +55,12 @@ public final class StripeEvents {
         if (typed.isPresent()) {
             return typed;
         }
-        LOG.warn("stripe event {} has API version {}, not {}: read leniently; set the endpoint's version to {}", event.getId(),
-                event.getApiVersion(), StripeSessions.API_VERSION, StripeSessions.API_VERSION);
+        LOG.warn(
+                "stripe event {} has API version {}, not {}: read leniently; set the endpoint's version to {}",
+                event.getId(),
+                event.getApiVersion(),
+                StripeSessions.API_VERSION,
+                StripeSessions.API_VERSION);
         try {
             return Optional.ofNullable(data.deserializeUnsafe());
         } catch (EventDataObjectDeserializationException | RuntimeException e) {
@@ -64,6 +69,8 @@ public final class StripeEvents {
     }
 
     private static ApiException invalid() {
-        return ApiException.badRequest("INVALID_SIGNATURE", "the Stripe-Signature header does not sign this body within " + TOLERANCE_SECONDS + " seconds");
+        return ApiException.badRequest(
+                "INVALID_SIGNATURE",
+                "the Stripe-Signature header does not sign this body within " + TOLERANCE_SECONDS + " seconds");
     }
 }

@@ -29,14 +29,14 @@ import org.slf4j.Logger;
 public final class StripeSessions {
     /** The Stripe API version of every request: the one stripe-java 29.0.0 is generated for. */
     public static final String API_VERSION = Stripe.API_VERSION;
+
     private static final Logger LOG = Log.get(StripeSessions.class);
     private final StripeClient client;
     private final String successUrl;
     private final String cancelUrl;
 
     /** A created session: where to send the buyer, and until when it can be paid. */
-    public record Created(String sessionId, String url, Instant expiresAt) {
-    }
+    public record Created(String sessionId, String url, Instant expiresAt) {}
 
     public StripeSessions(StripeClient client, String successUrl, String cancelUrl) {
         this.client = client;
@@ -45,11 +45,16 @@ public final class StripeSessions {
     }
 
     public static StripeSessions from(Config config) {
-        return new StripeSessions(client(config, Secrets.supplier(config, "STRIPE_SECRET_KEY")), config.require("STRIPE_SUCCESS_URL"),
+        return new StripeSessions(
+                client(config, Secrets.supplier(config, "STRIPE_SECRET_KEY")),
+                config.require("STRIPE_SUCCESS_URL"),
                 config.require("STRIPE_CANCEL_URL"));
     }
 
-    /** A client on {@code STRIPE_API_URL} (Stripe's own by default; the local stand-in or MockWebServer otherwise) with the key's supplier. */
+    /**
+     * A client on {@code STRIPE_API_URL} (Stripe's own by default; the local stand-in or MockWebServer otherwise) with
+     * the key's supplier.
+     */
     public static StripeClient client(Config config, Supplier<String> key) {
         String base = config.get("STRIPE_API_URL").orElse(Stripe.LIVE_API_BASE);
         return StripeClient.builder()
@@ -68,11 +73,14 @@ public final class StripeSessions {
                 .setSuccessUrl(successUrl)
                 .setCancelUrl(cancelUrl)
                 .setClientReferenceId(userId)
-                .addLineItem(SessionCreateParams.LineItem.builder().setQuantity(1L)
+                .addLineItem(SessionCreateParams.LineItem.builder()
+                        .setQuantity(1L)
                         .setPriceData(SessionCreateParams.LineItem.PriceData.builder()
                                 .setCurrency(plan.currency().toLowerCase(Locale.ROOT))
                                 .setUnitAmount(plan.amount())
-                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder().setName(plan.name()).build())
+                                .setProductData(SessionCreateParams.LineItem.PriceData.ProductData.builder()
+                                        .setName(plan.name())
+                                        .build())
                                 .build())
                         .build())
                 .putMetadata("userId", userId)
@@ -81,10 +89,17 @@ public final class StripeSessions {
                 .build();
         Session s;
         try {
-            s = client.checkout().sessions().create(params, RequestOptions.builder().setIdempotencyKey(purchaseKey).build());
+            s = client.checkout()
+                    .sessions()
+                    .create(
+                            params,
+                            RequestOptions.builder()
+                                    .setIdempotencyKey(purchaseKey)
+                                    .build());
         } catch (ApiConnectionException e) {
             if (e.getCause() instanceof SocketTimeoutException) {
-                throw new ApiException(504, "PROVIDER_TIMEOUT", "the payment provider took too long; retry (nothing was charged)");
+                throw new ApiException(
+                        504, "PROVIDER_TIMEOUT", "the payment provider took too long; retry (nothing was charged)");
             }
             throw new ApiException(502, "PROVIDER_UNREACHABLE", "the payment provider could not be reached; retry");
         } catch (StripeException e) {
@@ -94,9 +109,12 @@ public final class StripeSessions {
             throw new ApiException(502, "PROVIDER_ERROR", "the payment provider answered something unreadable; retry");
         }
         if (s == null || s.getId() == null || s.getUrl() == null) {
-            throw new ApiException(502, "PROVIDER_ERROR", "the payment provider answered without a checkout page; retry");
+            throw new ApiException(
+                    502, "PROVIDER_ERROR", "the payment provider answered without a checkout page; retry");
         }
-        Instant expires = s.getExpiresAt() != null ? Instant.ofEpochSecond(s.getExpiresAt()) : Instant.now().plusSeconds(86_400);
+        Instant expires = s.getExpiresAt() != null
+                ? Instant.ofEpochSecond(s.getExpiresAt())
+                : Instant.now().plusSeconds(86_400);
         return new Created(s.getId(), s.getUrl(), expires);
     }
 
@@ -104,10 +122,16 @@ public final class StripeSessions {
         int status = e.getStatusCode() == null ? 0 : e.getStatusCode();
         if (status == 401 || status == 403) {
             LOG.error("Stripe refused the secret key: {}", status);
-            return new ApiException(502, "PROVIDER_AUTH_FAILED", "the payment provider is misconfigured; nothing was charged");
+            return new ApiException(
+                    502, "PROVIDER_AUTH_FAILED", "the payment provider is misconfigured; nothing was charged");
         }
         if (status == 429) {
-            return new ApiException(429, "PROVIDER_RATE_LIMITED", "the payment provider is busy; retry in a few seconds", null, Map.of("Retry-After", "2"));
+            return new ApiException(
+                    429,
+                    "PROVIDER_RATE_LIMITED",
+                    "the payment provider is busy; retry in a few seconds",
+                    null,
+                    Map.of("Retry-After", "2"));
         }
         LOG.error("Stripe answered {} to a checkout session ({}, request {})", status, e.getCode(), e.getRequestId());
         return new ApiException(502, "PROVIDER_ERROR", "the payment provider failed; retry (nothing was charged)");

@@ -58,14 +58,30 @@ public final class GymStore {
     }
 
     /** Sets the given fields (null ones are left as they are); empty when there is no such gym. */
-    public Optional<Gym> updateGym(String gymId, String name, Integer capacity, String timezone, String address, String now) {
-        return update(gyms, "gymId", gymId, fields("name", name == null ? null : s(name), "capacity", capacity == null ? null : n(capacity),
-                "timezone", timezone == null ? null : s(timezone), "address", address == null ? null : s(address), "updatedAt", s(now)))
+    public Optional<Gym> updateGym(
+            String gymId, String name, Integer capacity, String timezone, String address, String now) {
+        return update(
+                        gyms,
+                        "gymId",
+                        gymId,
+                        fields(
+                                "name",
+                                name == null ? null : s(name),
+                                "capacity",
+                                capacity == null ? null : n(capacity),
+                                "timezone",
+                                timezone == null ? null : s(timezone),
+                                "address",
+                                address == null ? null : s(address),
+                                "updatedAt",
+                                s(now)))
                 .map(GymStore::gym);
     }
 
     public Optional<Gym> gym(String gymId) {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(gyms).key(Map.of("gymId", s(gymId))).consistentRead(true)).item();
+        Map<String, AttributeValue> i = dynamo.getItem(
+                        b -> b.tableName(gyms).key(Map.of("gymId", s(gymId))).consistentRead(true))
+                .item();
         return i == null || i.isEmpty() ? Optional.empty() : Optional.of(gym(i));
     }
 
@@ -74,7 +90,11 @@ public final class GymStore {
         ScanResponse r = dynamo.scan(b -> b.tableName(gyms).limit(limit).exclusiveStartKey(start));
         List<Gym> out = new ArrayList<>();
         r.items().forEach(i -> out.add(gym(i)));
-        return new Page<>(out, r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? Cursor.encode(r.lastEvaluatedKey()) : null);
+        return new Page<>(
+                out,
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                        ? Cursor.encode(r.lastEvaluatedKey())
+                        : null);
     }
 
     // ------------------------------------------------------------ plans
@@ -94,12 +114,24 @@ public final class GymStore {
 
     /** Renames or (de)activates; the price fields are never written after creation. */
     public Optional<Plan> updatePlan(String planId, String name, Boolean active, String now) {
-        return update(plans, "planId", planId, fields("name", name == null ? null : s(name), "active",
-                active == null ? null : AttributeValue.fromBool(active), "updatedAt", s(now))).map(GymStore::plan);
+        return update(
+                        plans,
+                        "planId",
+                        planId,
+                        fields(
+                                "name",
+                                name == null ? null : s(name),
+                                "active",
+                                active == null ? null : AttributeValue.fromBool(active),
+                                "updatedAt",
+                                s(now)))
+                .map(GymStore::plan);
     }
 
     public Optional<Plan> plan(String planId) {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(plans).key(Map.of("planId", s(planId))).consistentRead(true)).item();
+        Map<String, AttributeValue> i = dynamo.getItem(
+                        b -> b.tableName(plans).key(Map.of("planId", s(planId))).consistentRead(true))
+                .item();
         return i == null || i.isEmpty() ? Optional.empty() : Optional.of(plan(i));
     }
 
@@ -109,7 +141,8 @@ public final class GymStore {
         Map<String, AttributeValue> start = null;
         do {
             Map<String, AttributeValue> from = start;
-            ScanResponse r = dynamo.scan(b -> b.tableName(plans).exclusiveStartKey(from).limit(100));
+            ScanResponse r =
+                    dynamo.scan(b -> b.tableName(plans).exclusiveStartKey(from).limit(100));
             r.items().forEach(i -> out.add(plan(i)));
             start = r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? r.lastEvaluatedKey() : null;
         } while (start != null && out.size() < 1000);
@@ -129,7 +162,8 @@ public final class GymStore {
         return out;
     }
 
-    private Optional<Map<String, AttributeValue>> update(String table, String keyName, String id, Map<String, AttributeValue> set) {
+    private Optional<Map<String, AttributeValue>> update(
+            String table, String keyName, String id, Map<String, AttributeValue> set) {
         Map<String, String> names = new HashMap<>();
         Map<String, AttributeValue> values = new HashMap<>();
         List<String> parts = new ArrayList<>();
@@ -142,9 +176,13 @@ public final class GymStore {
         }
         names.put("#k", keyName);
         try {
-            UpdateItemResponse r = dynamo.updateItem(b -> b.tableName(table).key(Map.of(keyName, s(id)))
-                    .updateExpression("SET " + String.join(", ", parts)).conditionExpression("attribute_exists(#k)")
-                    .expressionAttributeNames(names).expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW));
+            UpdateItemResponse r = dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of(keyName, s(id)))
+                    .updateExpression("SET " + String.join(", ", parts))
+                    .conditionExpression("attribute_exists(#k)")
+                    .expressionAttributeNames(names)
+                    .expressionAttributeValues(values)
+                    .returnValues(ReturnValue.ALL_NEW));
             return Optional.of(r.attributes());
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
@@ -152,13 +190,26 @@ public final class GymStore {
     }
 
     static Gym gym(Map<String, AttributeValue> i) {
-        return new Gym(str(i, "gymId"), str(i, "name"), num(i, "capacity"), str(i, "timezone"), str(i, "address"),
-                Math.max(0, num(i, "occupancy")), str(i, "createdAt"), str(i, "updatedAt"));
+        return new Gym(
+                str(i, "gymId"),
+                str(i, "name"),
+                num(i, "capacity"),
+                str(i, "timezone"),
+                str(i, "address"),
+                Math.max(0, num(i, "occupancy")),
+                str(i, "createdAt"),
+                str(i, "updatedAt"));
     }
 
     static Plan plan(Map<String, AttributeValue> i) {
-        return new Plan(str(i, "planId"), str(i, "name"), num(i, "days"), Long.parseLong(i.get("amount").n()), str(i, "currency"),
-                i.containsKey("active") && Boolean.TRUE.equals(i.get("active").bool()), str(i, "createdAt"), str(i, "updatedAt"));
+        return new Plan(
+                str(i, "planId"),
+                str(i, "name"),
+                num(i, "days"),
+                Long.parseLong(i.get("amount").n()),
+                str(i, "currency"),
+                i.containsKey("active") && Boolean.TRUE.equals(i.get("active").bool()),
+                str(i, "createdAt"),
+                str(i, "updatedAt"));
     }
-
 }

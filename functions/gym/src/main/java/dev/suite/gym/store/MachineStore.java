@@ -25,8 +25,14 @@ public final class MachineStore {
     private final String table;
 
     /** A machine as stored. */
-    public record Machine(String machineId, String gymId, String name, String description, String imageKey, String createdAt, String updatedAt) {
-    }
+    public record Machine(
+            String machineId,
+            String gymId,
+            String name,
+            String description,
+            String imageKey,
+            String createdAt,
+            String updatedAt) {}
 
     public MachineStore(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
@@ -51,7 +57,10 @@ public final class MachineStore {
     }
 
     public Optional<Machine> get(String machineId) {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(table).key(Map.of("machineId", s(machineId))).consistentRead(true)).item();
+        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(table)
+                        .key(Map.of("machineId", s(machineId)))
+                        .consistentRead(true))
+                .item();
         return i == null || i.isEmpty() ? Optional.empty() : Optional.of(machine(i));
     }
 
@@ -68,9 +77,14 @@ public final class MachineStore {
             }
         });
         try {
-            return Optional.of(machine(dynamo.updateItem(b -> b.tableName(table).key(Map.of("machineId", s(machineId)))
-                    .updateExpression("SET " + String.join(", ", parts)).conditionExpression("attribute_exists(machineId)")
-                    .expressionAttributeNames(names).expressionAttributeValues(values).returnValues(ReturnValue.ALL_NEW)).attributes()));
+            return Optional.of(machine(dynamo.updateItem(b -> b.tableName(table)
+                            .key(Map.of("machineId", s(machineId)))
+                            .updateExpression("SET " + String.join(", ", parts))
+                            .conditionExpression("attribute_exists(machineId)")
+                            .expressionAttributeNames(names)
+                            .expressionAttributeValues(values)
+                            .returnValues(ReturnValue.ALL_NEW))
+                    .attributes()));
         } catch (ConditionalCheckFailedException e) {
             return Optional.empty();
         }
@@ -78,22 +92,38 @@ public final class MachineStore {
 
     /** Deletes the row; the deleted machine, or empty when there was none. */
     public Optional<Machine> delete(String machineId) {
-        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table).key(Map.of("machineId", s(machineId)))
-                .returnValues(ReturnValue.ALL_OLD)).attributes();
+        Map<String, AttributeValue> old = dynamo.deleteItem(b -> b.tableName(table)
+                        .key(Map.of("machineId", s(machineId)))
+                        .returnValues(ReturnValue.ALL_OLD))
+                .attributes();
         return old == null || old.isEmpty() ? Optional.empty() : Optional.of(machine(old));
     }
 
     public Page<Machine> ofGym(String gymId, int limit, String cursor) {
         Map<String, AttributeValue> start = Cursor.decode(cursor, Set.of("machineId", "gymId"), Map.of("gymId", gymId));
-        QueryResponse r = dynamo.query(b -> b.tableName(table).indexName(GYM_INDEX).keyConditionExpression("gymId = :g")
-                .expressionAttributeValues(Map.of(":g", s(gymId))).limit(limit).exclusiveStartKey(start));
+        QueryResponse r = dynamo.query(b -> b.tableName(table)
+                .indexName(GYM_INDEX)
+                .keyConditionExpression("gymId = :g")
+                .expressionAttributeValues(Map.of(":g", s(gymId)))
+                .limit(limit)
+                .exclusiveStartKey(start));
         List<Machine> out = new ArrayList<>();
         r.items().forEach(i -> out.add(machine(i)));
-        return new Page<>(out, r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? Cursor.encode(r.lastEvaluatedKey()) : null);
+        return new Page<>(
+                out,
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                        ? Cursor.encode(r.lastEvaluatedKey())
+                        : null);
     }
 
     static Machine machine(Map<String, AttributeValue> i) {
-        return new Machine(str(i, "machineId"), str(i, "gymId"), str(i, "name"), str(i, "description"), str(i, "imageKey"), str(i, "createdAt"),
+        return new Machine(
+                str(i, "machineId"),
+                str(i, "gymId"),
+                str(i, "name"),
+                str(i, "description"),
+                str(i, "imageKey"),
+                str(i, "createdAt"),
                 str(i, "updatedAt"));
     }
 }

@@ -24,8 +24,7 @@ public final class StaffStore {
     private final String users;
 
     /** One assignment: the staff member, their name when assigned, and who assigned them when. */
-    public record Assignment(String gymId, String userId, String name, String assignedAt, String assignedBy) {
-    }
+    public record Assignment(String gymId, String userId, String name, String assignedAt, String assignedBy) {}
 
     public StaffStore(DynamoDbClient dynamo, String staff, String users) {
         this.dynamo = dynamo;
@@ -53,7 +52,8 @@ public final class StaffStore {
     /** Removes the assignment; false when there was none. */
     public boolean unassign(String gymId, String userId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(staff).key(key(gymId, userId)).conditionExpression("attribute_exists(userId)"));
+            dynamo.deleteItem(
+                    b -> b.tableName(staff).key(key(gymId, userId)).conditionExpression("attribute_exists(userId)"));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -62,21 +62,38 @@ public final class StaffStore {
 
     /** Whether the user works at the gym, read consistently (an unassignment counts at once). */
     public boolean assigned(String gymId, String userId) {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(staff).key(key(gymId, userId)).consistentRead(true)).item();
+        Map<String, AttributeValue> i = dynamo.getItem(
+                        b -> b.tableName(staff).key(key(gymId, userId)).consistentRead(true))
+                .item();
         return i != null && !i.isEmpty();
     }
 
     public Page<Assignment> ofGym(String gymId, int limit, String cursor) {
         Map<String, AttributeValue> start = Cursor.decode(cursor, Set.of("gymId", "userId"), Map.of("gymId", gymId));
-        QueryResponse r = dynamo.query(b -> b.tableName(staff).keyConditionExpression("gymId = :g")
-                .expressionAttributeValues(Map.of(":g", s(gymId))).limit(limit).exclusiveStartKey(start));
-        return new Page<>(r.items().stream().map(i -> new Assignment(str(i, "gymId"), str(i, "userId"), str(i, "name"), str(i, "assignedAt"),
-                str(i, "assignedBy"))).toList(), r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty() ? Cursor.encode(r.lastEvaluatedKey()) : null);
+        QueryResponse r = dynamo.query(b -> b.tableName(staff)
+                .keyConditionExpression("gymId = :g")
+                .expressionAttributeValues(Map.of(":g", s(gymId)))
+                .limit(limit)
+                .exclusiveStartKey(start));
+        return new Page<>(
+                r.items().stream()
+                        .map(i -> new Assignment(
+                                str(i, "gymId"),
+                                str(i, "userId"),
+                                str(i, "name"),
+                                str(i, "assignedAt"),
+                                str(i, "assignedBy")))
+                        .toList(),
+                r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()
+                        ? Cursor.encode(r.lastEvaluatedKey())
+                        : null);
     }
 
     /** A user's profile (name and role), read consistently. */
     public Optional<UserRecord> user(String userId) {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(users).key(Map.of("userId", s(userId))).consistentRead(true)).item();
+        Map<String, AttributeValue> i = dynamo.getItem(
+                        b -> b.tableName(users).key(Map.of("userId", s(userId))).consistentRead(true))
+                .item();
         return i == null || i.isEmpty() ? Optional.empty() : Optional.of(Users.toRecord(i));
     }
 

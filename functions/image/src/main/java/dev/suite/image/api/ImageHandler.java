@@ -43,32 +43,55 @@ public final class ImageHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     private static ImageService service(Config config, DynamoDbClient dynamo) {
-        return new ImageService(dynamo, Images.from(dynamo, config), Users.from(dynamo, config), Credits.from(config),
-                ClipDrop.from(config, Secrets.supplier(config, "CLIPDROP_API_KEY")), 
-                Lazy.of(() -> Clients.s3(config)), Lazy.of(() -> Clients.presigner(config)),
-                config.require("MEDIA_BUCKET"), Clients.presignTtl(config), Clock.systemUTC(),
-                RateLimiter.from(dynamo, config), config.getInt("GENERATION_LIMIT_PER_MINUTE", 10));
+        return new ImageService(
+                dynamo,
+                Images.from(dynamo, config),
+                Users.from(dynamo, config),
+                Credits.from(config),
+                ClipDrop.from(config, Secrets.supplier(config, "CLIPDROP_API_KEY")),
+                Lazy.of(() -> Clients.s3(config)),
+                Lazy.of(() -> Clients.presigner(config)),
+                config.require("MEDIA_BUCKET"),
+                Clients.presignTtl(config),
+                Clock.systemUTC(),
+                RateLimiter.from(dynamo, config),
+                config.getInt("GENERATION_LIMIT_PER_MINUTE", 10));
     }
 
     public ImageHandler(Config config, ImageService images) {
         Router router = new Router()
                 .add("POST", "/image/generate-image", r -> {
-                    return ApiResponse.created(images.generate(r.caller(), Body.parse(r, Generate.class).prompt()));
+                    return ApiResponse.created(images.generate(
+                            r.caller(), Body.parse(r, Generate.class).prompt()));
                 })
-                .add("GET", "/images", r -> ApiResponse.ok(images.list(r.caller().userId(),
-                        Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
-                .add("GET", "/images/{imageId}", r -> ApiResponse.ok(images.get(r.caller().userId(),
-                        Check.id("imageId", r.pathParam("imageId")))))
+                .add(
+                        "GET",
+                        "/images",
+                        r -> ApiResponse.ok(images.list(
+                                r.caller().userId(),
+                                Check.intParam("limit", r.query("limit"), 1, 50, 20),
+                                r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/images/{imageId}",
+                        r -> ApiResponse.ok(
+                                images.get(r.caller().userId(), Check.id("imageId", r.pathParam("imageId")))))
                 .add("DELETE", "/images/{imageId}", r -> {
                     images.delete(r.caller().userId(), Check.id("imageId", r.pathParam("imageId")));
                     return ApiResponse.noContent();
                 })
-                .add("GET", "/user/credits", r -> ApiResponse.ok(images.credits(r.caller(),
-                        Check.intParam("limit", r.query("limit"), 1, 100, 20))));
-        this.gateway = new Dispatcher(config, router).primeWith("ImageHandler", images::primeStorage,
-                Dispatcher.synthetic("GET", "/user/credits", null, null),
-                Dispatcher.synthetic("GET", "/images", null, null),
-                Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"  \"}"));
+                .add(
+                        "GET",
+                        "/user/credits",
+                        r -> ApiResponse.ok(
+                                images.credits(r.caller(), Check.intParam("limit", r.query("limit"), 1, 100, 20))));
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "ImageHandler",
+                        images::primeStorage,
+                        Dispatcher.synthetic("GET", "/user/credits", null, null),
+                        Dispatcher.synthetic("GET", "/images", null, null),
+                        Dispatcher.synthetic("POST", "/image/generate-image", null, "{\"prompt\":\"  \"}"));
     }
 
     @Override

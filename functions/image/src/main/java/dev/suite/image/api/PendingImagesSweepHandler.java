@@ -31,15 +31,17 @@ public final class PendingImagesSweepHandler implements RequestHandler<Map<Strin
     }
 
     public PendingImagesSweepHandler(Config config) {
-        this(Images.from(Clients.dynamo(config), config),
-                Duration.ofMinutes(config.getInt("PENDING_IMAGE_MAX_AGE_MINUTES", 5)), Clock.systemUTC());
+        this(
+                Images.from(Clients.dynamo(config), config),
+                Duration.ofMinutes(config.getInt("PENDING_IMAGE_MAX_AGE_MINUTES", 5)),
+                Clock.systemUTC());
     }
 
     public PendingImagesSweepHandler(Images images, Duration maxAge, Clock clock) {
         this.images = images;
         this.maxAge = maxAge;
         this.clock = clock;
-        Priming.register("PendingImagesSweepHandler", () -> images.pendingBefore(Instant.EPOCH, 1), () -> { });
+        Priming.register("PendingImagesSweepHandler", () -> images.pendingBefore(Instant.EPOCH, 1), () -> {});
     }
 
     @Override

@@ -32,17 +32,22 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 /** Generation paid in credits (charge, call, store, settle or refund once) and the user's images and ledger. */
 public final class ImageService {
     /** The answer to a generation: the image, its URL (presigned) and the balance after the charge. */
-    public record Generated(String imageId, String imageUrl, long creditsLeft, String createdAt) {
-    }
+    public record Generated(String imageId, String imageUrl, long creditsLeft, String createdAt) {}
 
-    /** An image as clients see it; {@code imageUrl} is null until it succeeded, {@code failureReason} only when it failed. */
-    public record ImageView(String imageId, String prompt, String status, String imageUrl, String createdAt,
-                            @JsonInclude(JsonInclude.Include.NON_NULL) String failureReason) {
-    }
+    /**
+     * An image as clients see it; {@code imageUrl} is null until it succeeded, {@code failureReason} only when it
+     * failed.
+     */
+    public record ImageView(
+            String imageId,
+            String prompt,
+            String status,
+            String imageUrl,
+            String createdAt,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String failureReason) {}
 
     /** The balance and the latest ledger entries, newest first. */
-    public record Balance(long credits, List<LedgerEntry> ledger) {
-    }
+    public record Balance(long credits, List<LedgerEntry> ledger) {}
 
     private static final Logger LOG = Log.get(ImageService.class);
 
@@ -59,9 +64,19 @@ public final class ImageService {
     private final RateLimiter limiter;
     private final int perMinute;
 
-    public ImageService(DynamoDbClient dynamo, Images images, Users users, Credits credits, ClipDrop clipDrop,
-                        Supplier<S3Client> s3, Supplier<S3Presigner> presigner, String bucket, Duration urlTtl, Clock clock, RateLimiter limiter,
-                        int perMinute) {
+    public ImageService(
+            DynamoDbClient dynamo,
+            Images images,
+            Users users,
+            Credits credits,
+            ClipDrop clipDrop,
+            Supplier<S3Client> s3,
+            Supplier<S3Presigner> presigner,
+            String bucket,
+            Duration urlTtl,
+            Clock clock,
+            RateLimiter limiter,
+            int perMinute) {
         this.limiter = limiter;
         this.perMinute = perMinute;
         this.dynamo = dynamo;
@@ -82,8 +97,14 @@ public final class ImageService {
         Instant now = Instant.now(clock);
         users.ensure(caller, now);
         String imageId = Ids.at(now);
-        ImageRecord image = new ImageRecord(imageId, userId, prompt, ImageRecord.PENDING,
-                "images/" + userId + "/" + imageId + ".png", Times.iso(now), null);
+        ImageRecord image = new ImageRecord(
+                imageId,
+                userId,
+                prompt,
+                ImageRecord.PENDING,
+                "images/" + userId + "/" + imageId + ".png",
+                Times.iso(now),
+                null);
         if (!images.charge(image, now)) {
             throw new ApiException(402, "INSUFFICIENT_CREDITS", "not enough credits; buy a package to continue");
         }
@@ -98,12 +119,18 @@ public final class ImageService {
             throw e;
         }
         try {
-            s3.get().putObject(b -> b.bucket(bucket).key(image.s3Key()).contentType("image/png").metadata(Map.of("image-id", imageId)),
-                    RequestBody.fromBytes(png));
+            s3.get()
+                    .putObject(
+                            b -> b.bucket(bucket)
+                                    .key(image.s3Key())
+                                    .contentType("image/png")
+                                    .metadata(Map.of("image-id", imageId)),
+                            RequestBody.fromBytes(png));
         } catch (SdkException e) {
             LOG.warn("storing image {} failed: {}", imageId, e.getClass().getSimpleName());
             refund(image, "STORAGE_ERROR");
-            throw ApiException.unavailable("STORAGE_UNAVAILABLE", "the image could not be stored; retry (your credit was refunded)", 2);
+            throw ApiException.unavailable(
+                    "STORAGE_UNAVAILABLE", "the image could not be stored; retry (your credit was refunded)", 2);
         }
         if (!images.markSucceeded(imageId, Instant.now(clock))) {
             // The sweeper already refunded this generation as stuck: keep the books as they are, drop the object.
@@ -119,10 +146,16 @@ public final class ImageService {
         Metrics.count(Metrics.IMAGES_FAILED, 1);
         try {
             boolean refunded = images.refund(image.imageId(), image.userId(), reason, Instant.now(clock));
-            LOG.info(refunded ? "generation {} failed ({}): refunded" : "generation {} failed ({}): already settled", image.imageId(), reason);
+            LOG.info(
+                    refunded ? "generation {} failed ({}): refunded" : "generation {} failed ({}): already settled",
+                    image.imageId(),
+                    reason);
         } catch (RuntimeException e) {
             // The row stays PENDING: the scheduled sweep refunds it. Never lose the original error.
-            LOG.error("refund of generation {} failed; the sweep will refund it: {}", image.imageId(), e.getClass().getSimpleName());
+            LOG.error(
+                    "refund of generation {} failed; the sweep will refund it: {}",
+                    image.imageId(),
+                    e.getClass().getSimpleName());
         }
     }
 
@@ -151,13 +184,19 @@ public final class ImageService {
     }
 
     private ImageRecord owned(String userId, String imageId) {
-        return images.get(imageId).filter(i -> i.userId().equals(userId))
+        return images.get(imageId)
+                .filter(i -> i.userId().equals(userId))
                 .orElseThrow(() -> ApiException.notFound("image"));
     }
 
     private ImageView view(ImageRecord i) {
-        return new ImageView(i.imageId(), i.prompt(), i.status(), ImageRecord.SUCCEEDED.equals(i.status()) ? url(i.s3Key()) : null,
-                i.createdAt(), i.failureReason());
+        return new ImageView(
+                i.imageId(),
+                i.prompt(),
+                i.status(),
+                ImageRecord.SUCCEEDED.equals(i.status()) ? url(i.s3Key()) : null,
+                i.createdAt(),
+                i.failureReason());
     }
 
     /** SnapStart priming: builds the S3 client and the presigner, and presigns one URL (no call to S3). */
@@ -174,7 +213,9 @@ public final class ImageService {
         try {
             s3.get().deleteObject(b -> b.bucket(bucket).key(key));
         } catch (SdkException e) {
-            LOG.warn("could not delete object of a removed image: {}", e.getClass().getSimpleName());
+            LOG.warn(
+                    "could not delete object of a removed image: {}",
+                    e.getClass().getSimpleName());
         }
     }
 }

@@ -53,44 +53,68 @@ public final class ClipDrop {
             if (code == 200) {
                 String type = response.header("Content-Type").orElse(null);
                 byte[] bytes = response.body();
-                if (bytes.length == 0 || (type != null && !type.trim().toLowerCase(Locale.ROOT).startsWith("image/"))) {
+                if (bytes.length == 0
+                        || (type != null
+                                && !type.trim().toLowerCase(Locale.ROOT).startsWith("image/"))) {
                     LOG.warn("ClipDrop answered 200 without an image ({})", type);
-                    throw new ApiException(502, "PROVIDER_ERROR", "the image provider answered without an image; your credit was refunded");
+                    throw new ApiException(
+                            502,
+                            "PROVIDER_ERROR",
+                            "the image provider answered without an image; your credit was refunded");
                 }
                 return bytes;
             }
             switch (code) {
                 case 400:
-                    throw new ApiException(422, "PROMPT_REJECTED", "the image provider rejected this prompt; change it and retry (your credit was refunded)");
+                    throw new ApiException(
+                            422,
+                            "PROMPT_REJECTED",
+                            "the image provider rejected this prompt; change it and retry (your credit was refunded)");
                 case 401, 403:
                     LOG.error("ClipDrop refused the API key (HTTP {}): check the configured key", code);
-                    throw new ApiException(502, "PROVIDER_AUTH_FAILED", "the image provider is misconfigured; your credit was refunded");
+                    throw new ApiException(
+                            502,
+                            "PROVIDER_AUTH_FAILED",
+                            "the image provider is misconfigured; your credit was refunded");
                 case 402:
                     LOG.error("ClipDrop account is out of credits (HTTP 402)");
-                    throw new ApiException(503, "PROVIDER_OUT_OF_CREDITS", "the image provider is out of capacity; retry later (your credit was refunded)");
+                    throw new ApiException(
+                            503,
+                            "PROVIDER_OUT_OF_CREDITS",
+                            "the image provider is out of capacity; retry later (your credit was refunded)");
                 case 429: {
                     String retry = response.header("Retry-After").orElse(null);
                     long seconds = parseSeconds(retry, 10);
-                    throw new ApiException(429, "PROVIDER_RATE_LIMITED", "the image provider is busy; retry in " + seconds + " s (your credit was refunded)",
-                            null, Map.of("Retry-After", Long.toString(seconds)));
+                    throw new ApiException(
+                            429,
+                            "PROVIDER_RATE_LIMITED",
+                            "the image provider is busy; retry in " + seconds + " s (your credit was refunded)",
+                            null,
+                            Map.of("Retry-After", Long.toString(seconds)));
                 }
                 default:
                     LOG.warn("ClipDrop answered HTTP {}", code);
-                    throw new ApiException(502, "PROVIDER_ERROR", "the image provider failed; retry (your credit was refunded)");
+                    throw new ApiException(
+                            502, "PROVIDER_ERROR", "the image provider failed; retry (your credit was refunded)");
             }
         } catch (InterruptedIOException e) {
             LOG.warn("ClipDrop timed out: {}", e.getClass().getSimpleName());
-            throw new ApiException(504, "PROVIDER_TIMEOUT", "the image provider took too long; retry (your credit was refunded)");
+            throw new ApiException(
+                    504, "PROVIDER_TIMEOUT", "the image provider took too long; retry (your credit was refunded)");
         } catch (IOException e) {
             LOG.warn("ClipDrop unreachable: {}", e.getClass().getSimpleName());
-            throw new ApiException(502, "PROVIDER_UNREACHABLE", "the image provider could not be reached; retry (your credit was refunded)");
+            throw new ApiException(
+                    502,
+                    "PROVIDER_UNREACHABLE",
+                    "the image provider could not be reached; retry (your credit was refunded)");
         }
     }
 
     /** A multipart/form-data body of one text field, as ClipDrop takes it. */
     static byte[] multipart(String boundary, String name, String value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         out.writeBytes(value.getBytes(StandardCharsets.UTF_8));
         out.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return out.toByteArray();

@@ -59,9 +59,15 @@ public final class Images {
         item.put("pending", AttributeValue.fromS("1"));
         item.put("s3Key", AttributeValue.fromS(image.s3Key()));
         item.put("createdAt", AttributeValue.fromS(image.createdAt()));
-        List<TransactWriteItem> items = new ArrayList<>(credits.spend(image.userId(), 1, "generation", image.imageId(), now));
-        items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(imageId)").build()).build());
+        List<TransactWriteItem> items =
+                new ArrayList<>(credits.spend(image.userId(), 1, "generation", image.imageId(), now));
+        items.add(TransactWriteItem.builder()
+                .put(Put.builder()
+                        .tableName(table)
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(imageId)")
+                        .build())
+                .build());
         return Dynamo.transact(dynamo, items);
     }
 
@@ -70,14 +76,23 @@ public final class Images {
      * PENDING. Returns false when the row was already settled (refunded or succeeded) by someone else.
      */
     public boolean refund(String imageId, String userId, String reason, Instant now) {
-        Update markFailed = Update.builder().tableName(table)
+        Update markFailed = Update.builder()
+                .tableName(table)
                 .key(Map.of("imageId", AttributeValue.fromS(imageId)))
                 .updateExpression("SET #s = :failed, failureReason = :r, settledAt = :t REMOVE pending")
                 .conditionExpression("#s = :pending AND userId = :u")
                 .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(Map.of(":failed", AttributeValue.fromS(ImageRecord.FAILED),
-                        ":pending", AttributeValue.fromS(ImageRecord.PENDING), ":r", AttributeValue.fromS(reason),
-                        ":t", AttributeValue.fromS(Times.iso(now)), ":u", AttributeValue.fromS(userId)))
+                .expressionAttributeValues(Map.of(
+                        ":failed",
+                        AttributeValue.fromS(ImageRecord.FAILED),
+                        ":pending",
+                        AttributeValue.fromS(ImageRecord.PENDING),
+                        ":r",
+                        AttributeValue.fromS(reason),
+                        ":t",
+                        AttributeValue.fromS(Times.iso(now)),
+                        ":u",
+                        AttributeValue.fromS(userId)))
                 .build();
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().update(markFailed).build());
@@ -88,12 +103,18 @@ public final class Images {
     /** PENDING to SUCCEEDED; false when the row is no longer PENDING (the sweeper refunded it meanwhile). */
     public boolean markSucceeded(String imageId, Instant now) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of("imageId", AttributeValue.fromS(imageId)))
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("imageId", AttributeValue.fromS(imageId)))
                     .updateExpression("SET #s = :ok, settledAt = :t REMOVE pending")
                     .conditionExpression("#s = :pending")
                     .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(":ok", AttributeValue.fromS(ImageRecord.SUCCEEDED),
-                            ":pending", AttributeValue.fromS(ImageRecord.PENDING), ":t", AttributeValue.fromS(Times.iso(now)))));
+                    .expressionAttributeValues(Map.of(
+                            ":ok",
+                            AttributeValue.fromS(ImageRecord.SUCCEEDED),
+                            ":pending",
+                            AttributeValue.fromS(ImageRecord.PENDING),
+                            ":t",
+                            AttributeValue.fromS(Times.iso(now)))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -102,18 +123,24 @@ public final class Images {
 
     public Optional<ImageRecord> get(String imageId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of("imageId", AttributeValue.fromS(imageId))).consistentRead(true)).item();
+                        .key(Map.of("imageId", AttributeValue.fromS(imageId)))
+                        .consistentRead(true))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(record(item));
     }
 
     /** Deletes a settled row of its owner; false when it is missing, someone else's, or still PENDING. */
     public boolean delete(String imageId, String userId) {
         try {
-            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("imageId", AttributeValue.fromS(imageId)))
+            dynamo.deleteItem(b -> b.tableName(table)
+                    .key(Map.of("imageId", AttributeValue.fromS(imageId)))
                     .conditionExpression("userId = :u AND #s <> :pending")
                     .expressionAttributeNames(Map.of("#s", "status"))
-                    .expressionAttributeValues(Map.of(":u", AttributeValue.fromS(userId),
-                            ":pending", AttributeValue.fromS(ImageRecord.PENDING))));
+                    .expressionAttributeValues(Map.of(
+                            ":u",
+                            AttributeValue.fromS(userId),
+                            ":pending",
+                            AttributeValue.fromS(ImageRecord.PENDING))));
             return true;
         } catch (ConditionalCheckFailedException e) {
             return false;
@@ -122,17 +149,25 @@ public final class Images {
 
     /** A user's images, newest first; the cursor cannot reach another user's rows. */
     public Page<ImageRecord> page(String userId, int limit, String cursor) {
-        return Dynamo.newestFirst(dynamo, table, BY_USER, PAGE_KEYS, userId, limit, cursor).map(Images::record);
+        return Dynamo.newestFirst(dynamo, table, BY_USER, PAGE_KEYS, userId, limit, cursor)
+                .map(Images::record);
     }
 
     /** Rows still PENDING that were created before the cutoff (from the sparse index). */
     public List<ImageRecord> pendingBefore(Instant cutoff, int max) {
-        return Dynamo.pendingBefore(dynamo, table, PENDING_INDEX, "createdAt", Times.iso(cutoff), max).stream().map(Images::record).toList();
+        return Dynamo.pendingBefore(dynamo, table, PENDING_INDEX, "createdAt", Times.iso(cutoff), max).stream()
+                .map(Images::record)
+                .toList();
     }
 
     public static ImageRecord record(Map<String, AttributeValue> i) {
-        return new ImageRecord(str(i, "imageId"), str(i, "userId"), str(i, "prompt"), str(i, "status"), str(i, "s3Key"),
-                str(i, "createdAt"), str(i, "failureReason"));
+        return new ImageRecord(
+                str(i, "imageId"),
+                str(i, "userId"),
+                str(i, "prompt"),
+                str(i, "status"),
+                str(i, "s3Key"),
+                str(i, "createdAt"),
+                str(i, "failureReason"));
     }
-
 }

@@ -40,9 +40,12 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
         public Pay validated() {
             String bank = bankCode == null || bankCode.isBlank() ? null : bankCode.trim();
             if (bank != null && !BANK.matcher(bank).matches()) {
-                throw ApiException.invalid("bankCode", "must be a VNPAY bank code such as NCB, VNPAYQR, VNBANK or INTCARD");
+                throw ApiException.invalid(
+                        "bankCode", "must be a VNPAY bank code such as NCB, VNPAYQR, VNBANK or INTCARD");
             }
-            return new Pay(Check.id("packageId", packageId), bank,
+            return new Pay(
+                    Check.id("packageId", packageId),
+                    bank,
                     locale == null ? "vn" : Check.oneOf("locale", locale, List.of("vn", "en")));
         }
     }
@@ -59,10 +62,17 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
     public static PaymentService service(Config config, DynamoDbClient dynamo, Clock clock) {
         Payments payments = Payments.from(dynamo, config);
         Vnpay vnpay = Vnpay.from(config);
-        return new PaymentService(payments, IdempotencyKeys.from(dynamo, config), Users.from(dynamo, config), vnpay,
+        return new PaymentService(
+                payments,
+                IdempotencyKeys.from(dynamo, config),
+                Users.from(dynamo, config),
+                vnpay,
                 PaymentReconcileHandler.reconciler(config, payments, vnpay, clock),
-                CreditPackage.parse(config.get("CREDIT_PACKAGES", CreditPackage.DEFAULT)), config.require("VNPAY_RETURN_URL"),
-                config.get("VNPAY_ORDER_TYPE", "other"), Duration.ofMinutes(config.getInt("PAYMENT_WINDOW_MINUTES", 15)), clock);
+                CreditPackage.parse(config.get("CREDIT_PACKAGES", CreditPackage.DEFAULT)),
+                config.require("VNPAY_RETURN_URL"),
+                config.get("VNPAY_ORDER_TYPE", "other"),
+                Duration.ofMinutes(config.getInt("PAYMENT_WINDOW_MINUTES", 15)),
+                clock);
     }
 
     public PaymentHandler(Config config, PaymentService payments) {
@@ -76,7 +86,8 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
                     Caller caller = r.caller();
                     String key = idempotencyKey(r.header("Idempotency-Key"));
                     Pay pay = Body.parse(r, Pay.class);
-                    PaymentService.Created c = payments.create(caller, pay.packageId(), pay.bankCode(), pay.locale(), r.sourceIp(), key);
+                    PaymentService.Created c =
+                            payments.create(caller, pay.packageId(), pay.bankCode(), pay.locale(), r.sourceIp(), key);
                     return c.replayed() ? ApiResponse.ok(c.payment()) : ApiResponse.created(c.payment());
                 })
                 .add("GET", "/payment/vnpay-ipn", r -> ApiResponse.ok(payments.ipn(r.queryParams())))
@@ -85,17 +96,27 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
                     if (resultPage == null) {
                         return ApiResponse.ok(result);
                     }
-                    return ApiResponse.redirect(resultPage + (resultPage.contains("?") ? "&" : "?")
-                            + "transactionId=" + enc(result.transactionId()) + "&status=" + enc(result.status()));
+                    return ApiResponse.redirect(resultPage + (resultPage.contains("?") ? "&" : "?") + "transactionId="
+                            + enc(result.transactionId()) + "&status=" + enc(result.status()));
                 })
-                .add("GET", "/payment/transactions", r -> ApiResponse.ok(payments.list(r.caller().userId(),
-                        Check.intParam("limit", r.query("limit"), 1, 50, 20), r.query("cursor"))))
-                .add("GET", "/payment/transactions/{transactionId}", r -> ApiResponse.ok(payments.get(r.caller().userId(),
-                        Check.id("transactionId", r.pathParam("transactionId")))));
-        this.gateway = new Dispatcher(config, router).primeWith("PaymentHandler",
-                Dispatcher.synthetic("GET", "/payment/packages", null, null),
-                Dispatcher.synthetic("GET", "/payment/transactions", null, null),
-                Dispatcher.synthetic("POST", "/user/pay-vnpay", null, "{\"packageId\":\"no such package\"}"));
+                .add(
+                        "GET",
+                        "/payment/transactions",
+                        r -> ApiResponse.ok(payments.list(
+                                r.caller().userId(),
+                                Check.intParam("limit", r.query("limit"), 1, 50, 20),
+                                r.query("cursor"))))
+                .add(
+                        "GET",
+                        "/payment/transactions/{transactionId}",
+                        r -> ApiResponse.ok(payments.get(
+                                r.caller().userId(), Check.id("transactionId", r.pathParam("transactionId")))));
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "PaymentHandler",
+                        Dispatcher.synthetic("GET", "/payment/packages", null, null),
+                        Dispatcher.synthetic("GET", "/payment/transactions", null, null),
+                        Dispatcher.synthetic("POST", "/user/pay-vnpay", null, "{\"packageId\":\"no such package\"}"));
     }
 
     private static String enc(String v) {
@@ -108,7 +129,8 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
             return null;
         }
         if (!KEY.matcher(header).matches()) {
-            throw ApiException.invalid("Idempotency-Key", "must be 1-128 letters, digits, '-', '_', '.' or ':' (a UUID is a good key)");
+            throw ApiException.invalid(
+                    "Idempotency-Key", "must be 1-128 letters, digits, '-', '_', '.' or ':' (a UUID is a good key)");
         }
         return header;
     }
@@ -121,5 +143,4 @@ public final class PaymentHandler implements RequestHandler<APIGatewayProxyReque
     public Router router() {
         return gateway.router();
     }
-
 }

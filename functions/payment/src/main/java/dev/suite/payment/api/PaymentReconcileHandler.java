@@ -39,7 +39,10 @@ public final class PaymentReconcileHandler implements RequestHandler<Map<String,
 
     /** Tests pass their own clock and a smaller batch. */
     public PaymentReconcileHandler(Config config, Payments payments, Clock clock, int maxRows) {
-        this(reconciler(config, payments, Vnpay.from(config), clock), config.getInt("VNPAY_CALL_TIMEOUT_MS", 8_000) + 2_000L, maxRows,
+        this(
+                reconciler(config, payments, Vnpay.from(config), clock),
+                config.getInt("VNPAY_CALL_TIMEOUT_MS", 8_000) + 2_000L,
+                maxRows,
                 payments);
     }
 
@@ -47,18 +50,26 @@ public final class PaymentReconcileHandler implements RequestHandler<Map<String,
         this.reconciler = reconciler;
         this.reserveMillis = reserveMillis;
         this.maxRows = maxRows;
-        Priming.register("PaymentReconcileHandler", () -> payments.due(Instant.EPOCH, 1), () -> { });
+        Priming.register("PaymentReconcileHandler", () -> payments.due(Instant.EPOCH, 1), () -> {});
     }
 
-    /** The reconciler of a configuration: PAYMENT_LATE_RECONCILE_HOURS bounds how long EXPIRED rows are still checked. */
+    /**
+     * The reconciler of a configuration: PAYMENT_LATE_RECONCILE_HOURS bounds how long EXPIRED rows are still checked.
+     */
     public static Reconciler reconciler(Config config, Payments payments, Vnpay vnpay, Clock clock) {
-        return new Reconciler(payments, vnpay, config.get("SERVER_IP", "127.0.0.1"),
-                Duration.ofHours(config.getInt("PAYMENT_LATE_RECONCILE_HOURS", 24)), clock);
+        return new Reconciler(
+                payments,
+                vnpay,
+                config.get("SERVER_IP", "127.0.0.1"),
+                Duration.ofHours(config.getInt("PAYMENT_LATE_RECONCILE_HOURS", 24)),
+                clock);
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
-        return Log.around(context, context == null ? null : context.getAwsRequestId(),
+        return Log.around(
+                context,
+                context == null ? null : context.getAwsRequestId(),
                 () -> reconcile(context == null ? () -> Long.MAX_VALUE : () -> context.getRemainingTimeInMillis()));
     }
 
@@ -72,7 +83,8 @@ public final class PaymentReconcileHandler implements RequestHandler<Map<String,
         out.put("review", s.review());
         out.put("errors", s.errors());
         out.put("stoppedEarly", s.stoppedEarly());
-        if (s.succeeded() + s.failed() + s.expired() + s.stillPending() + s.review() + s.errors() > 0 || s.stoppedEarly()) {
+        if (s.succeeded() + s.failed() + s.expired() + s.stillPending() + s.review() + s.errors() > 0
+                || s.stoppedEarly()) {
             LOG.info("payment reconciliation: {}", out);
         }
         return out;

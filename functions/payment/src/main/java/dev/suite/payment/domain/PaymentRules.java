@@ -30,11 +30,11 @@ public final class PaymentRules {
     public static final String FAILED_STATUS = "02";
     /** Statuses where VNPAY holds or moves the money back: never terminal; at the deadline a person reviews them. */
     public static final Set<String> HELD = Set.of("04", "05", "06", "07", "09");
+
     static final Duration FIRST_RETRY = Duration.ofMinutes(5);
     static final Duration LONGEST_RETRY = Duration.ofHours(2);
 
-    private PaymentRules() {
-    }
+    private PaymentRules() {}
 
     /** Success only when vnp_ResponseCode and vnp_TransactionStatus are both 00. */
     public static boolean paid(String responseCode, String transactionStatus) {
@@ -53,7 +53,8 @@ public final class PaymentRules {
      * A signed querydr answer. {@code amountMatches}: VNPAY's amount is the order's; {@code windowClosed}: the
      * payment window is over. A success with a wrong amount is never credited (it stays for review).
      */
-    public static Outcome querydr(String responseCode, String transactionStatus, boolean amountMatches, boolean windowClosed) {
+    public static Outcome querydr(
+            String responseCode, String transactionStatus, boolean amountMatches, boolean windowClosed) {
         if ("91".equals(responseCode)) {
             return windowClosed ? Outcome.EXPIRED : Outcome.PENDING;
         }
@@ -87,7 +88,10 @@ public final class PaymentRules {
      * "nothing paid" simply stops being checked (null); anything else (still PENDING, money held, errors) is REVIEW.
      */
     public static String atDeadline(String status, String lastStatus) {
-        boolean nothingPaid = lastStatus == null || lastStatus.isEmpty() || NOT_COMPLETED.equals(lastStatus) || "91".equals(lastStatus);
+        boolean nothingPaid = lastStatus == null
+                || lastStatus.isEmpty()
+                || NOT_COMPLETED.equals(lastStatus)
+                || "91".equals(lastStatus);
         return PaymentRecord.EXPIRED.equals(status) && nothingPaid ? null : PaymentRecord.REVIEW;
     }
 }

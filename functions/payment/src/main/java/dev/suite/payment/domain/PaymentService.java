@@ -39,11 +39,19 @@ public final class PaymentService {
     private final Clock clock;
 
     /** The answer of POST /user/pay-vnpay; {@code replayed} when an Idempotency-Key repeated an earlier call. */
-    public record Created(Views.PaymentCreated payment, boolean replayed) {
-    }
+    public record Created(Views.PaymentCreated payment, boolean replayed) {}
 
-    public PaymentService(Payments payments, IdempotencyKeys keys, Users users, Vnpay vnpay, Reconciler reconciler,
-                          List<CreditPackage> packages, String returnUrl, String orderType, Duration window, Clock clock) {
+    public PaymentService(
+            Payments payments,
+            IdempotencyKeys keys,
+            Users users,
+            Vnpay vnpay,
+            Reconciler reconciler,
+            List<CreditPackage> packages,
+            String returnUrl,
+            String orderType,
+            Duration window,
+            Clock clock) {
         this.payments = payments;
         this.keys = keys;
         this.users = users;
@@ -65,16 +73,32 @@ public final class PaymentService {
      * trigger failed). With an idempotency key, the first call's answer is kept with the key in the same
      * transaction as the row: the same key and body answer it again, another body with the key is 409.
      */
-    public Created create(Caller caller, String packageId, String bankCode, String locale, String ipAddr, String idempotencyKey) {
+    public Created create(
+            Caller caller, String packageId, String bankCode, String locale, String ipAddr, String idempotencyKey) {
         CreditPackage p = CreditPackage.find(packages, packageId)
-                .orElseThrow(() -> ApiException.invalid("packageId", "is not one of the packages of GET /payment/packages"));
+                .orElseThrow(
+                        () -> ApiException.invalid("packageId", "is not one of the packages of GET /payment/packages"));
         Instant now = Instant.now(clock);
         users.ensure(caller, now);
         Instant expires = now.plus(window);
         String txnRef = Ids.at(now);
         String orderInfo = "Mua goi " + p.id() + " " + p.credits() + " credits don " + txnRef;
-        PaymentRecord record = new PaymentRecord(txnRef, caller.userId(), p.id(), p.credits(), p.amountVnd(), PaymentRecord.PENDING,
-                Times.iso(now), Times.iso(expires), Vnpay.date(now), orderInfo, ipAddr, null, null, null, null);
+        PaymentRecord record = new PaymentRecord(
+                txnRef,
+                caller.userId(),
+                p.id(),
+                p.credits(),
+                p.amountVnd(),
+                PaymentRecord.PENDING,
+                Times.iso(now),
+                Times.iso(expires),
+                Vnpay.date(now),
+                orderInfo,
+                ipAddr,
+                null,
+                null,
+                null,
+                null);
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("vnp_Version", Vnpay.VERSION);
         fields.put("vnp_Command", "pay");
@@ -99,7 +123,8 @@ public final class PaymentService {
         }
         String id = "pay-vnpay#" + caller.userId() + "#" + idempotencyKey;
         String fingerprint = String.join("|", p.id(), String.valueOf(bankCode), locale);
-        IdempotencyKeys.Claim claim = new IdempotencyKeys.Claim(fingerprint, txnRef, created.paymentUrl(), created.expiresAt());
+        IdempotencyKeys.Claim claim =
+                new IdempotencyKeys.Claim(fingerprint, txnRef, created.paymentUrl(), created.expiresAt());
         for (int attempt = 1; ; attempt++) {
             try {
                 Optional<Payments.ClaimRefusal> refused = payments.createClaimed(record, keys.claim(id, claim, now));
@@ -119,7 +144,8 @@ public final class PaymentService {
             Optional<IdempotencyKeys.Claim> earlier = keys.get(id);
             if (earlier.isPresent()) {
                 if (!earlier.get().fingerprint().equals(fingerprint)) {
-                    throw ApiException.conflict("IDEMPOTENCY_KEY_REUSED",
+                    throw ApiException.conflict(
+                            "IDEMPOTENCY_KEY_REUSED",
                             "this Idempotency-Key was used for another request; use a new key for a new payment");
                 }
                 IdempotencyKeys.Claim c = earlier.get();
@@ -135,7 +161,8 @@ public final class PaymentService {
                 return IpnAnswer.CHECKSUM;
             }
             String ref = params.get("vnp_TxnRef");
-            PaymentRecord p = ref == null || ref.length() > 64 ? null : payments.get(ref).orElse(null);
+            PaymentRecord p =
+                    ref == null || ref.length() > 64 ? null : payments.get(ref).orElse(null);
             if (p == null || !vnpay.tmnCode().equals(params.get("vnp_TmnCode"))) {
                 return IpnAnswer.NOT_FOUND;
             }
@@ -149,15 +176,24 @@ public final class PaymentService {
             String status = params.get("vnp_TransactionStatus");
             switch (PaymentRules.ipn(params.get("vnp_ResponseCode"), status)) {
                 case SUCCEEDED:
-                    return payments.settlePaid(p, params.get("vnp_TransactionNo"), params.get("vnp_BankCode"), params.get("vnp_PayDate"), now)
-                            ? IpnAnswer.CONFIRMED : IpnAnswer.ALREADY;
+                    return payments.settlePaid(
+                                    p,
+                                    params.get("vnp_TransactionNo"),
+                                    params.get("vnp_BankCode"),
+                                    params.get("vnp_PayDate"),
+                                    now)
+                            ? IpnAnswer.CONFIRMED
+                            : IpnAnswer.ALREADY;
                 case FAILED:
                     return payments.markFailed(p.transactionId(), params.getOrDefault("vnp_ResponseCode", "99"), now)
-                            || PaymentRecord.REVIEW.equals(p.status()) ? IpnAnswer.CONFIRMED : IpnAnswer.ALREADY;
+                                    || PaymentRecord.REVIEW.equals(p.status())
+                            ? IpnAnswer.CONFIRMED
+                            : IpnAnswer.ALREADY;
                 default:
                     // held, reversed, refunding or not completed: not final; the reconciler keeps asking querydr
                     payments.noteStatus(p.transactionId(), status, now);
-                    LOG.info("IPN for {} with vnp_TransactionStatus {}: left {}", p.transactionId(), status, p.status());
+                    LOG.info(
+                            "IPN for {} with vnp_TransactionStatus {}: left {}", p.transactionId(), status, p.status());
                     return IpnAnswer.CONFIRMED;
             }
         } catch (RuntimeException e) {
@@ -192,7 +228,9 @@ public final class PaymentService {
     }
 
     public Views.Transaction get(String userId, String transactionId) {
-        return payments.get(transactionId).filter(p -> p.userId().equals(userId)).map(Views.Transaction::of)
+        return payments.get(transactionId)
+                .filter(p -> p.userId().equals(userId))
+                .map(Views.Transaction::of)
                 .orElseThrow(() -> ApiException.notFound("transaction"));
     }
 }

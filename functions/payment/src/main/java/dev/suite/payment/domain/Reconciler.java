@@ -30,8 +30,8 @@ public final class Reconciler {
     private final Clock clock;
 
     /** What one run did. */
-    public record Summary(int succeeded, int failed, int expired, int stillPending, int review, int errors, boolean stoppedEarly) {
-    }
+    public record Summary(
+            int succeeded, int failed, int expired, int stillPending, int review, int errors, boolean stoppedEarly) {}
 
     public Reconciler(Payments payments, Vnpay vnpay, String serverIp, Duration lateWindow, Clock clock) {
         this.payments = payments;
@@ -52,18 +52,21 @@ public final class Reconciler {
         for (PaymentRecord p : due) {
             if (remainingMillis.getAsLong() < reserveMillis) {
                 stoppedEarly = true;
-                LOG.warn("reconciliation stops with {} due rows left: the invocation is running out of time", due.size() - sum(counts));
+                LOG.warn(
+                        "reconciliation stops with {} due rows left: the invocation is running out of time",
+                        due.size() - sum(counts));
                 break;
             }
             try {
                 String status = check(p);
-                counts[switch (status) {
-                    case PaymentRecord.SUCCEEDED -> 0;
-                    case PaymentRecord.FAILED -> 1;
-                    case PaymentRecord.EXPIRED -> 2;
-                    case PaymentRecord.REVIEW -> 4;
-                    default -> 3;
-                }]++;
+                counts[
+                        switch (status) {
+                            case PaymentRecord.SUCCEEDED -> 0;
+                            case PaymentRecord.FAILED -> 1;
+                            case PaymentRecord.EXPIRED -> 2;
+                            case PaymentRecord.REVIEW -> 4;
+                            default -> 3;
+                        }]++;
             } catch (RuntimeException e) {
                 counts[5]++;
                 LOG.error("reconciling payment {} failed: {}", p.transactionId(), e.toString());
@@ -87,10 +90,19 @@ public final class Reconciler {
             Instant now = Instant.now(clock);
             Instant giveUp = giveUpAt(p);
             if (!now.isBefore(giveUp)) {
-                payments.review(p.transactionId(), "reconciliation kept failing: " + cause.getClass().getSimpleName(), now);
+                payments.review(
+                        p.transactionId(),
+                        "reconciliation kept failing: " + cause.getClass().getSimpleName(),
+                        now);
             } else {
-                payments.retryLater(p.transactionId(), p.status(),
-                        new Attempt(p.attempts() + 1, PaymentRules.nextAttempt(p.attempts() + 1, now, giveUp), p.lastStatus()), now);
+                payments.retryLater(
+                        p.transactionId(),
+                        p.status(),
+                        new Attempt(
+                                p.attempts() + 1,
+                                PaymentRules.nextAttempt(p.attempts() + 1, now, giveUp),
+                                p.lastStatus()),
+                        now);
             }
         } catch (RuntimeException e) {
             LOG.error("payment {} could not be rescheduled; it stays due: {}", p.transactionId(), e.toString());
@@ -111,46 +123,73 @@ public final class Reconciler {
         Instant giveUp = giveUpAt(p);
         Vnpay.QueryResult q = null;
         try {
-            q = vnpay.queryDr(Ids.at(now).substring(0, 26), p.transactionId(), p.vnpCreateDate(), "Query " + p.transactionId(),
-                    serverIp, now);
+            q = vnpay.queryDr(
+                    Ids.at(now).substring(0, 26),
+                    p.transactionId(),
+                    p.vnpCreateDate(),
+                    "Query " + p.transactionId(),
+                    serverIp,
+                    now);
         } catch (Vnpay.QueryFailed e) {
             LOG.warn("querydr for {} failed: {}", p.transactionId(), e.getMessage());
         }
         boolean amountMatches = q != null && q.amount() == p.amountVnd() * 100;
-        Outcome outcome = q == null ? Outcome.PENDING
-                : PaymentRules.querydr(q.responseCode(), q.transactionStatus(), amountMatches, !now.isBefore(Instant.parse(p.expiresAt())));
+        Outcome outcome = q == null
+                ? Outcome.PENDING
+                : PaymentRules.querydr(
+                        q.responseCode(),
+                        q.transactionStatus(),
+                        amountMatches,
+                        !now.isBefore(Instant.parse(p.expiresAt())));
         if (q != null && q.paid() && !amountMatches) {
-            LOG.error("querydr for {} reports amount {} but the order is {} VND: not credited", p.transactionId(), q.amount(), p.amountVnd());
+            LOG.error(
+                    "querydr for {} reports amount {} but the order is {} VND: not credited",
+                    p.transactionId(),
+                    q.amount(),
+                    p.amountVnd());
         }
         switch (outcome) {
             case SUCCEEDED:
-                return payments.settlePaid(p, q.transactionNo(), q.bankCode(), q.payDate(), now) ? PaymentRecord.SUCCEEDED
-                        : payments.get(p.transactionId()).map(PaymentRecord::status).orElse(p.status());
+                return payments.settlePaid(p, q.transactionNo(), q.bankCode(), q.payDate(), now)
+                        ? PaymentRecord.SUCCEEDED
+                        : payments.get(p.transactionId())
+                                .map(PaymentRecord::status)
+                                .orElse(p.status());
             case FAILED:
-                return payments.markFailed(p.transactionId(), q.transactionStatus(), now) ? PaymentRecord.FAILED
-                        : payments.get(p.transactionId()).map(PaymentRecord::status).orElse(p.status());
+                return payments.markFailed(p.transactionId(), q.transactionStatus(), now)
+                        ? PaymentRecord.FAILED
+                        : payments.get(p.transactionId())
+                                .map(PaymentRecord::status)
+                                .orElse(p.status());
             default:
                 break;
         }
-        String lastStatus = q == null ? p.lastStatus() : "00".equals(q.responseCode()) ? q.transactionStatus()
-                : "91".equals(q.responseCode()) ? "91" : p.lastStatus();
-        String responseCode = q == null ? null : "00".equals(q.responseCode()) ? q.transactionStatus() : q.responseCode();
+        String lastStatus = q == null
+                ? p.lastStatus()
+                : "00".equals(q.responseCode())
+                        ? q.transactionStatus()
+                        : "91".equals(q.responseCode()) ? "91" : p.lastStatus();
+        String responseCode =
+                q == null ? null : "00".equals(q.responseCode()) ? q.transactionStatus() : q.responseCode();
         boolean expires = outcome == Outcome.EXPIRED && PaymentRecord.PENDING.equals(p.status());
         String status = expires ? PaymentRecord.EXPIRED : p.status();
         if (!now.isBefore(giveUp)) {
             String end = PaymentRules.atDeadline(status, lastStatus);
             if (end == null) {
                 if (expires) {
-                    payments.expire(p.transactionId(), responseCode, new Attempt(p.attempts() + 1, now, lastStatus), now);
+                    payments.expire(
+                            p.transactionId(), responseCode, new Attempt(p.attempts() + 1, now, lastStatus), now);
                 }
                 payments.close(p.transactionId(), now);
                 return PaymentRecord.EXPIRED;
             }
-            String reason = lastStatus == null || lastStatus.isEmpty() ? "no definite answer from querydr by the deadline"
+            String reason = lastStatus == null || lastStatus.isEmpty()
+                    ? "no definite answer from querydr by the deadline"
                     : "vnp_TransactionStatus " + lastStatus + " at the deadline";
             return payments.review(p.transactionId(), reason, now) ? PaymentRecord.REVIEW : status;
         }
-        Attempt next = new Attempt(p.attempts() + 1, PaymentRules.nextAttempt(p.attempts() + 1, now, giveUp), lastStatus);
+        Attempt next =
+                new Attempt(p.attempts() + 1, PaymentRules.nextAttempt(p.attempts() + 1, now, giveUp), lastStatus);
         if (expires) {
             payments.expire(p.transactionId(), responseCode, next, now);
         } else {

@@ -32,7 +32,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Vnpay {
     public static final String VERSION = "2.1.0";
     public static final ZoneId VIETNAM = ZoneId.of("Asia/Ho_Chi_Minh");
-    public static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(VIETNAM);
+    public static final DateTimeFormatter DATE =
+            DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(VIETNAM);
     public static final String SANDBOX_PAY_URL = "https://sandbox.vnpayment.vn/paymentv2/vpcpay.html";
     public static final String SANDBOX_API_URL = "https://sandbox.vnpayment.vn/merchant_webapi/api/transaction";
 
@@ -51,8 +52,11 @@ public final class Vnpay {
     }
 
     public static Vnpay from(Config config) {
-        return new Vnpay(Secrets.supplier(config, "VNPAY_TMN_CODE"), Secrets.supplier(config, "VNPAY_HASH_SECRET"),
-                config.get("VNPAY_URL", SANDBOX_PAY_URL), config.get("VNPAY_API_URL", SANDBOX_API_URL),
+        return new Vnpay(
+                Secrets.supplier(config, "VNPAY_TMN_CODE"),
+                Secrets.supplier(config, "VNPAY_HASH_SECRET"),
+                config.get("VNPAY_URL", SANDBOX_PAY_URL),
+                config.get("VNPAY_API_URL", SANDBOX_API_URL),
                 Http.client(config, "VNPAY", 3_000, 8_000, 8_000));
     }
 
@@ -64,13 +68,19 @@ public final class Vnpay {
         return DATE.format(t);
     }
 
-    /** The string that is signed: non-empty vnp_* fields but the hash ones, sorted, values URL-encoded (US-ASCII, space as '+'). */
+    /**
+     * The string that is signed: non-empty vnp_* fields but the hash ones, sorted, values URL-encoded (US-ASCII, space
+     * as '+').
+     */
     public static String canonical(Map<String, String> fields) {
         StringBuilder sb = new StringBuilder();
         for (Map.Entry<String, String> e : new TreeMap<>(fields).entrySet()) {
             String k = e.getKey();
-            if (!k.startsWith("vnp_") || k.equals("vnp_SecureHash") || k.equals("vnp_SecureHashType")
-                    || e.getValue() == null || e.getValue().isEmpty()) {
+            if (!k.startsWith("vnp_")
+                    || k.equals("vnp_SecureHash")
+                    || k.equals("vnp_SecureHashType")
+                    || e.getValue() == null
+                    || e.getValue().isEmpty()) {
                 continue;
             }
             if (sb.length() > 0) {
@@ -107,13 +117,20 @@ public final class Vnpay {
             return false;
         }
         String expected = sign(params);
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.US_ASCII),
                 given.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** What querydr said, with its signature already checked. */
-    public record QueryResult(String responseCode, String transactionStatus, long amount, String transactionNo, String bankCode,
-                              String payDate, String message) {
+    public record QueryResult(
+            String responseCode,
+            String transactionStatus,
+            long amount,
+            String transactionNo,
+            String bankCode,
+            String payDate,
+            String message) {
         public boolean paid() {
             return "00".equals(responseCode) && "00".equals(transactionStatus);
         }
@@ -126,11 +143,13 @@ public final class Vnpay {
         }
     }
 
-    public QueryResult queryDr(String requestId, String txnRef, String transactionDate, String orderInfo, String ipAddr, Instant now)
+    public QueryResult queryDr(
+            String requestId, String txnRef, String transactionDate, String orderInfo, String ipAddr, Instant now)
             throws QueryFailed {
         String tmn = tmnCode.get();
         String createDate = date(now);
-        String data = String.join("|", requestId, VERSION, "querydr", tmn, txnRef, transactionDate, createDate, ipAddr, orderInfo);
+        String data = String.join(
+                "|", requestId, VERSION, "querydr", tmn, txnRef, transactionDate, createDate, ipAddr, orderInfo);
         Map<String, String> body = new LinkedHashMap<>();
         body.put("vnp_RequestId", requestId);
         body.put("vnp_Version", VERSION);
@@ -163,13 +182,26 @@ public final class Vnpay {
         }
         String code = text(r, "vnp_ResponseCode");
         if (r.hasNonNull("vnp_SecureHash")) {
-            String signed = String.join("|", text(r, "vnp_ResponseId"), text(r, "vnp_Command"), code, text(r, "vnp_Message"),
-                    text(r, "vnp_TmnCode"), text(r, "vnp_TxnRef"), text(r, "vnp_Amount"), text(r, "vnp_BankCode"),
-                    text(r, "vnp_PayDate"), text(r, "vnp_TransactionNo"), text(r, "vnp_TransactionType"),
-                    text(r, "vnp_TransactionStatus"), text(r, "vnp_OrderInfo"), text(r, "vnp_PromotionCode"),
+            String signed = String.join(
+                    "|",
+                    text(r, "vnp_ResponseId"),
+                    text(r, "vnp_Command"),
+                    code,
+                    text(r, "vnp_Message"),
+                    text(r, "vnp_TmnCode"),
+                    text(r, "vnp_TxnRef"),
+                    text(r, "vnp_Amount"),
+                    text(r, "vnp_BankCode"),
+                    text(r, "vnp_PayDate"),
+                    text(r, "vnp_TransactionNo"),
+                    text(r, "vnp_TransactionType"),
+                    text(r, "vnp_TransactionStatus"),
+                    text(r, "vnp_OrderInfo"),
+                    text(r, "vnp_PromotionCode"),
                     text(r, "vnp_PromotionAmount"));
             String expected = hmacSha512(hashSecret.get(), signed);
-            if (!MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII),
+            if (!MessageDigest.isEqual(
+                    expected.getBytes(StandardCharsets.US_ASCII),
                     text(r, "vnp_SecureHash").toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII))) {
                 throw new QueryFailed("querydr response signature does not match");
             }
@@ -185,8 +217,14 @@ public final class Vnpay {
         } catch (NumberFormatException e) {
             throw new QueryFailed("querydr amount is not a number");
         }
-        return new QueryResult(code, text(r, "vnp_TransactionStatus"), amount, text(r, "vnp_TransactionNo"),
-                text(r, "vnp_BankCode"), text(r, "vnp_PayDate"), text(r, "vnp_Message"));
+        return new QueryResult(
+                code,
+                text(r, "vnp_TransactionStatus"),
+                amount,
+                text(r, "vnp_TransactionNo"),
+                text(r, "vnp_BankCode"),
+                text(r, "vnp_PayDate"),
+                text(r, "vnp_Message"));
     }
 
     private static String text(JsonNode r, String f) {

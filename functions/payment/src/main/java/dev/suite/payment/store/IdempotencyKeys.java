@@ -22,8 +22,7 @@ public final class IdempotencyKeys {
     private final String table;
 
     /** What the first call with a key asked ({@code fingerprint}) and answered. */
-    public record Claim(String fingerprint, String transactionId, String paymentUrl, String expiresAt) {
-    }
+    public record Claim(String fingerprint, String transactionId, String paymentUrl, String expiresAt) {}
 
     public IdempotencyKeys(DynamoDbClient dynamo, String table) {
         this.dynamo = dynamo;
@@ -43,17 +42,27 @@ public final class IdempotencyKeys {
         item.put("paymentUrl", AttributeValue.fromS(claim.paymentUrl()));
         item.put("paymentExpiresAt", AttributeValue.fromS(claim.expiresAt()));
         item.put("expiresAt", AttributeValue.fromN(Long.toString(now.plus(KEEP).getEpochSecond())));
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                .conditionExpression("attribute_not_exists(id)").build()).build();
+        return TransactWriteItem.builder()
+                .put(Put.builder()
+                        .tableName(table)
+                        .item(item)
+                        .conditionExpression("attribute_not_exists(id)")
+                        .build())
+                .build();
     }
 
     public Optional<Claim> get(String id) {
-        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table).key(Map.of("id", AttributeValue.fromS(id)))
-                .consistentRead(true)).item();
+        Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
+                        .key(Map.of("id", AttributeValue.fromS(id)))
+                        .consistentRead(true))
+                .item();
         if (item == null || item.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new Claim(item.get("fingerprint").s(), item.get("transactionId").s(), item.get("paymentUrl").s(),
+        return Optional.of(new Claim(
+                item.get("fingerprint").s(),
+                item.get("transactionId").s(),
+                item.get("paymentUrl").s(),
                 item.get("paymentExpiresAt").s()));
     }
 }

@@ -37,14 +37,14 @@ public final class Payments {
     public static final String BY_USER = "user-createdAt-index";
     /** Sparse: rows carry {@code pending} while the reconciler owes them a check, sorted by when it is due. */
     public static final String RECONCILE_INDEX = "pending-next-attempt-index";
+
     private static final String ATTEMPT_SET = "attempts = :n, nextAttemptAt = :next, lastStatus = :ls";
     private final DynamoDbClient dynamo;
     private final Credits credits;
     private final String table;
 
     /** The reconciler's bookkeeping after a check that settled nothing. */
-    public record Attempt(int attempts, Instant next, String lastStatus) {
-    }
+    public record Attempt(int attempts, Instant next, String lastStatus) {}
 
     public Payments(DynamoDbClient dynamo, Credits credits, String table) {
         this.dynamo = dynamo;
@@ -58,19 +58,25 @@ public final class Payments {
 
     public void create(PaymentRecord p) {
         Put row = newRow(p);
-        dynamo.putItem(b -> b.tableName(row.tableName()).item(row.item()).conditionExpression(row.conditionExpression()));
+        dynamo.putItem(
+                b -> b.tableName(row.tableName()).item(row.item()).conditionExpression(row.conditionExpression()));
     }
 
     /** Why a claimed create wrote nothing. */
-    public enum ClaimRefusal { KEY_CLAIMED, TRANSACTION_EXISTS }
+    public enum ClaimRefusal {
+        KEY_CLAIMED,
+        TRANSACTION_EXISTS
+    }
 
     /**
      * The row and the claim of an idempotency key in one transaction. Empty when both were written, else why nothing
      * was; a transaction conflict with a concurrent claim throws.
      */
     public Optional<ClaimRefusal> createClaimed(PaymentRecord p, TransactWriteItem claim) {
-        return new Transaction<ClaimRefusal>().guard(claim, ClaimRefusal.KEY_CLAIMED)
-                .guard(TransactWriteItem.builder().put(newRow(p)).build(), ClaimRefusal.TRANSACTION_EXISTS).write(dynamo);
+        return new Transaction<ClaimRefusal>()
+                .guard(claim, ClaimRefusal.KEY_CLAIMED)
+                .guard(TransactWriteItem.builder().put(newRow(p)).build(), ClaimRefusal.TRANSACTION_EXISTS)
+                .write(dynamo);
     }
 
     /** A new PENDING row, on the reconcile index from the end of its window (nextAttemptAt = expiresAt). */
@@ -89,12 +95,18 @@ public final class Payments {
         put(item, "orderInfo", p.orderInfo());
         put(item, "ipAddr", p.ipAddr());
         put(item, "nextAttemptAt", p.expiresAt());
-        return Put.builder().tableName(table).item(item).conditionExpression("attribute_not_exists(transactionId)").build();
+        return Put.builder()
+                .tableName(table)
+                .item(item)
+                .conditionExpression("attribute_not_exists(transactionId)")
+                .build();
     }
 
     public Optional<PaymentRecord> get(String transactionId) {
         Map<String, AttributeValue> item = dynamo.getItem(b -> b.tableName(table)
-                .key(Map.of("transactionId", AttributeValue.fromS(transactionId))).consistentRead(true)).item();
+                        .key(Map.of("transactionId", AttributeValue.fromS(transactionId)))
+                        .consistentRead(true))
+                .item();
         return item == null || item.isEmpty() ? Optional.empty() : Optional.of(record(item));
     }
 
@@ -113,13 +125,16 @@ public final class Payments {
         values.put(":paid", AttributeValue.fromS(nz(payDate)));
         values.put(":rc", AttributeValue.fromS("00"));
         values.put(":t", AttributeValue.fromS(Times.iso(now)));
-        Update settle = Update.builder().tableName(table)
+        Update settle = Update.builder()
+                .tableName(table)
                 .key(Map.of("transactionId", AttributeValue.fromS(p.transactionId())))
-                .updateExpression("SET #s = :ok, vnpTransactionNo = :no, bankCode = :bank, payDate = :paid, responseCode = :rc, "
-                        + "settledAt = :t REMOVE pending")
+                .updateExpression(
+                        "SET #s = :ok, vnpTransactionNo = :no, bankCode = :bank, payDate = :paid, responseCode = :rc, "
+                                + "settledAt = :t REMOVE pending")
                 .conditionExpression("#s IN (:pending, :expired, :review)")
                 .expressionAttributeNames(Map.of("#s", "status"))
-                .expressionAttributeValues(values).build();
+                .expressionAttributeValues(values)
+                .build();
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(TransactWriteItem.builder().update(settle).build());
         items.addAll(credits.grant(p.userId(), p.credits(), "purchase", p.transactionId(), now));
@@ -136,8 +151,11 @@ public final class Payments {
         Map<String, AttributeValue> v = values(now);
         v.put(":to", AttributeValue.fromS(PaymentRecord.FAILED));
         v.put(":rc", AttributeValue.fromS(nz(responseCode)));
-        boolean failed = update(transactionId, "SET #s = :to, responseCode = :rc, settledAt = :t REMOVE pending",
-                "#s IN (:pending, :expired)", v);
+        boolean failed = update(
+                transactionId,
+                "SET #s = :to, responseCode = :rc, settledAt = :t REMOVE pending",
+                "#s IN (:pending, :expired)",
+                v);
         if (failed) {
             Metrics.count(Metrics.PAYMENTS_FAILED, 1);
         }
@@ -152,7 +170,8 @@ public final class Payments {
         Map<String, AttributeValue> v = attemptValues(attempt, now);
         v.put(":to", AttributeValue.fromS(PaymentRecord.EXPIRED));
         v.put(":rc", AttributeValue.fromS(nz(responseCode)));
-        return update(transactionId, "SET #s = :to, responseCode = :rc, settledAt = :t, " + ATTEMPT_SET, "#s = :pending", v);
+        return update(
+                transactionId, "SET #s = :to, responseCode = :rc, settledAt = :t, " + ATTEMPT_SET, "#s = :pending", v);
     }
 
     /** One more unsettled check: the row keeps its status and is due again at {@code attempt.next}. */
@@ -162,7 +181,9 @@ public final class Payments {
         return update(transactionId, "SET " + ATTEMPT_SET, "#s = :was AND attribute_exists(pending)", v);
     }
 
-    /** A notification that decides nothing yet (VNPAY holds or is still processing the payment): remember what it said. */
+    /**
+     * A notification that decides nothing yet (VNPAY holds or is still processing the payment): remember what it said.
+     */
     public boolean noteStatus(String transactionId, String transactionStatus, Instant now) {
         Map<String, AttributeValue> v = values(now);
         v.put(":ls", AttributeValue.fromS(nz(transactionStatus)));
@@ -174,8 +195,11 @@ public final class Payments {
         Map<String, AttributeValue> v = values(now);
         v.put(":to", AttributeValue.fromS(PaymentRecord.REVIEW));
         v.put(":why", AttributeValue.fromS(reason));
-        boolean review = update(transactionId, "SET #s = :to, reviewReason = :why, settledAt = :t REMOVE pending",
-                "#s IN (:pending, :expired)", v);
+        boolean review = update(
+                transactionId,
+                "SET #s = :to, reviewReason = :why, settledAt = :t REMOVE pending",
+                "#s IN (:pending, :expired)",
+                v);
         if (review) {
             LOG.error("payment {} handed over for review: {}", transactionId, reason);
             Metrics.count(Metrics.PAYMENTS_FOR_REVIEW, 1);
@@ -188,10 +212,13 @@ public final class Payments {
         return update(transactionId, "SET settledAt = :t REMOVE pending", "#s = :expired", values(now));
     }
 
-    private boolean update(String transactionId, String expression, String condition, Map<String, AttributeValue> values) {
+    private boolean update(
+            String transactionId, String expression, String condition, Map<String, AttributeValue> values) {
         try {
-            dynamo.updateItem(b -> b.tableName(table).key(Map.of("transactionId", AttributeValue.fromS(transactionId)))
-                    .updateExpression(expression).conditionExpression(condition)
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(Map.of("transactionId", AttributeValue.fromS(transactionId)))
+                    .updateExpression(expression)
+                    .conditionExpression(condition)
                     .expressionAttributeNames(Map.of("#s", "status"))
                     .expressionAttributeValues(used(expression + " " + condition, values)));
             return true;
@@ -228,7 +255,8 @@ public final class Payments {
 
     /** A user's payments, newest first; the cursor cannot reach another user's rows. */
     public Page<PaymentRecord> page(String userId, int limit, String cursor) {
-        return Dynamo.newestFirst(dynamo, table, BY_USER, PAGE_KEYS, userId, limit, cursor).map(Payments::record);
+        return Dynamo.newestFirst(dynamo, table, BY_USER, PAGE_KEYS, userId, limit, cursor)
+                .map(Payments::record);
     }
 
     /**
@@ -237,14 +265,31 @@ public final class Payments {
      */
     public List<PaymentRecord> due(Instant now, int max) {
         return Dynamo.pendingBefore(dynamo, table, RECONCILE_INDEX, "nextAttemptAt", Times.iso(now), max).stream()
-                .map(Payments::record).toList();
+                .map(Payments::record)
+                .toList();
     }
 
     public static PaymentRecord record(Map<String, AttributeValue> i) {
-        return new PaymentRecord(str(i, "transactionId"), str(i, "userId"), str(i, "packageId"), n(i, "credits"), n(i, "amountVnd"),
-                str(i, "status"), str(i, "createdAt"), str(i, "expiresAt"), str(i, "vnpCreateDate"), str(i, "orderInfo"), str(i, "ipAddr"),
-                str(i, "responseCode"), str(i, "vnpTransactionNo"), str(i, "bankCode"), str(i, "payDate"), (int) n(i, "attempts"),
-                str(i, "nextAttemptAt"), str(i, "lastStatus"), str(i, "reviewReason"));
+        return new PaymentRecord(
+                str(i, "transactionId"),
+                str(i, "userId"),
+                str(i, "packageId"),
+                n(i, "credits"),
+                n(i, "amountVnd"),
+                str(i, "status"),
+                str(i, "createdAt"),
+                str(i, "expiresAt"),
+                str(i, "vnpCreateDate"),
+                str(i, "orderInfo"),
+                str(i, "ipAddr"),
+                str(i, "responseCode"),
+                str(i, "vnpTransactionNo"),
+                str(i, "bankCode"),
+                str(i, "payDate"),
+                (int) n(i, "attempts"),
+                str(i, "nextAttemptAt"),
+                str(i, "lastStatus"),
+                str(i, "reviewReason"));
     }
 
     private static void put(Map<String, AttributeValue> item, String k, String v) {

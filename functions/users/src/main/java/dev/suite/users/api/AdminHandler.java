@@ -36,7 +36,8 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
     record RoleChange(String role) implements Validated<RoleChange> {
         @Override
         public RoleChange validated() {
-            return new RoleChange(Check.oneOf("role", role, Arrays.stream(Role.values()).map(Enum::name).toList()));
+            return new RoleChange(Check.oneOf(
+                    "role", role, Arrays.stream(Role.values()).map(Enum::name).toList()));
         }
     }
 
@@ -49,9 +50,15 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
     }
 
     public static AdminService service(Config config, DynamoDbClient dynamo) {
-        return new AdminService(Clients.cognito(config),
-                dynamo, Users.from(dynamo, config), config.require("USERS_TABLE"), config.require("USER_POOL_ID"), Clock.systemUTC(),
-                new Push(config, Connections.from(dynamo, config)), CaseloadStore.from(dynamo, config));
+        return new AdminService(
+                Clients.cognito(config),
+                dynamo,
+                Users.from(dynamo, config),
+                config.require("USERS_TABLE"),
+                config.require("USER_POOL_ID"),
+                Clock.systemUTC(),
+                new Push(config, Connections.from(dynamo, config)),
+                CaseloadStore.from(dynamo, config));
     }
 
     public AdminHandler(Config config, AdminService admin) {
@@ -73,16 +80,24 @@ public final class AdminHandler implements RequestHandler<APIGatewayProxyRequest
                 });
         // Priming as an admin nobody is, read-only: one page of one user (Cognito's ListUsers and the profiles'
         // BatchGetItem), and a role change for a username that cannot exist (AdminGetUser answers not found, 404).
-        this.gateway = new Dispatcher(config, router).primeWith("AdminHandler",
-                asAdmin(Dispatcher.synthetic("GET", "/admin/users", null, null).withQueryStringParameters(Map.of("limit", "1"))),
-                asAdmin(Dispatcher.synthetic("PUT", "/admin/users/{userId}/role", Map.of("userId", "priming-" + UUID.randomUUID()),
-                        "{\"role\":\"User\"}")));
+        this.gateway = new Dispatcher(config, router)
+                .primeWith(
+                        "AdminHandler",
+                        asAdmin(Dispatcher.synthetic("GET", "/admin/users", null, null)
+                                .withQueryStringParameters(Map.of("limit", "1"))),
+                        asAdmin(Dispatcher.synthetic(
+                                "PUT",
+                                "/admin/users/{userId}/role",
+                                Map.of("userId", "priming-" + UUID.randomUUID()),
+                                "{\"role\":\"User\"}")));
     }
 
     /** A synthetic request whose caller (a fresh random id) is in the Admin group. */
     static APIGatewayProxyRequestEvent asAdmin(APIGatewayProxyRequestEvent synthetic) {
-        synthetic.getRequestContext().setAuthorizer(Map.of("claims", Map.of("sub", "priming-" + UUID.randomUUID(),
-                "cognito:groups", Role.Admin.name())));
+        synthetic
+                .getRequestContext()
+                .setAuthorizer(Map.of(
+                        "claims", Map.of("sub", "priming-" + UUID.randomUUID(), "cognito:groups", Role.Admin.name())));
         return synthetic;
     }
 

@@ -29,19 +29,26 @@ public final class PostConfirmationHandler extends TriggerHandler {
     }
 
     private PostConfirmationHandler(Config config, DynamoDbClient dynamo) {
-        this(new Onboarding(Users.from(dynamo, config), new RoleStore(dynamo, config.require("USERS_TABLE")),
+        this(new Onboarding(
+                Users.from(dynamo, config),
+                new RoleStore(dynamo, config.require("USERS_TABLE")),
                 Lazy.of(() -> Clients.cognito(config)),
-                config.getLong("STARTING_CREDITS", 5), Clock.systemUTC(), config.get("ADMIN_EMAIL", "")));
+                config.getLong("STARTING_CREDITS", 5),
+                Clock.systemUTC(),
+                config.get("ADMIN_EMAIL", "")));
     }
 
     public PostConfirmationHandler(Onboarding onboarding) {
         this.onboarding = onboarding;
         // Priming parses and answers a non-signup source (JSON and logging warm), then sends the onboarding's
         // transaction refused by its condition: nothing written.
-        Priming.register("PostConfirmationHandler", () -> {
-            prime(synthetic("PostConfirmation_ConfirmForgotPassword"));
-            onboarding.primeCreate();
-        }, () -> { });
+        Priming.register(
+                "PostConfirmationHandler",
+                () -> {
+                    prime(synthetic("PostConfirmation_ConfirmForgotPassword"));
+                    onboarding.primeCreate();
+                },
+                () -> {});
     }
 
     @Override
@@ -57,8 +64,12 @@ public final class PostConfirmationHandler extends TriggerHandler {
             throw new IllegalArgumentException("PostConfirmation event without sub or email");
         }
         Log.user(userId);
-        boolean created = onboarding.onConfirmed(text(event, "userPoolId"), text(event, "userName"), userId,
-                email.toLowerCase(Locale.ROOT), text(event, "request", "userAttributes", "name"));
+        boolean created = onboarding.onConfirmed(
+                text(event, "userPoolId"),
+                text(event, "userName"),
+                userId,
+                email.toLowerCase(Locale.ROOT),
+                text(event, "request", "userAttributes", "name"));
         LOG.info(created ? "user onboarded" : "user was already onboarded");
         if (!event.has("response") || event.get("response").isNull()) {
             event.putObject("response");

@@ -8,7 +8,9 @@ import dev.suite.shared.auth.Role;
 import dev.suite.shared.data.UserRecord;
 import dev.suite.shared.data.Users;
 
-/** PreTokenGeneration trigger: puts the user's current role in the tokens, so a role change shows on the next refresh. */
+/**
+ * PreTokenGeneration trigger: puts the user's current role in the tokens, so a role change shows on the next refresh.
+ */
 public final class PreTokenGenerationHandler extends TriggerHandler {
     private final Users users;
 
@@ -22,16 +24,19 @@ public final class PreTokenGenerationHandler extends TriggerHandler {
 
     public PreTokenGenerationHandler(Users users) {
         this.users = users;
-        Priming.register("PreTokenGenerationHandler", () -> prime(synthetic("TokenGeneration_RefreshTokens")), () -> { });
+        Priming.register(
+                "PreTokenGenerationHandler", () -> prime(synthetic("TokenGeneration_RefreshTokens")), () -> {});
     }
 
     @Override
     ObjectNode handle(ObjectNode event) {
         String userId = text(event, "request", "userAttributes", "sub");
-        String role = userId == null ? Role.User.name()
+        String role = userId == null
+                ? Role.User.name()
                 : users.get(userId).map(UserRecord::role).orElse(Role.User.name());
         ObjectNode response = event.has("response") && event.get("response").isObject()
-                ? (ObjectNode) event.get("response") : event.putObject("response");
+                ? (ObjectNode) event.get("response")
+                : event.putObject("response");
         ObjectNode details = response.putObject("claimsOverrideDetails");
         details.putObject("claimsToAddOrOverride").put("role", role);
         return event;

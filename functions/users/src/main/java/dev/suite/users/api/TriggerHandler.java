@@ -32,7 +32,9 @@ abstract class TriggerHandler implements RequestStreamHandler {
     /** For priming: the event through {@link #handleRequest}, as bytes, as the runtime passes it. */
     final void prime(ObjectNode event) {
         try {
-            handleRequest(new ByteArrayInputStream(Json.EVENTS.writeValueAsBytes(event)), new ByteArrayOutputStream(),
+            handleRequest(
+                    new ByteArrayInputStream(Json.EVENTS.writeValueAsBytes(event)),
+                    new ByteArrayOutputStream(),
                     new SyntheticContext("priming"));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -47,7 +49,9 @@ abstract class TriggerHandler implements RequestStreamHandler {
         e.put("triggerSource", source);
         e.put("userPoolId", "priming");
         e.put("userName", "priming");
-        e.putObject("request").putObject("userAttributes").put("sub", "priming-" + UUID.randomUUID())
+        e.putObject("request")
+                .putObject("userAttributes")
+                .put("sub", "priming-" + UUID.randomUUID())
                 .put("email", "priming@example.invalid");
         e.putObject("response");
         return e;

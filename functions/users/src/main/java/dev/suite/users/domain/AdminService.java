@@ -36,13 +36,18 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 public final class AdminService {
     private static final Logger LOG = Log.get(AdminService.class);
     /** A user of the pool as an admin sees it: Cognito's account and the profile's role and credits. */
-    public record UserView(String username, String userId, String email, String status, Boolean enabled, String role, long credits,
-                           String createdAt) {
-    }
+    public record UserView(
+            String username,
+            String userId,
+            String email,
+            String status,
+            Boolean enabled,
+            String role,
+            long credits,
+            String createdAt) {}
 
     /** The answer to a role change. */
-    public record RoleChange(String username, String userId, String role) {
-    }
+    public record RoleChange(String username, String userId, String role) {}
 
     private final CognitoIdentityProviderClient cognito;
     private final DynamoDbClient dynamo;
@@ -54,8 +59,15 @@ public final class AdminService {
     private final Push push;
     private final CaseloadStore caseload;
 
-    public AdminService(CognitoIdentityProviderClient cognito, DynamoDbClient dynamo, Users users, String usersTable,
-                        String poolId, Clock clock, Push push, CaseloadStore caseload) {
+    public AdminService(
+            CognitoIdentityProviderClient cognito,
+            DynamoDbClient dynamo,
+            Users users,
+            String usersTable,
+            String poolId,
+            Clock clock,
+            Push push,
+            CaseloadStore caseload) {
         this.caseload = caseload;
         this.roles = new RoleStore(dynamo, usersTable);
         this.push = push;
@@ -106,25 +118,36 @@ public final class AdminService {
             next = to < page.size() ? "o:" + to : null;
             page = page.subList(from, to);
         } else {
-            next = res.paginationToken() == null || res.paginationToken().isEmpty() ? null : "t:" + res.paginationToken();
+            next = res.paginationToken() == null || res.paginationToken().isEmpty()
+                    ? null
+                    : "t:" + res.paginationToken();
         }
-        Map<String, UserRecord> profiles = profiles(page.stream().map(u -> attr(u.attributes(), "sub")).toList());
+        Map<String, UserRecord> profiles =
+                profiles(page.stream().map(u -> attr(u.attributes(), "sub")).toList());
         List<UserView> items = new ArrayList<>();
         for (UserType u : page) {
             String sub = attr(u.attributes(), "sub");
             UserRecord p = sub == null ? null : profiles.get(sub);
-            items.add(new UserView(u.username(), sub, attr(u.attributes(), "email"), u.userStatusAsString(), u.enabled(),
-                    p == null ? Role.User.name() : p.role(), p == null ? 0 : p.credits(),
+            items.add(new UserView(
+                    u.username(),
+                    sub,
+                    attr(u.attributes(), "email"),
+                    u.userStatusAsString(),
+                    u.enabled(),
+                    p == null ? Role.User.name() : p.role(),
+                    p == null ? 0 : p.credits(),
                     u.userCreateDate() == null ? null : u.userCreateDate().toString()));
         }
         return new Page<>(items, Cursor.wrap(next));
     }
 
-
     private Map<String, UserRecord> profiles(List<String> ids) {
         Map<String, UserRecord> out = new HashMap<>();
-        List<Map<String, AttributeValue>> keys = ids.stream().filter(Objects::nonNull).distinct()
-                .map(id -> Map.of("userId", AttributeValue.fromS(id))).toList();
+        List<Map<String, AttributeValue>> keys = ids.stream()
+                .filter(Objects::nonNull)
+                .distinct()
+                .map(id -> Map.of("userId", AttributeValue.fromS(id)))
+                .toList();
         for (Map<String, AttributeValue> item : Dynamo.batchGet(dynamo, usersTable, keys)) {
             UserRecord u = Users.toRecord(item);
             out.put(u.userId(), u);
@@ -149,8 +172,10 @@ public final class AdminService {
         }
         String realUsername = user.username();
         String sub = attr(user.userAttributes(), "sub");
-        List<String> groups = cognito.adminListGroupsForUser(b -> b.userPoolId(poolId).username(realUsername))
-                .groups().stream().map(GroupType::groupName).toList();
+        List<String> groups =
+                cognito.adminListGroupsForUser(b -> b.userPoolId(poolId).username(realUsername)).groups().stream()
+                        .map(GroupType::groupName)
+                        .toList();
         Optional<UserRecord> profile = sub == null ? Optional.empty() : users.get(sub);
         Role from = profile.flatMap(p -> Role.parse(p.role())).orElse(Role.highest(groups));
         if (!roles.counted()) {
@@ -159,24 +184,30 @@ public final class AdminService {
         Instant now = Instant.now(clock);
         if (from != role) {
             switch (roles.change(sub == null ? realUsername : sub, profile.isPresent(), from, role, now)) {
-                case LAST_ADMIN -> throw ApiException.conflict("LAST_ADMIN", "this is the last admin; promote another admin first");
-                case RACED -> throw ApiException.conflict("ROLE_CHANGED", "the role changed meanwhile; read it again and retry");
-                default -> { }
+                case LAST_ADMIN ->
+                    throw ApiException.conflict("LAST_ADMIN", "this is the last admin; promote another admin first");
+                case RACED ->
+                    throw ApiException.conflict("ROLE_CHANGED", "the role changed meanwhile; read it again and retry");
+                default -> {}
             }
         }
         try {
-            cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(role.name()));
+            cognito.adminAddUserToGroup(
+                    b -> b.userPoolId(poolId).username(realUsername).groupName(role.name()));
             for (Role other : Role.values()) {
                 if (other != role && groups.contains(other.name())) {
-                    cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(realUsername).groupName(other.name()));
+                    cognito.adminRemoveUserFromGroup(
+                            b -> b.userPoolId(poolId).username(realUsername).groupName(other.name()));
                 }
             }
         } catch (SdkException e) {
             undo(realUsername, sub, profile.isPresent(), groups, from, role);
-            throw ApiException.unavailable("ROLE_CHANGE_FAILED", "the role could not be changed (nothing changed); retry shortly", 2);
+            throw ApiException.unavailable(
+                    "ROLE_CHANGE_FAILED", "the role could not be changed (nothing changed); retry shortly", 2);
         }
         if (sub != null && (role != Role.Coach || from != Role.Coach)) {
-            // away from Coach, and into it too: a promotion starts with no caseload, even a row left by a race with the demotion
+            // away from Coach, and into it too: a promotion starts with no caseload, even a row left by a race with the
+            // demotion
             endCaseload(sub, now);
         }
         if (sub != null) {
@@ -192,9 +223,14 @@ public final class AdminService {
                 LOG.info("role change ended {} coaching assignments of {}", ended, userId);
             }
         } catch (SdkException e) {
-            LOG.error("ending the coaching assignments of {} failed: {}", userId, e.getClass().getSimpleName());
-            throw ApiException.unavailable("ROLE_CHANGE_INCOMPLETE",
-                    "the role changed but the coach's assignments did not all end; send the same change again", 2);
+            LOG.error(
+                    "ending the coaching assignments of {} failed: {}",
+                    userId,
+                    e.getClass().getSimpleName());
+            throw ApiException.unavailable(
+                    "ROLE_CHANGE_INCOMPLETE",
+                    "the role changed but the coach's assignments did not all end; send the same change again",
+                    2);
         }
     }
 
@@ -202,15 +238,22 @@ public final class AdminService {
     private void undo(String username, String sub, boolean hasProfile, List<String> groups, Role from, Role to) {
         try {
             if (!groups.contains(to.name())) {
-                cognito.adminRemoveUserFromGroup(b -> b.userPoolId(poolId).username(username).groupName(to.name()));
+                cognito.adminRemoveUserFromGroup(
+                        b -> b.userPoolId(poolId).username(username).groupName(to.name()));
             }
             for (String g : groups) {
-                cognito.adminAddUserToGroup(b -> b.userPoolId(poolId).username(username).groupName(g));
+                cognito.adminAddUserToGroup(
+                        b -> b.userPoolId(poolId).username(username).groupName(g));
             }
         } catch (SdkException e) {
-            LOG.error("undoing the groups of {} failed: {}", username, e.getClass().getSimpleName());
+            LOG.error(
+                    "undoing the groups of {} failed: {}",
+                    username,
+                    e.getClass().getSimpleName());
         }
-        if (from != to && roles.change(sub == null ? username : sub, hasProfile, to, from, Instant.now(clock)) != RoleStore.Outcome.CHANGED) {
+        if (from != to
+                && roles.change(sub == null ? username : sub, hasProfile, to, from, Instant.now(clock))
+                        != RoleStore.Outcome.CHANGED) {
             LOG.error("undoing the role of {} in the profile failed", username);
         }
     }
@@ -221,8 +264,11 @@ public final class AdminService {
         String token = null;
         do {
             String page = token;
-            var r = cognito.listUsersInGroup(b -> b.userPoolId(poolId).groupName(Role.Admin.name()).nextToken(page));
-            n += r.users().stream().filter(u -> !Boolean.FALSE.equals(u.enabled())).count();
+            var r = cognito.listUsersInGroup(
+                    b -> b.userPoolId(poolId).groupName(Role.Admin.name()).nextToken(page));
+            n += r.users().stream()
+                    .filter(u -> !Boolean.FALSE.equals(u.enabled()))
+                    .count();
             token = r.nextToken();
         } while (token != null && !token.isEmpty());
         return n;

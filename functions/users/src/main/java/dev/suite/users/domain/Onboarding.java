@@ -24,14 +24,21 @@ public final class Onboarding {
     private final String adminEmail;
     private final RoleStore roles;
 
-    public Onboarding(Users users, RoleStore roles, Supplier<CognitoIdentityProviderClient> cognito, long startingCredits, Clock clock,
-                      String adminEmail) {
+    public Onboarding(
+            Users users,
+            RoleStore roles,
+            Supplier<CognitoIdentityProviderClient> cognito,
+            long startingCredits,
+            Clock clock,
+            String adminEmail) {
         this.roles = roles;
         this.users = users;
         this.cognito = cognito;
         this.startingCredits = startingCredits;
         this.clock = clock;
-        this.adminEmail = adminEmail == null || adminEmail.isBlank() ? null : adminEmail.trim().toLowerCase(Locale.ROOT);
+        this.adminEmail = adminEmail == null || adminEmail.isBlank()
+                ? null
+                : adminEmail.trim().toLowerCase(Locale.ROOT);
     }
 
     /** The role a newly confirmed user starts with. */
@@ -46,14 +53,20 @@ public final class Onboarding {
     public void primeCreate() {
         users.primeCreate();
         cognito.get();
-        AdminAddUserToGroupRequest.builder().userPoolId("priming").username("priming").groupName(Role.User.name()).build();
+        AdminAddUserToGroupRequest.builder()
+                .userPoolId("priming")
+                .username("priming")
+                .groupName(Role.User.name())
+                .build();
     }
 
     /** @return true when this run created the profile, false when an earlier run had. */
     public boolean onConfirmed(String userPoolId, String username, String userId, String email, String name) {
         Role role = firstRole(email);
         boolean created = users.create(userId, email, name, role.name(), startingCredits, Instant.now(clock));
-        cognito.get().adminAddUserToGroup(b -> b.userPoolId(userPoolId).username(username).groupName(role.name()));
+        cognito.get()
+                .adminAddUserToGroup(
+                        b -> b.userPoolId(userPoolId).username(username).groupName(role.name()));
         if (created && role == Role.Admin) {
             roles.countNewAdmin();
         }

@@ -27,18 +27,29 @@ public final class RoleStore {
     }
 
     /** What a role change found. */
-    public enum Outcome { CHANGED, LAST_ADMIN, RACED }
+    public enum Outcome {
+        CHANGED,
+        LAST_ADMIN,
+        RACED
+    }
 
     public boolean counted() {
-        Map<String, AttributeValue> i = dynamo.getItem(b -> b.tableName(usersTable).key(key(COUNTER)).consistentRead(true)).item();
+        Map<String, AttributeValue> i = dynamo.getItem(
+                        b -> b.tableName(usersTable).key(key(COUNTER)).consistentRead(true))
+                .item();
         return i != null && !i.isEmpty();
     }
 
     /** Starts the count from the pool's enabled admins, once (a concurrent start keeps the first). */
     public void startCount(long enabledAdmins) {
         try {
-            dynamo.putItem(b -> b.tableName(usersTable).item(Map.of("userId", AttributeValue.fromS(COUNTER),
-                    "admins", AttributeValue.fromN(Long.toString(enabledAdmins)))).conditionExpression("attribute_not_exists(userId)"));
+            dynamo.putItem(b -> b.tableName(usersTable)
+                    .item(Map.of(
+                            "userId",
+                            AttributeValue.fromS(COUNTER),
+                            "admins",
+                            AttributeValue.fromN(Long.toString(enabledAdmins))))
+                    .conditionExpression("attribute_not_exists(userId)"));
         } catch (ConditionalCheckFailedException alreadyStarted) {
             // another call started it first
         }
@@ -47,8 +58,11 @@ public final class RoleStore {
     /** A new admin that the count must include (the first admin's onboarding); nothing before the count starts. */
     public void countNewAdmin() {
         try {
-            dynamo.updateItem(b -> b.tableName(usersTable).key(key(COUNTER)).updateExpression("SET admins = admins + :one")
-                    .conditionExpression("attribute_exists(admins)").expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
+            dynamo.updateItem(b -> b.tableName(usersTable)
+                    .key(key(COUNTER))
+                    .updateExpression("SET admins = admins + :one")
+                    .conditionExpression("attribute_exists(admins)")
+                    .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))));
         } catch (ConditionalCheckFailedException notStarted) {
             // the count starts from the pool's admins, this one included
         }
@@ -66,18 +80,34 @@ public final class RoleStore {
             tx.guard(counter("admins + :one", "attribute_exists(admins)"), Outcome.RACED);
         }
         if (hasProfile) {
-            tx.guard(TransactWriteItem.builder().update(u -> u.tableName(usersTable).key(key(userId))
-                    .updateExpression("SET #r = :to, updatedAt = :t").conditionExpression("#r = :from")
-                    .expressionAttributeNames(Map.of("#r", "role"))
-                    .expressionAttributeValues(Map.of(":to", AttributeValue.fromS(to.name()), ":from", AttributeValue.fromS(from.name()),
-                            ":t", AttributeValue.fromS(Times.iso(now))))).build(), Outcome.RACED);
+            tx.guard(
+                    TransactWriteItem.builder()
+                            .update(u -> u.tableName(usersTable)
+                                    .key(key(userId))
+                                    .updateExpression("SET #r = :to, updatedAt = :t")
+                                    .conditionExpression("#r = :from")
+                                    .expressionAttributeNames(Map.of("#r", "role"))
+                                    .expressionAttributeValues(Map.of(
+                                            ":to",
+                                            AttributeValue.fromS(to.name()),
+                                            ":from",
+                                            AttributeValue.fromS(from.name()),
+                                            ":t",
+                                            AttributeValue.fromS(Times.iso(now)))))
+                            .build(),
+                    Outcome.RACED);
         }
         return tx.write(dynamo).orElse(Outcome.CHANGED);
     }
 
     private TransactWriteItem counter(String expression, String condition) {
-        return TransactWriteItem.builder().update(u -> u.tableName(usersTable).key(key(COUNTER)).updateExpression("SET admins = " + expression)
-                .conditionExpression(condition).expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1")))).build();
+        return TransactWriteItem.builder()
+                .update(u -> u.tableName(usersTable)
+                        .key(key(COUNTER))
+                        .updateExpression("SET admins = " + expression)
+                        .conditionExpression(condition)
+                        .expressionAttributeValues(Map.of(":one", AttributeValue.fromN("1"))))
+                .build();
     }
 
     private static Map<String, AttributeValue> key(String userId) {
