@@ -67,6 +67,41 @@ class ServiceLimitsTemplateTest {
                 List.of(), slow, "API Gateway stops waiting after 29 s; a longer Timeout keeps running for nobody");
     }
 
+    /**
+     * API Gateway REST builds one resource tree from every route: under one parent, at most one variable path part, so
+     * two routes may not name the variable at one position differently ({@code /admin/users/{username}/role} beside
+     * {@code /admin/users/{userId}/coach} failed the import and the stack with it), and a greedy {@code {x+}} is last.
+     */
+    @Test
+    void everyPathPositionHasOneVariableNameAndAGreedyVariableIsLast() {
+        Map<String, Set<String>> variablesByParent = new java.util.TreeMap<>();
+        List<String> greedyNotLast = new ArrayList<>();
+        for (Template.ApiRoute r : T.apiRoutes()) {
+            String[] parts = r.path().substring(1).split("/");
+            StringBuilder parent = new StringBuilder();
+            for (int i = 0; i < parts.length; i++) {
+                if (parts[i].startsWith("{")) {
+                    variablesByParent
+                            .computeIfAbsent(parent.toString(), k -> new TreeSet<>())
+                            .add(parts[i]);
+                    if (parts[i].endsWith("+}") && i < parts.length - 1) {
+                        greedyNotLast.add(r.key());
+                    }
+                }
+                parent.append('/').append(parts[i]);
+            }
+        }
+        Map<String, Set<String>> clashes = new java.util.TreeMap<>();
+        variablesByParent.forEach((parent, names) -> {
+            if (names.size() > 1) {
+                clashes.put(parent.isEmpty() ? "/" : parent, names);
+            }
+        });
+        assertTrue(variablesByParent.size() > 10, "parents with a variable below them: " + variablesByParent.keySet());
+        assertEquals(Map.of(), clashes, "parents with differently named variables below them (API Gateway refuses)");
+        assertEquals(List.of(), greedyNotLast, "routes with a greedy variable before their last part");
+    }
+
     @Test
     void corsAllowsEveryMethodTheApiHas() {
         Set<String> methods = new TreeSet<>(
