@@ -259,9 +259,10 @@ class ContractTest {
 
     @Test
     void theFramesTheCodeSendsAreAsyncApisServerMessages() throws Exception {
-        // a frame's type as the code sets it: put("type", "ack") into a map, or new Views.Ack("ack", ...) as a record
+        // a frame's type as the code sets it: put("type", "ack") into a map, or new Views.Ack("ack", ...) as a record,
+        // the formatter free to break the line after the parenthesis
         Pattern type = Pattern.compile(
-                "(?:put\\(\"type\", |new (?:Views\\.)?(?:Message|Ack|Typing|[A-Za-z]*Frame)\\()\"([a-z-]+)\"");
+                "(?:put\\(\\s*\"type\",\\s*|new (?:Views\\.)?(?:Message|Ack|Typing|[A-Za-z]*Frame)\\(\\s*)\"([a-z-]+)\"");
         Set<String> emitted = new TreeSet<>();
         for (String dir : new String[] {"functions", "shared/src/main/java/dev/suite/shared/push"}) {
             try (Stream<Path> files = Files.walk(Paths.root().resolve(dir))) {

@@ -43,8 +43,7 @@ class IamCoverageIT {
             "CoachingAtRiskFunction dynamodb:DeleteItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable",
                     STALE,
             "CoachingAtRiskFunction dynamodb:UpdateItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable",
-                    STALE,
-            "AdminFunction dynamodb:UpdateItem arn:aws:dynamodb:us-east-1:000000000000:table/ConnectionsTable", STALE);
+                    STALE);
 
     /** The modules whose tests run functions against the emulators, from the root pom. */
     static List<String> modules() throws IOException {

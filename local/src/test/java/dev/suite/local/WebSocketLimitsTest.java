@@ -52,8 +52,30 @@ class WebSocketLimitsTest {
                 rt.emulators().functionConfig(fn), rt.wsUrl().replace("ws://", "http://"));
     }
 
+    /** The user of the last {@link #connect()}. */
+    static volatile String lastUserId;
+
+    /**
+     * The connection id of the last connected user, found by its user (other tests' connections may still be open,
+     * and two may share a connectedAt).
+     */
+    static String lastConnectionId() throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 5_000;
+        while (System.currentTimeMillis() < deadline) {
+            for (Map<String, Object> c : rt.ws().connections()) {
+                if (lastUserId.equals(String.valueOf(c.get("userId")))) {
+                    return String.valueOf(c.get("connectionId"));
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError(
+                "no open connection of " + lastUserId + ": " + rt.ws().connections());
+    }
+
     static ChatE2ETest.Client connect() throws Exception {
         ChatE2ETest.User u = ChatE2ETest.user();
+        lastUserId = u.id();
         ChatE2ETest.Client c = new ChatE2ETest.Client();
         c.socket = java.net.http.HttpClient.newHttpClient()
                 .newWebSocketBuilder()
@@ -73,7 +95,7 @@ class WebSocketLimitsTest {
     @Test
     void anAtConnectionsPostOver128KbAnswers413AndOneUnderItIsDelivered() throws Exception {
         ChatE2ETest.Client c = connect();
-        String id = String.valueOf(rt.ws().connections().getLast().get("connectionId"));
+        String id = lastConnectionId();
         ApiGatewayManagementApiClient api = managementAs("ChatMessagesFunction");
         PayloadTooLargeException big = assertThrows(
                 PayloadTooLargeException.class,
@@ -89,7 +111,7 @@ class WebSocketLimitsTest {
     @Test
     void atConnectionsCallsAreCheckedAgainstTheCallersRole() throws Exception {
         connect();
-        String id = String.valueOf(rt.ws().connections().getLast().get("connectionId"));
+        String id = lastConnectionId();
         // AuthFunction may close connections (DELETE) but not post to them
         IamUsage.jvm().expect("AuthFunction", "execute-api:ManageConnections");
         ApiGatewayManagementApiException e = assertThrows(

@@ -489,6 +489,52 @@ class AdminHandlerTest {
                 200, setRole(admin, "Admin", coach.username(), "User").status(), "a demotion with no caseload left");
     }
 
+    /**
+     * A role change closes the user's open connections through the management API and forgets them: the connection's
+     * row and its entry in the user's item (the UpdateItem on ConnectionsTable the policy grants AdminFunction).
+     */
+    @Test
+    void aRoleChangeClosesTheUsersOpenConnectionsAndForgetsThem() throws Exception {
+        var admin = CognitoTestUsers.create(emu);
+        var target = onboarded("User");
+        List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var management = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        management.createContext("/", exchange -> {
+            calls.add(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        management.start();
+        try {
+            var config = emu.functionConfig(
+                    "AdminFunction",
+                    Map.of(
+                            "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                            "http://127.0.0.1:" + management.getAddress().getPort()));
+            var connections = Connections.from(emu.dynamo(), config);
+            String id = "conn-" + UUID.randomUUID();
+            connections.open(id, target.userId(), Instant.now());
+            assertEquals(List.of(id), connections.ofUser(target.userId(), Instant.now()));
+            Response r = setRoleWith(new AdminHandler(config), admin, target.username(), "Staff");
+            assertEquals(200, r.status(), r.body());
+            assertEquals(1, calls.size(), "one DELETE per open connection: " + calls);
+            assertTrue(calls.get(0).startsWith("DELETE ") && calls.get(0).endsWith("/" + id), String.valueOf(calls));
+            assertEquals(
+                    List.of(), connections.ofUser(target.userId(), Instant.now()), "the row and the entry are gone");
+            var userItem = emu.dynamo()
+                    .getItem(b -> b.tableName(config.require("CONNECTIONS_TABLE"))
+                            .key(Map.of("connectionId", AttributeValue.fromS("user#" + target.userId())))
+                            .consistentRead(true))
+                    .item();
+            assertTrue(
+                    userItem.isEmpty() || !userItem.get("connections").m().containsKey(id),
+                    "the user's item no longer lists the connection: " + userItem);
+        } finally {
+            management.stop(0);
+        }
+    }
+
     static Response setRoleWith(AdminHandler h, CognitoTestUsers.TestUser caller, String target, String role) {
         return Events.call("admin-set-role")
                 .as(caller.userId(), caller.email(), "Admin")
