@@ -59,7 +59,10 @@ public final class StripeWebhookFunction
         this.gateway = new Dispatcher(config, router)
                 .primeWith(
                         "StripeWebhookFunction",
-                        StripeWebhookFunction::primeVerification,
+                        () -> {
+                            primeVerification();
+                            fulfilment.warmStores();
+                        },
                         Dispatcher.synthetic("POST", "/payments/stripe/webhook", null, "{}"));
     }
 

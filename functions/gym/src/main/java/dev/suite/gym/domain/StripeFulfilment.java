@@ -42,6 +42,17 @@ public final class StripeFulfilment {
         this.clock = clock;
     }
 
+    /**
+     * The reads and the transaction a paid session's fulfilment makes, for a session and a member that cannot exist:
+     * both reads find nothing, and the transaction is refused by its first condition (nothing written).
+     */
+    public void warmStores() {
+        String none = "priming#" + java.util.UUID.randomUUID();
+        purchases.purchase(none);
+        door.membership(none);
+        purchases.fail(none, "priming", none, Instant.now(clock));
+    }
+
     /** A webhook delivery: 400 unless signed within the tolerance; otherwise what was done, for Stripe's log. */
     public Map<String, Object> webhook(byte[] body, String signature) {
         Event event = events.verify(body, signature);
