@@ -623,6 +623,54 @@ class CoachingHandlerTest {
         assertTrue(F.frames.stream().anyMatch(f -> f[0].equals(coach.id()) && f[1].contains("at-risk")));
     }
 
+    /**
+     * The daily job pushes to the coach's connections through the management API; one API Gateway answers 410 Gone for
+     * is forgotten: its row and its entry in the coach's item (the job's DeleteItem and UpdateItem on ConnectionsTable).
+     */
+    @Test
+    void theDailyJobForgetsACoachsConnectionThatIsGone() throws Exception {
+        Who client = F.user("User");
+        Who coach = F.user("Coach");
+        Who admin = F.user("Admin");
+        F.profile(client, CoachingFixture.today().minusDays(10).toString());
+        F.save(client, CoachingFixture.today().minusDays(5), 0);
+        F.assign(admin, client, coach);
+        List<String> posts = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var management = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        management.createContext("/", exchange -> {
+            posts.add(
+                    exchange.getRequestMethod() + " " + exchange.getRequestURI().getPath());
+            byte[] body = "{\"message\":\"gone\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.getResponseHeaders().add("x-amzn-ErrorType", "GoneException");
+            exchange.sendResponseHeaders(410, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        management.start();
+        try {
+            Config jobConfig = F.emu.functionConfig(
+                    "CoachingAtRiskFunction",
+                    Map.of(
+                            "WEBSOCKET_MANAGEMENT_ENDPOINT",
+                            "http://127.0.0.1:" + management.getAddress().getPort()));
+            var connections = dev.suite.shared.push.Connections.from(F.emu.dynamo(), jobConfig);
+            String id = "conn-" + UUID.randomUUID();
+            connections.open(id, coach.id(), Instant.now());
+            DynamoDbClient jobDynamo = Clients.dynamo(jobConfig);
+            AtRiskJobHandler job = new AtRiskJobHandler(
+                    CoachingHandler.service(jobConfig, jobDynamo), CoachingStore.from(jobDynamo, jobConfig));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> event = Json.EVENTS.convertValue(Events.json("schedule-coaching-at-risk"), Map.class);
+            Map<String, Object> out = job.handleRequest(event, null);
+            assertTrue(((Integer) out.get("notified")) >= 1, out::toString);
+            assertTrue(posts.stream().anyMatch(p -> p.startsWith("POST ") && p.endsWith("/" + id)), posts::toString);
+            assertEquals(List.of(), connections.ofUser(coach.id(), Instant.now()), "the gone connection is forgotten");
+        } finally {
+            management.stop(0);
+        }
+    }
+
     @Test
     void aSlipNotifiesTheCoachOncePerClientAndDateHoweverTheDateToggles() {
         Who[] c = F.coached();
