@@ -193,7 +193,7 @@ class ServiceLimitsTemplateTest {
      * the JDK's DRBG would keep its pre-snapshot state).
      */
     @Test
-    void snapStartFunctionsKeepNoRandomStateFromBeforeTheSnapshot() throws Exception {
+    void snapStartFunctionsKeepNoRandomStateOrOpenConnectionFromBeforeTheSnapshot() throws Exception {
         Emulators emu = Emulators.shared();
         List<String> problems = new ArrayList<>();
         List<Object> roots = new ArrayList<>();
@@ -246,7 +246,7 @@ class ServiceLimitsTemplateTest {
         assertEquals(
                 List.of(),
                 problems,
-                "random state made before the snapshot would repeat in every restored environment");
+                "random state or a connection made before the snapshot would be shared by every restored environment");
     }
 
     private static void walk(
@@ -269,6 +269,13 @@ class ServiceLimitsTemplateTest {
             }
             if (o instanceof Random || o instanceof SplittableRandom) {
                 problems.add(at + ": " + o.getClass().getName());
+                continue;
+            }
+            if (o instanceof java.net.Socket
+                    || o instanceof java.nio.channels.NetworkChannel
+                    || o instanceof java.net.URLConnection) {
+                problems.add(at + ": a connection made before the snapshot, "
+                        + o.getClass().getName());
                 continue;
             }
             if (o instanceof Collection<?> c && o.getClass().getName().startsWith("java.")) {
