@@ -198,25 +198,12 @@ public final class CoachingStore {
      * False, writing nothing, when it was awarded before, however many saves race to cross it.
      */
     public boolean award(String userId, String achievementId, String earnedAt, TransactWriteItem notification) {
-        Map<String, AttributeValue> i =
-                Map.of("userId", s(userId), "achievementId", s(achievementId), "earnedAt", s(earnedAt));
-        try {
-            return Dynamo.transact(
-                    dynamo,
-                    List.of(
-                            TransactWriteItem.builder()
-                                    .put(p -> p.tableName(t.achievements())
-                                            .item(i)
-                                            .conditionExpression("attribute_not_exists(achievementId)"))
-                                    .build(),
-                            notification));
-        } catch (TransactionCanceledException e) {
-            if (conflict(e)) {
-                // a concurrent save is awarding it right now; should that one fail too, the next save awards it
-                return false;
-            }
-            throw e;
-        }
+        // a concurrent save awarding it right now counts as awarded: should that one fail too, the next save awards it
+        return putOnceWith(
+                t.achievements(),
+                Map.of("userId", s(userId), "achievementId", s(achievementId), "earnedAt", s(earnedAt)),
+                "achievementId",
+                notification);
     }
 
     /**
@@ -224,15 +211,25 @@ public final class CoachingStore {
      * nothing, when it was, or when a concurrent call is writing the same key right now (that one notifies).
      */
     public boolean once(String key, Instant expires, TransactWriteItem notification) {
-        Map<String, AttributeValue> i = Map.of("id", s(key), "expiresAt", n(expires.getEpochSecond()));
+        return putOnceWith(
+                t.idempotency(), Map.of("id", s(key), "expiresAt", n(expires.getEpochSecond())), "id", notification);
+    }
+
+    /**
+     * Puts {@code item} unless an item with its key exists ({@code keyAttribute}), with the notification, in one
+     * transaction. False, writing nothing, when it exists or a concurrent call is writing it right now.
+     */
+    private boolean putOnceWith(
+            String table, Map<String, AttributeValue> item, String keyAttribute, TransactWriteItem notification) {
         try {
             return Dynamo.transact(
                     dynamo,
                     List.of(
                             TransactWriteItem.builder()
-                                    .put(p -> p.tableName(t.idempotency())
-                                            .item(i)
-                                            .conditionExpression("attribute_not_exists(id)"))
+                                    .put(p -> p.tableName(table)
+                                            .item(item)
+                                            .conditionExpression("attribute_not_exists(#k)")
+                                            .expressionAttributeNames(Map.of("#k", keyAttribute)))
                                     .build(),
                             notification));
         } catch (TransactionCanceledException e) {
